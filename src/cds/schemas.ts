@@ -1,0 +1,177 @@
+/**
+ * CDS Hooks 2.0 types, inferred from zod schemas so that runtime validation and the types have one
+ * source of truth (the `cds-hooks-types` package named in the design does not exist).
+ * Requests are parsed leniently (unknown fields pass through; the `selection` alias sent by the
+ * Logica sandbox is accepted); the fields the service relies on are checked strictly.
+ * Responses are checked strictly against every card invariant of the spec (items 25-36 of
+ * shared/cds-hooks/requirements.md): in tests for every card, and at run time outside production.
+ */
+import { z } from 'zod';
+
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const ref = (types: string[]) =>
+  z
+    .string()
+    .regex(new RegExp(`^(${types.join('|')})/[A-Za-z0-9\\-.]{1,64}$`), `must be a reference of the form Type/id with Type one of ${types.join(', ')}`);
+
+const fhirId = z.string().regex(FHIR_ID, 'must be a FHIR id (1-64 letters, digits, - or .)');
+
+export const fhirAuthorizationSchema = z
+  .object({
+    access_token: z.string().min(1),
+    token_type: z.string().regex(/^bearer$/i, 'must be Bearer'),
+    expires_in: z.number().int().nonnegative(),
+    scope: z.string().min(1),
+    subject: z.string().min(1),
+    patient: fhirId.optional(),
+  })
+  .passthrough();
+
+const bundleSchema = z
+  .object({
+    resourceType: z.literal('Bundle'),
+    type: z.string().optional(),
+    entry: z.array(z.object({ resource: z.unknown().optional() }).passthrough()).optional(),
+  })
+  .passthrough();
+
+const baseRequest = z
+  .object({
+    hook: z.string().min(1),
+    // The spec calls for a UUID; the check allows any opaque id of safe characters so that it can
+    // be logged as the correlation id without injection.
+    hookInstance: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'must be a UUID (1-128 letters, digits, . _ : -)'),
+    fhirServer: z.string().url().optional(),
+    fhirAuthorization: fhirAuthorizationSchema.optional(),
+    prefetch: z.record(z.string(), z.unknown()).optional(),
+    extension: z.record(z.string(), z.unknown()).optional(),
+  })
+  .passthrough();
+
+const USER_PV = ['Practitioner', 'PractitionerRole', 'Patient', 'RelatedPerson'];
+const USER_ORDER = ['Practitioner', 'PractitionerRole'];
+
+export const patientViewContext = z
+  .object({ userId: ref(USER_PV), patientId: fhirId, encounterId: fhirId.optional() })
+  .passthrough();
+
+const ORDER_TYPES = ['MedicationRequest', 'ServiceRequest', 'NutritionOrder', 'VisionPrescription', 'DeviceRequest', 'Procedure', 'CarePlan'];
+
+export const orderSelectContext = z
+  .preprocess(
+    (v) => {
+      // Logica sandbox sent `selection` (singular); accept it as `selections`.
+      if (v && typeof v === 'object' && !('selections' in v) && 'selection' in v) {
+        const { selection, ...rest } = v as Record<string, unknown>;
+        return { ...rest, selections: selection };
+      }
+      return v;
+    },
+    z
+      .object({
+        userId: ref(USER_ORDER),
+        patientId: fhirId,
+        encounterId: fhirId.optional(),
+        selections: z.array(ref(ORDER_TYPES)).min(1),
+        draftOrders: bundleSchema,
+      })
+      .passthrough(),
+  );
+
+export const orderSignContext = z
+  .object({ userId: ref(USER_ORDER), patientId: fhirId, encounterId: fhirId.optional(), draftOrders: bundleSchema })
+  .passthrough();
+
+export const requestSchemas = {
+  'patient-view': baseRequest.extend({ context: patientViewContext }),
+  'order-select': baseRequest.extend({ context: orderSelectContext }),
+  'order-sign': baseRequest.extend({ context: orderSignContext }),
+} as const;
+
+export type PatientViewRequest = z.infer<(typeof requestSchemas)['patient-view']>;
+export type OrderSelectRequest = z.infer<(typeof requestSchemas)['order-select']>;
+export type OrderSignRequest = z.infer<(typeof requestSchemas)['order-sign']>;
+export type CdsRequest = PatientViewRequest | OrderSelectRequest | OrderSignRequest;
+export type FhirAuthorization = z.infer<typeof fhirAuthorizationSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Response (strict): every invariant a client or Inferno checks.
+
+const nonEmpty = z.string().min(1);
+const absoluteUrl = z.string().url().regex(/^https?:\/\//, 'must be an absolute http(s) URL');
+export const codingSchema = z.object({ system: nonEmpty, code: nonEmpty, display: nonEmpty.optional() }).strict();
+
+const actionSchema = z
+  .object({
+    type: z.enum(['create', 'update', 'delete']),
+    description: nonEmpty,
+    resource: z.record(z.string(), z.unknown()).optional(),
+    resourceId: nonEmpty.optional(),
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    if ((a.type === 'create' || a.type === 'update') && !a.resource) ctx.addIssue({ code: 'custom', message: `${a.type} needs a resource` });
+    if (a.type === 'delete' && !a.resourceId) ctx.addIssue({ code: 'custom', message: 'delete needs resourceId (resource-as-id is deprecated)' });
+    if (a.resource && typeof a.resource.resourceType !== 'string') ctx.addIssue({ code: 'custom', message: 'resource needs a resourceType' });
+  });
+
+const suggestionSchema = z
+  .object({ label: nonEmpty, uuid: z.string().uuid(), isRecommended: z.boolean().optional(), actions: z.array(actionSchema).min(1).optional() })
+  .strict();
+
+const linkSchema = z
+  .object({ label: nonEmpty, url: absoluteUrl, type: z.enum(['absolute', 'smart']), appContext: nonEmpty.optional() })
+  .strict()
+  .refine((l) => l.type === 'smart' || l.appContext === undefined, 'appContext only on smart links');
+
+export const cardSchema = z
+  .object({
+    uuid: z.string().uuid(),
+    summary: nonEmpty.max(139, 'summary must be under 140 characters'),
+    detail: nonEmpty.optional(),
+    indicator: z.enum(['info', 'warning', 'critical']),
+    source: z
+      .object({
+        label: nonEmpty,
+        url: absoluteUrl.optional(),
+        icon: absoluteUrl.optional(),
+        topic: codingSchema.extend({ display: nonEmpty }).strict(),
+      })
+      .strict(),
+    suggestions: z.array(suggestionSchema).min(1).optional(),
+    selectionBehavior: z.enum(['at-most-one', 'any']).optional(),
+    overrideReasons: z.array(codingSchema.extend({ display: nonEmpty }).strict()).min(1).optional(),
+    links: z.array(linkSchema).min(1).optional(),
+    extension: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.suggestions && !c.selectionBehavior) ctx.addIssue({ code: 'custom', message: 'selectionBehavior is required with suggestions' });
+    if (!c.suggestions && c.selectionBehavior) ctx.addIssue({ code: 'custom', message: 'selectionBehavior without suggestions' });
+    const recommended = (c.suggestions ?? []).filter((s) => s.isRecommended).length;
+    if (recommended > 1 && c.selectionBehavior !== 'any') ctx.addIssue({ code: 'custom', message: 'several isRecommended need selectionBehavior any' });
+  });
+
+export const responseSchema = z.object({ cards: z.array(cardSchema), systemActions: z.array(actionSchema).min(1).optional() }).strict();
+
+export type Card = z.infer<typeof cardSchema>;
+export type CdsResponse = z.infer<typeof responseSchema>;
+export type Suggestion = z.infer<typeof suggestionSchema>;
+export type Action = z.infer<typeof actionSchema>;
+export type Coding = z.infer<typeof codingSchema>;
+
+/** Spec item 2: no null, "", [] or {} anywhere in a response (except the top-level cards: []). */
+export function findEmptyValues(value: unknown, path = ''): string[] {
+  if (value === null) return [path || '(root)'];
+  if (typeof value === 'string') return value === '' ? [path] : [];
+  if (Array.isArray(value)) {
+    if (value.length === 0 && path !== 'cards') return [path];
+    return value.flatMap((v, i) => findEmptyValues(v, `${path}[${i}]`));
+  }
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0) return [path];
+    return entries.flatMap(([k, v]) => (v === undefined ? [] : findEmptyValues(v, path ? `${path}.${k}` : k)));
+  }
+  return [];
+}

@@ -1,0 +1,207 @@
+/**
+ * A CDS service call, from a parsed JSON body to a response: validate, resolve prefetch (fetching
+ * what is missing when a fetcher is configured), evaluate the rules, render the cards.
+ * No Express here: HTTP stays in ../app.ts.
+ */
+import type { z } from 'zod';
+import type { Content, HookName } from '../content';
+import { HttpError, badRequest, notFound, preconditionFailed, type Issue } from '../errors';
+import { PatientRecord } from '../facts/record';
+import { type AnyResource, obj, parseRef } from '../fhir/read';
+import { evaluate, type EngineDeps } from '../rules/engine';
+import type { DraftOrder } from '../rules/types';
+import { renderCard } from '../render/cards';
+import { type KeyState, classify, fillTemplate } from './prefetch';
+import type { Registry, ServiceEntry } from './registry';
+import { type CdsRequest, type CdsResponse, requestSchemas, responseSchema, findEmptyValues } from './schemas';
+
+/** Fetches prefetch keys the EHR did not provide (issue: prefetch fallback). */
+export interface PrefetchFetcher {
+  fetchKeys(args: {
+    fhirServer: string;
+    accessToken?: string;
+    keys: { key: string; url: string }[];
+    hookInstance: string;
+  }): Promise<Map<string, FetchResult>>;
+}
+export type FetchResult = { ok: true; state: KeyState; ms: number } | { ok: false; reason: string; ms: number };
+
+export interface ServiceDeps extends EngineDeps {
+  registry: Registry;
+  clock: () => number;
+  newId: () => string;
+  fetcher?: PrefetchFetcher;
+  /** Check every response against the strict response schema (tests and development). */
+  checkResponses: boolean;
+  version: string;
+}
+
+export interface CallMeta {
+  service: string;
+  hook: string;
+  hookInstance?: string;
+  rules: string[];
+  indicators: string[];
+  gate?: string;
+  keys: Record<string, { source: 'prefetch' | 'fetched' | 'missing' | 'null'; ms?: number; resources?: number }>;
+}
+
+function zodIssues(error: z.ZodError, prefix = ''): Issue[] {
+  return error.issues.map((i) => {
+    const path = i.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), prefix);
+    const missing = i.code === 'invalid_type' && /received undefined/.test(i.message);
+    return { code: missing ? 'required' : 'value', diagnostics: missing ? `${path || 'body'} is required` : `${path || 'body'}: ${i.message}`, expression: path || undefined };
+  });
+}
+
+export function validateRequest(entry: ServiceEntry, body: unknown): CdsRequest {
+  const o = obj(body);
+  if (!o) throw badRequest('body-not-object', [{ code: 'structure', diagnostics: 'The request body must be a JSON object (Content-Type: application/json).' }]);
+  if (typeof o.hook === 'string' && o.hook !== entry.def.hook)
+    throw badRequest('hook-mismatch', [{ code: 'value', diagnostics: `Service ${entry.def.id} answers the ${entry.def.hook} hook, not ${o.hook}.`, expression: 'hook' }]);
+  const schema = requestSchemas[entry.def.hook];
+  const r = schema.safeParse(o);
+  if (!r.success) throw badRequest('invalid-request', zodIssues(r.error));
+  const req = r.data as CdsRequest;
+  if (req.fhirAuthorization && !req.fhirServer)
+    throw badRequest('fhir-authorization-without-server', [{ code: 'required', diagnostics: 'fhirServer is required when fhirAuthorization is present (cds-r-1).', expression: 'fhirServer' }]);
+  return req;
+}
+
+function draftOrders(req: CdsRequest, hook: HookName): DraftOrder[] {
+  if (hook === 'patient-view') return [];
+  const ctx = req.context as { draftOrders: { entry?: { resource?: unknown }[] }; selections?: string[]; patientId: string };
+  const drafts: DraftOrder[] = [];
+  const issues: Issue[] = [];
+  (ctx.draftOrders.entry ?? []).forEach((e, i) => {
+    const r = obj(e?.resource);
+    if (!r || typeof r.resourceType !== 'string') return;
+    const subject = parseRef(obj(r.subject)?.reference);
+    if (subject?.type === 'Patient' && subject.id !== ctx.patientId)
+      issues.push({ code: 'value', diagnostics: `draft order for another patient (Patient/${subject.id}), context.patientId is ${ctx.patientId}`, expression: `context.draftOrders.entry[${i}].resource.subject` });
+    const ref = `${r.resourceType}/${typeof r.id === 'string' ? r.id : `(entry ${i})`}`;
+    drafts.push({ resource: r as AnyResource, ref, selected: false });
+  });
+  if (issues.length) throw badRequest('draft-for-other-patient', issues);
+  if (hook === 'order-select') {
+    const sel = ctx.selections ?? [];
+    sel.forEach((s, i) => {
+      const d = drafts.find((x) => x.ref === s);
+      if (d) d.selected = true;
+      else issues.push({ code: 'value', diagnostics: `selection ${s} names no resource in context.draftOrders`, expression: `context.selections[${i}]` });
+    });
+    if (issues.length) throw badRequest('selection-not-in-draft-orders', issues);
+  }
+  return drafts;
+}
+
+/** Resources that name another patient than the one in context are dropped (never mixed in). */
+function belongsToOtherPatient(r: AnyResource, patientId: string): boolean {
+  if (r.resourceType === 'Patient') return typeof r.id === 'string' && r.id !== patientId;
+  for (const field of ['subject', 'patient']) {
+    const ref = parseRef(obj(r[field])?.reference);
+    if (ref?.type === 'Patient' && ref.id !== patientId) return true;
+  }
+  return false;
+}
+
+export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps: ServiceDeps, meta: CallMeta): Promise<PatientRecord> {
+  const record = new PatientRecord();
+  const prefetch = (req.prefetch ?? {}) as Record<string, unknown>;
+  const patientId = (req.context as { patientId: string }).patientId;
+  const states = new Map<string, KeyState>();
+  const invalid: Issue[] = [];
+  for (const key of [...entry.required, ...entry.optional]) {
+    const st = classify(Object.prototype.hasOwnProperty.call(prefetch, key), prefetch[key], deps.content.data[key]!.resourceTypes);
+    if (st.kind === 'invalid') invalid.push({ code: 'structure', diagnostics: `prefetch.${key} ${st.reason}`, expression: `prefetch.${key}` });
+    states.set(key, st);
+  }
+  if (invalid.length) throw badRequest('invalid-prefetch', invalid);
+
+  // Keys to fetch: absent or OperationOutcome (the EHR failed); paginated bundles follow `next`.
+  const toFetch = [...states].filter(([, s]) => s.kind === 'absent' || s.kind === 'outcome').map(([k]) => k);
+  const failures = new Map<string, string>();
+  if (toFetch.length && deps.fetcher && req.fhirServer) {
+    const keys: { key: string; url: string }[] = [];
+    for (const key of toFetch) {
+      const url = fillTemplate(entry.prefetch[key]!, { context: req.context as Record<string, unknown> });
+      if (url) keys.push({ key, url });
+      else failures.set(key, 'its prefetch template has a token without a value');
+    }
+    const results = await deps.fetcher.fetchKeys({ fhirServer: req.fhirServer, accessToken: req.fhirAuthorization?.access_token, keys, hookInstance: req.hookInstance });
+    for (const { key } of keys) {
+      const r = results.get(key);
+      if (r?.ok) {
+        states.set(key, r.state);
+        meta.keys[key] = { source: 'fetched', ms: r.ms };
+      } else failures.set(key, r ? r.reason : 'not fetched');
+    }
+  } else {
+    for (const key of toFetch) {
+      const st = states.get(key)!;
+      failures.set(key, st.kind === 'outcome' ? `the EHR could not prefetch it (${st.diagnostics}) and no fhirServer is available to fetch it` : 'not prefetched and no fhirServer to fetch it from');
+    }
+  }
+  const requiredFailures = entry.required.filter((k) => failures.has(k));
+  if (requiredFailures.length)
+    throw preconditionFailed(
+      'required-data-unavailable',
+      requiredFailures.map((k) => ({ code: 'incomplete', diagnostics: `prefetch.${k} (${entry.prefetch[k]}): ${failures.get(k)}`, expression: `prefetch.${k}` })),
+    );
+  for (const [key, reason] of failures) {
+    record.gaps.push({ key, reason, required: false });
+    record.unavailable.add(key);
+    meta.keys[key] = { ...meta.keys[key], source: 'missing' };
+  }
+  let dropped = 0;
+  for (const [key, st] of states) {
+    if (st.kind === 'null') meta.keys[key] ??= { source: 'null' };
+    if (st.kind !== 'data') continue;
+    meta.keys[key] = { ...(meta.keys[key] ?? { source: 'prefetch' }), resources: st.resources.length };
+    if (st.next) record.gaps.push({ key, reason: 'the Bundle has more pages that were not read', required: entry.required.includes(key) });
+    for (const r of st.resources) {
+      if (belongsToOtherPatient(r, patientId)) {
+        dropped++;
+        continue;
+      }
+      record.add(r);
+    }
+  }
+  const pt = states.get('patient');
+  if (pt?.kind === 'data' && pt.resources.some((r) => r.resourceType === 'Patient' && r.id !== undefined && r.id !== patientId))
+    throw badRequest('prefetch-patient-mismatch', [{ code: 'value', diagnostics: `prefetch.patient is not Patient/${patientId} (context.patientId)`, expression: 'prefetch.patient' }]);
+  if (dropped) record.gaps.push({ key: 'prefetch', reason: `${dropped} resource(s) for another patient were ignored`, required: false });
+  return record;
+}
+
+export async function callService(serviceId: string, body: unknown, deps: ServiceDeps, meta: CallMeta): Promise<CdsResponse> {
+  const entry = deps.registry.get(serviceId);
+  if (!entry) throw notFound('unknown-service', `No CDS service with id ${serviceId}. See GET /cds-services.`);
+  meta.service = serviceId;
+  meta.hook = entry.def.hook;
+  const hi = obj(body)?.hookInstance;
+  if (typeof hi === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(hi)) meta.hookInstance = hi;
+  const req = validateRequest(entry, body);
+  const drafts = draftOrders(req, entry.def.hook);
+  const record = await resolvePrefetch(req, entry, deps, meta);
+  const now = deps.clock();
+  const ev = evaluate(entry.def.hook, record, drafts, now, deps);
+  meta.gate = ev.gate;
+  const ctx = req.context as { patientId: string; encounterId?: string; userId: string };
+  const cards = ev.findings.map((f) => renderCard(f, { content: deps.content, newId: deps.newId, now, patientId: ctx.patientId, encounterId: ctx.encounterId, userId: ctx.userId }));
+  meta.rules = ev.findings.map((f) => f.ruleId);
+  meta.indicators = cards.map((c) => c.indicator);
+  const response: CdsResponse = { cards };
+  if (deps.checkResponses) checkResponse(response);
+  return response;
+}
+
+/** Strict response check: a violation is a bug in the service, reported as such. */
+export function checkResponse(response: unknown): void {
+  const r = responseSchema.safeParse(response);
+  const empty = findEmptyValues(response);
+  if (!r.success || empty.length) {
+    const detail = [...(r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)), ...empty.map((p) => `${p}: empty value`)];
+    throw new HttpError(500, 'invalid-response', [{ code: 'exception', diagnostics: `response failed the CDS Hooks card checks: ${detail.join('; ')}` }]);
+  }
+}

@@ -1,0 +1,466 @@
+/**
+ * Facts from FHIR R4 resources: pure functions, no I/O. Each fact keeps its value, unit, time and
+ * source resource; what cannot be read is reported, never silently "normal" (G4, G5).
+ */
+import type { Terminology, MatchKind } from '../terminology';
+import type { Units } from '../units';
+import { fmt } from '../units';
+import {
+  type AnyResource,
+  arr,
+  concepts,
+  conceptText,
+  numOf,
+  obj,
+  parseTime,
+  periodEnd,
+  periodStart,
+  refOf,
+  statusCode,
+  str,
+} from '../fhir/read';
+import type { PatientRecord } from './record';
+import { DAY } from './clock';
+import type {
+  ConditionFact,
+  Dose,
+  DrugClass,
+  DrugExposure,
+  LabSeries,
+  LabValue,
+  MedAdmin,
+  MedOrder,
+  OrderFact,
+  TpeSession,
+} from './types';
+
+export interface Tools {
+  terminology: Terminology;
+  units: Units;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conditions (G2, G3, VS-BLEED)
+
+const ACTIVE_CLINICAL = new Set(['active', 'recurrence', 'relapse']);
+const IGNORED_VERIFICATION = new Set(['refuted', 'entered-in-error']);
+
+export function extractConditions(record: PatientRecord, t: Tools): ConditionFact[] {
+  const out: ConditionFact[] = [];
+  for (const c of record.all('Condition')) {
+    const verification = statusCode(c.verificationStatus);
+    if (verification && IGNORED_VERIFICATION.has(verification)) continue;
+    const clinicalStatus = statusCode(c.clinicalStatus);
+    // R4 requires clinicalStatus; a diagnosis sent without one is taken as current.
+    const active = clinicalStatus === undefined || ACTIVE_CLINICAL.has(clinicalStatus);
+    const time = parseTime(c.onsetDateTime) ?? periodStart(c.onsetPeriod) ?? parseTime(c.recordedDate);
+    const display = conceptText(concepts(c.code)[0] ?? {}) || 'Condition';
+    const base = { ref: refOf(c), active, clinicalStatus, time, display };
+    const term = t.terminology;
+    // Codes decide first (exclusions before iTTP); text only when no code of the concept matched.
+    const byCode: [ConditionFact['kind'], string][] = [
+      ['congenital', 'VS-TTP-CONGENITAL'],
+      ['drug', 'VS-TTP-DRUG'],
+      ['hsct-tma', 'VS-HSCT-TMA'],
+      ['ittp', 'VS-ITTP'],
+      ['tma-unspecified', 'VS-TMA-UNSPECIFIED'],
+      ['bleed', 'VS-BLEED'],
+      ['other-cause', 'VS-OTHER-THROMBOCYTOPENIA'],
+    ];
+    const kinds = new Map<ConditionFact['kind'], MatchKind>();
+    for (const [kind, vs] of byCode) {
+      const m = term.matchCode(vs, c.code);
+      if (m) kinds.set(kind, m.by);
+    }
+    if (kinds.size === 0) {
+      const text = concepts(c.code).map(conceptText).join(' | ');
+      for (const [kind, vs] of byCode) {
+        if (kind === 'ittp' && (kinds.has('congenital') || kinds.has('drug'))) continue;
+        const m = term.matchText(vs, text);
+        if (m) kinds.set(kind, 'text');
+      }
+    }
+    for (const [kind, by] of kinds) {
+      const fact: ConditionFact = { ...base, kind, by };
+      if (kind === 'ittp') fact.confirmsImmune = !!term.match('VS-ITTP-CONFIRMED-CODE', c.code);
+      out.push(fact);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labs
+
+const FINAL = new Set(['final', 'amended', 'corrected']);
+const SKIP_OBS = new Set(['entered-in-error', 'cancelled']);
+const QUANT_ANALYTES_ORDER = ['platelets', 'hemoglobin', 'ldh', 'adamts13Inhibitor', 'adamts13', 'creatinine', 'troponin', 'smear', 'height', 'weight'];
+
+function observationTime(o: AnyResource): number | undefined {
+  return parseTime(o.effectiveDateTime) ?? periodStart(o.effectivePeriod) ?? parseTime(o.effectiveInstant);
+}
+
+/** A quantity's unit: the UCUM code when given, else the printed unit. */
+function quantityUnit(q: Record<string, unknown>): string | undefined {
+  const system = str(q.system);
+  const code = str(q.code);
+  if (code && (!system || system === 'http://unitsofmeasure.org')) return code;
+  return str(q.unit) ?? code;
+}
+
+/** Parse a valueString such as "<5 %", "15000 /uL" or "12 thou". */
+function parseValueString(s: string): { value: number; comparator?: LabValue['comparator']; unit?: string } | undefined {
+  const m = /^\s*(<=|>=|<|>)?\s*(-?\d+(?:[.,]\d+)?)\s*(.*?)\s*$/.exec(s);
+  if (!m) return undefined;
+  return { comparator: (m[1] as LabValue['comparator']) || undefined, value: Number(m[2]!.replace(',', '.')), unit: m[3] || undefined };
+}
+
+export function emptySeries(): LabSeries {
+  return { final: [], preliminary: [], problems: [], pending: [] };
+}
+
+function classifyObservation(o: AnyResource, t: Tools): { analyte: string; by: MatchKind } | undefined {
+  const analytes = t.units;
+  let textHit: { analyte: string; by: MatchKind } | undefined;
+  for (const a of QUANT_ANALYTES_ORDER) {
+    const vs = analytes.analyte(a).valueSet;
+    const m = t.terminology.matchCode(vs, o.code);
+    if (m) return { analyte: a, by: m.by };
+  }
+  const text = concepts(o.code).map(conceptText).join(' | ');
+  for (const a of QUANT_ANALYTES_ORDER) {
+    if (textHit) break;
+    if (t.terminology.matchText(analytes.analyte(a).valueSet, text)) textHit = { analyte: a, by: 'text' };
+  }
+  return textHit;
+}
+
+export function extractLabs(observations: AnyResource[], t: Tools): Map<string, LabSeries> {
+  const series = new Map<string, LabSeries>();
+  const get = (a: string) => {
+    let s = series.get(a);
+    if (!s) series.set(a, (s = emptySeries()));
+    return s;
+  };
+  for (const o of observations) {
+    const status = typeof o.status === 'string' ? o.status : 'unknown';
+    if (SKIP_OBS.has(status)) continue;
+    const cls = classifyObservation(o, t);
+    if (!cls) continue;
+    const s = get(cls.analyte);
+    const ref = refOf(o);
+    const time = observationTime(o);
+    if (status === 'registered') {
+      s.pending.push({ ref, time });
+      continue;
+    }
+    const def = t.units.analyte(cls.analyte);
+    let value: number | undefined;
+    let comparator: LabValue['comparator'];
+    let unit: string | undefined;
+    let raw = '';
+    const q = obj(o.valueQuantity);
+    if (q) {
+      value = numOf(q.value);
+      comparator = (str(q.comparator) as LabValue['comparator']) ?? undefined;
+      unit = quantityUnit(q);
+      raw = `${comparator ?? ''}${q.value ?? '?'} ${str(q.unit) ?? unit ?? ''}`.trim();
+    } else if (typeof o.valueString === 'string') {
+      raw = o.valueString;
+      const p = parseValueString(o.valueString);
+      if (p) ({ value, comparator, unit } = p);
+    } else if (typeof o.valueInteger === 'number') {
+      value = o.valueInteger;
+      raw = String(value);
+    } else if (obj(o.valueCodeableConcept)) {
+      raw = conceptText(o.valueCodeableConcept as object) || 'coded result';
+    }
+    const interpretation = concepts(o.interpretation).map((c) => conceptText(c) || arr<{ code?: string }>(c.coding)[0]?.code || '').join(', ') || undefined;
+    if (time === undefined) {
+      s.problems.push({ analyte: cls.analyte, ref, reason: 'no effective time', raw });
+      continue;
+    }
+    if (def.anyUnit) {
+      // Qualitative or kit-specific results (inhibitor, IgG, smear): existence and interpretation matter.
+      const v: LabValue = { analyte: cls.analyte, value: value ?? NaN, comparator, time, final: FINAL.has(status), ref, by: cls.by, raw: raw || 'result', interpretation };
+      (v.final ? s.final : s.preliminary).push(v);
+      continue;
+    }
+    if (value === undefined) {
+      s.problems.push({ analyte: cls.analyte, time, ref, reason: 'no numeric value', raw: raw || 'no value' });
+      continue;
+    }
+    const conv = t.units.convert(cls.analyte, value, unit);
+    if (!conv.ok) {
+      s.problems.push({ analyte: cls.analyte, time, ref, reason: conv.reason, raw });
+      continue;
+    }
+    let uln: number | undefined;
+    for (const rr of arr<Record<string, unknown>>(o.referenceRange)) {
+      const high = obj(rr?.high);
+      const hv = high ? numOf(high.value) : undefined;
+      if (high && hv !== undefined) {
+        const hc = t.units.convert(cls.analyte, hv, quantityUnit(high) ?? unit);
+        if (hc.ok) {
+          uln = hc.value;
+          break;
+        }
+      }
+    }
+    const v: LabValue = { analyte: cls.analyte, value: conv.value, comparator, time, final: FINAL.has(status), uln, ref, by: cls.by, raw, interpretation };
+    (v.final ? s.final : s.preliminary).push(v);
+  }
+  for (const s of series.values()) {
+    s.final.sort((a, b) => a.time - b.time);
+    s.preliminary.sort((a, b) => a.time - b.time);
+  }
+  return series;
+}
+
+export function labDisplay(v: LabValue, units: Units): string {
+  const d = units.analyte(v.analyte);
+  if (Number.isNaN(v.value)) return v.raw;
+  const shown = `${v.comparator ?? ''}${fmt(v.value)} ${d.display}`.trim();
+  // Show what the EHR reported only when the conversion changed the number.
+  const reported = /^\s*(?:<=|>=|<|>)?\s*(-?\d+(?:\.\d+)?)/.exec(v.raw);
+  return reported && Math.abs(Number(reported[1]) - v.value) > 1e-9 ? `${shown} (reported ${v.raw})` : shown;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plasma exchange sessions (D1) and service requests
+
+const SESSION_STATUS = new Set(['completed', 'in-progress']);
+
+export function extractSessions(record: PatientRecord, t: Tools, now: number): TpeSession[] {
+  const out: TpeSession[] = [];
+  const seen = new Set<string>();
+  for (const p of record.all('Procedure')) {
+    if (!SESSION_STATUS.has(String(p.status))) continue;
+    const m = t.terminology.match('VS-TPE', p.code);
+    if (!m) continue;
+    const time = parseTime(p.performedDateTime) ?? periodStart(p.performedPeriod);
+    // A session in the future is a data error; it is not counted.
+    if (time === undefined || time > now + DAY / 24) continue;
+    const key = `${time}|${refOf(p)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ time, ref: refOf(p), by: m.by });
+  }
+  return out.sort((a, b) => a.time - b.time);
+}
+
+/** Service requests in a value set, with any status (the rules decide which statuses count). */
+export function extractServiceRequests(resources: AnyResource[], vsId: string, t: Tools): OrderFact[] {
+  const out: OrderFact[] = [];
+  for (const r of resources) {
+    if (r.resourceType !== 'ServiceRequest') continue;
+    const status = typeof r.status === 'string' ? r.status : 'unknown';
+    if (status === 'entered-in-error') continue;
+    const m = t.terminology.match(vsId, r.code);
+    if (!m) continue;
+    const meta = obj(r.meta);
+    out.push({
+      ref: refOf(r),
+      resourceType: 'ServiceRequest',
+      status,
+      intent: str(r.intent),
+      time: parseTime(r.authoredOn) ?? parseTime(r.occurrenceDateTime) ?? periodStart(r.occurrencePeriod),
+      end: periodEnd(r.occurrencePeriod) ?? (status === 'revoked' || status === 'completed' ? parseTime(meta?.lastUpdated) : undefined),
+      by: m.by,
+      display: conceptText(concepts(r.code)[0] ?? {}) || 'ServiceRequest',
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Medications (G4: cancelled/draft never ordered; stopped/completed not active; given = administered)
+
+const DRUG_VS: Record<DrugClass, string> = {
+  capla: 'VS-CAPLA',
+  rtx: 'VS-RTX',
+  steroid: 'VS-STEROID',
+  mp: 'VS-MP',
+  'second-line': 'VS-2L',
+  dara: 'VS-DARA',
+  antithromb: 'VS-ANTITHROMB',
+};
+export const DRUG_CLASSES = Object.keys(DRUG_VS) as DrugClass[];
+const NEVER_ORDERED = new Set(['cancelled', 'draft', 'entered-in-error', 'unknown']);
+const ORDER_INTENTS = new Set(['order', 'original-order', 'reflex-order', 'filler-order', 'instance-order']);
+const GIVEN = new Set(['completed', 'in-progress', 'stopped']);
+
+/** The medication concept(s) of a request or administration: inline, contained, referenced, or the reference's display. */
+export function medicationConcepts(r: AnyResource, record: PatientRecord): unknown[] {
+  const out: unknown[] = [];
+  if (r.medicationCodeableConcept) out.push(...concepts(r.medicationCodeableConcept));
+  const ref = obj(r.medicationReference);
+  if (ref) {
+    const med = record.resolve(ref.reference, r) ?? (Array.isArray(r.contained) ? (r.contained as AnyResource[]).find((c) => c?.resourceType === 'Medication') : undefined);
+    if (med) {
+      out.push(...concepts(med.code));
+      for (const ing of arr<Record<string, unknown>>(med.ingredient)) {
+        if (ing?.itemCodeableConcept) out.push(...concepts(ing.itemCodeableConcept));
+        const ir = obj(ing?.itemReference);
+        if (ir && typeof ir.display === 'string') out.push({ text: ir.display });
+      }
+    }
+    if (typeof ref.display === 'string') out.push({ text: ref.display });
+  }
+  return out;
+}
+
+const MASS_TO_MG: Record<string, number> = { mg: 1, g: 1000, ug: 0.001, mcg: 0.001, kg: 1e6 };
+
+export function parseDose(q: unknown): Dose | undefined {
+  const quantity = obj(q);
+  if (!quantity) return undefined;
+  const value = numOf(quantity.value);
+  if (value === undefined) return undefined;
+  const unit = (quantityUnit(quantity) ?? '').trim();
+  const raw = `${value} ${str(quantity.unit) ?? unit}`.trim();
+  const lower = unit.toLowerCase().replace(/\s+/g, '');
+  const factor = MASS_TO_MG[lower];
+  if (factor !== undefined) return { mg: value * factor, raw };
+  const perM2 = /^(mg|g)\/(m2|m\^2|m²|\[?m2\]?)$/.exec(lower);
+  if (perM2) return { mgPerM2: value * (perM2[1] === 'g' ? 1000 : 1), raw };
+  return { raw };
+}
+
+function routeOf(route: unknown): { route?: MedOrder['route']; text?: string } {
+  const ccs = concepts(route);
+  if (ccs.length === 0) return {};
+  const codes = ccs.flatMap((c) => arr<{ code?: string }>(c.coding).map((x) => x?.code));
+  const text = ccs.map(conceptText).join(' ').toLowerCase();
+  // SNOMED route codes: 47625008 intravenous, 34206005 subcutaneous, 26643006 oral.
+  if (codes.includes('47625008') || /intravenous|\biv\b|i\.v\./.test(text)) return { route: 'iv', text };
+  if (codes.includes('34206005') || /subcutaneous|\bsc\b|\bsq\b|s\.c\.|subcut/.test(text)) return { route: 'sc', text };
+  if (codes.includes('26643006') || /\boral|\bpo\b|by mouth/.test(text)) return { route: 'oral', text };
+  return { route: 'other', text };
+}
+
+const PERIOD_DAYS: Record<string, number> = { s: 1 / 86400, min: 1 / 1440, h: 1 / 24, d: 1, wk: 7, mo: 30, a: 365 };
+const TIMING_CODES: Record<string, number> = { QD: 1, BID: 2, TID: 3, QID: 4, Q12H: 2, Q8H: 3, Q6H: 4, Q4H: 6, QOD: 0.5, WK: 1 / 7 };
+
+function timingOf(dosage: Record<string, unknown> | undefined): { perDay?: number; count?: number; durationDays?: number; intervalDays?: number; text?: string; boundsStart?: number; boundsEnd?: number } {
+  if (!dosage) return {};
+  const timing = obj(dosage.timing);
+  const repeat = obj(timing?.repeat);
+  const out: ReturnType<typeof timingOf> = { text: str(dosage.text) };
+  if (repeat) {
+    const freq = numOf(repeat.frequency) ?? 1;
+    const period = numOf(repeat.period);
+    const unitDays = PERIOD_DAYS[String(repeat.periodUnit)];
+    if (period !== undefined && unitDays !== undefined && period > 0) {
+      out.perDay = freq / (period * unitDays);
+      out.intervalDays = (period * unitDays) / freq;
+    }
+    out.count = numOf(repeat.count);
+    const bd = obj(repeat.boundsDuration);
+    const bdv = numOf(bd?.value);
+    const bdu = PERIOD_DAYS[String(bd?.code ?? bd?.unit)];
+    if (bdv !== undefined && bdu !== undefined) out.durationDays = bdv * bdu;
+    out.boundsStart = periodStart(repeat.boundsPeriod);
+    out.boundsEnd = periodEnd(repeat.boundsPeriod);
+  }
+  const code = arr<{ code?: string }>(obj(timing?.code)?.coding)[0]?.code ?? str(obj(timing?.code)?.text);
+  if (out.perDay === undefined && code && TIMING_CODES[code.toUpperCase()] !== undefined) {
+    out.perDay = TIMING_CODES[code.toUpperCase()];
+    out.intervalDays = 1 / out.perDay!;
+  }
+  if (out.perDay === undefined && out.text) {
+    const tx = out.text.toLowerCase();
+    const q = /\bq\s*(\d+)\s*h/.exec(tx);
+    if (q) out.perDay = 24 / Number(q[1]);
+    else if (/\b(bid|twice daily|twice a day)\b/.test(tx)) out.perDay = 2;
+    else if (/\b(once daily|daily|qd|every day|once a day)\b/.test(tx)) out.perDay = 1;
+    else if (/\b(weekly|once a week|every week)\b/.test(tx)) out.perDay = 1 / 7;
+    if (out.perDay) out.intervalDays = 1 / out.perDay;
+  }
+  return out;
+}
+
+export function medOrderOf(r: AnyResource, match: { by: MatchKind }, display: string): MedOrder {
+  const dosage = arr<Record<string, unknown>>(r.dosageInstruction)[0];
+  const doseAndRate = arr<Record<string, unknown>>(dosage?.doseAndRate)[0];
+  const timing = timingOf(dosage);
+  const route = routeOf(dosage?.route);
+  const validity = obj(obj(r.dispenseRequest)?.validityPeriod);
+  const status = typeof r.status === 'string' ? r.status : 'unknown';
+  const start = timing.boundsStart ?? periodStart(validity);
+  const authored = parseTime(r.authoredOn);
+  let end = timing.boundsEnd ?? periodEnd(validity);
+  if (end === undefined && timing.durationDays !== undefined && (start ?? authored) !== undefined) end = (start ?? authored)! + timing.durationDays * DAY;
+  if (end === undefined && (status === 'stopped' || status === 'completed')) end = parseTime(obj(r.meta)?.lastUpdated);
+  return {
+    ref: refOf(r),
+    resourceType: 'MedicationRequest',
+    status,
+    intent: str(r.intent),
+    time: authored ?? start,
+    end,
+    by: match.by,
+    display,
+    dose: parseDose(doseAndRate?.doseQuantity) ?? (obj(doseAndRate?.doseRange) ? { raw: 'dose range' } : undefined),
+    route: route.route,
+    routeText: route.text,
+    perDay: timing.perDay,
+    frequencyText: timing.text,
+    count: timing.count,
+    durationDays: timing.durationDays,
+    intervalDays: timing.intervalDays,
+    reasonConcepts: [...concepts(r.reasonCode)],
+    resource: r,
+  };
+}
+
+export function extractDrugs(record: PatientRecord, t: Tools, extraRequests: AnyResource[] = []): Map<DrugClass, DrugExposure> {
+  const out = new Map<DrugClass, DrugExposure>();
+  for (const d of DRUG_CLASSES) out.set(d, { drug: d, orders: [], ignoredOrders: [], administrations: [] });
+  const requests = [...record.all('MedicationRequest'), ...extraRequests];
+  for (const r of requests) {
+    const meds = medicationConcepts(r, record);
+    if (meds.length === 0) continue;
+    const display = meds.map((m) => conceptText(m as object)).find((x) => x) ?? 'medication';
+    for (const d of DRUG_CLASSES) {
+      const m = t.terminology.match(DRUG_VS[d], meds);
+      if (!m) continue;
+      const order = medOrderOf(r, m, display);
+      const exp = out.get(d)!;
+      const intentOk = order.intent === undefined || ORDER_INTENTS.has(order.intent);
+      if (NEVER_ORDERED.has(order.status) || !intentOk) exp.ignoredOrders.push(order);
+      else exp.orders.push(order);
+    }
+  }
+  for (const a of record.all('MedicationAdministration')) {
+    if (!GIVEN.has(String(a.status))) continue;
+    const time = parseTime(a.effectiveDateTime) ?? periodStart(a.effectivePeriod);
+    if (time === undefined) continue;
+    const meds = medicationConcepts(a, record);
+    if (meds.length === 0) continue;
+    const display = meds.map((m) => conceptText(m as object)).find((x) => x) ?? 'medication';
+    for (const d of DRUG_CLASSES) {
+      const m = t.terminology.match(DRUG_VS[d], meds);
+      if (!m) continue;
+      const admin: MedAdmin = { ref: refOf(a), time, dose: parseDose(obj(a.dosage)?.dose), by: m.by, display };
+      out.get(d)!.administrations.push(admin);
+    }
+  }
+  for (const e of out.values()) e.administrations.sort((a, b) => a.time - b.time);
+  return out;
+}
+
+/** An order is in effect at `now`: active and not past its end. */
+export function isActiveOrder(o: OrderFact, now: number): boolean {
+  return o.status === 'active' && (o.end === undefined || o.end > now);
+}
+
+export function age(patient: AnyResource | undefined, now: number): number | undefined {
+  const bd = parseTime(patient?.birthDate);
+  if (bd === undefined) return undefined;
+  const b = new Date(bd);
+  const n = new Date(now);
+  let years = n.getUTCFullYear() - b.getUTCFullYear();
+  if (n.getUTCMonth() < b.getUTCMonth() || (n.getUTCMonth() === b.getUTCMonth() && n.getUTCDate() < b.getUTCDate())) years--;
+  return years;
+}

@@ -1,0 +1,93 @@
+/**
+ * Lenient readers for FHIR R4 JSON as real EHRs send it: a `category` object where an array is
+ * due, a bare string where a CodeableConcept is due, extra fields. Nothing here throws on odd
+ * shapes; what cannot be read is simply absent, and the rules treat absent as unknown.
+ */
+import type * as fhir4 from 'fhir/r4';
+
+export type AnyResource = { resourceType: string; id?: string; [k: string]: unknown };
+
+export function arr<T = unknown>(v: unknown): T[] {
+  if (v === undefined || v === null) return [];
+  return (Array.isArray(v) ? v : [v]) as T[];
+}
+
+export function obj(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+export function numOf(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v);
+  return undefined;
+}
+
+/** CodeableConcepts from a field that may hold one, an array of them, or a bare string. */
+export function concepts(v: unknown): fhir4.CodeableConcept[] {
+  return arr(v).flatMap((c) => {
+    if (typeof c === 'string') return [{ text: c }];
+    const o = obj(c);
+    if (!o) return [];
+    // A bare Coding where a CodeableConcept is due.
+    if (typeof o.code === 'string' && typeof o.system === 'string' && !o.coding) return [{ coding: [o as fhir4.Coding] }];
+    return [o as fhir4.CodeableConcept];
+  });
+}
+
+export function codings(cc: fhir4.CodeableConcept): fhir4.Coding[] {
+  return arr<fhir4.Coding>(cc.coding).filter((c) => obj(c) !== undefined);
+}
+
+/** Text a human would read for a concept: its text and every coding's display. */
+export function conceptText(cc: fhir4.CodeableConcept): string {
+  const parts: string[] = [];
+  if (typeof cc.text === 'string') parts.push(cc.text);
+  for (const c of codings(cc)) if (typeof c.display === 'string') parts.push(c.display);
+  return parts.join(' | ');
+}
+
+export function firstCode(v: unknown): string | undefined {
+  for (const cc of concepts(v)) for (const c of codings(cc)) if (typeof c.code === 'string') return c.code;
+  return undefined;
+}
+
+/** Status-like code from `clinicalStatus` / `verificationStatus` (CodeableConcept or bare string). */
+export function statusCode(v: unknown): string | undefined {
+  if (typeof v === 'string') return v.toLowerCase();
+  return firstCode(v)?.toLowerCase();
+}
+
+/** Milliseconds since the epoch for a FHIR date/dateTime/instant; a date without time is read as UTC midnight. */
+export function parseTime(v: unknown): number | undefined {
+  if (typeof v !== 'string' || v.length < 4) return undefined;
+  let s = v;
+  if (/^\d{4}$/.test(s)) s += '-01-01';
+  else if (/^\d{4}-\d{2}$/.test(s)) s += '-01';
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+export function periodStart(v: unknown): number | undefined {
+  return parseTime(obj(v)?.start);
+}
+export function periodEnd(v: unknown): number | undefined {
+  return parseTime(obj(v)?.end);
+}
+
+/** `Type/id` of a resource, for evidence. */
+export function refOf(r: AnyResource): string {
+  return `${r.resourceType}/${r.id ?? '(no id)'}`;
+}
+
+/** Parse a reference string into type and id (relative `Type/id`, absolute URL or `#contained`). */
+export function parseRef(reference: unknown): { type?: string; id: string; contained?: boolean } | undefined {
+  if (typeof reference !== 'string' || reference.length === 0) return undefined;
+  if (reference.startsWith('#')) return { id: reference.slice(1), contained: true };
+  const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(reference);
+  if (m) return { type: m[1], id: m[2]! };
+  return undefined;
+}

@@ -1,0 +1,135 @@
+/**
+ * Findings -> CDS Hooks cards. Card text comes from cards/rules.json; the renderer only fills
+ * placeholders from the finding and appends the evidence, the notes and the rule version.
+ * Everything that came from the EHR is escaped so that the markdown detail cannot carry raw HTML
+ * (requirements item 10, "sanitize GFM detail").
+ */
+import type { Content } from '../content';
+import { isoDate } from '../facts/clock';
+import type { Card, Suggestion } from '../cds/schemas';
+import type { Finding, SuggestionSpec } from '../rules/types';
+
+export interface RenderContext {
+  content: Content;
+  newId: () => string;
+  now: number;
+  patientId: string;
+  encounterId?: string;
+  userId?: string;
+}
+
+/** Escape text from the EHR for markdown: no HTML, no table breaks, no stray emphasis or links. */
+export function escapeMd(s: string): string {
+  return s
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#])/g, '\\$1');
+}
+
+/** Fill `{name}` placeholders. Values are escaped unless the rule marked them as markdown (`md:` prefix is not used: rule params with ** are ours). */
+export function fill(template: string, params: Record<string, string | number>, escape = true): string {
+  return template.replace(/\{([A-Za-z0-9]+)\}/g, (m, k: string) => {
+    const v = params[k];
+    if (v === undefined) return m;
+    const s = String(v);
+    return escape ? escapeOwn(s) : s;
+  });
+}
+
+/** Rule-written params may contain **bold**; only HTML is neutralised in them. */
+function escapeOwn(s: string): string {
+  return s.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const SUMMARY_MAX = 139;
+
+export function renderCard(finding: Finding, rc: RenderContext): Card {
+  const { content } = rc;
+  const text = content.cards.rules[finding.ruleId];
+  if (!text) throw new Error(`no card content for ${finding.ruleId}`);
+  const variant = finding.variant ?? 'default';
+  let summary = fill(text.summaries[variant] ?? text.summaries.default!, finding.params, false).replace(/\s+/g, ' ').trim();
+  if (summary.length > SUMMARY_MAX) summary = `${summary.slice(0, SUMMARY_MAX - 3).trimEnd()}...`;
+  const primary = content.citations[text.primarySource]!;
+  const detail = renderDetail(finding, rc, text.details[variant] ?? text.details.default!, text.version);
+  const suggestions = (finding.suggestions ?? []).map((s) => renderSuggestion(finding, s, rc)).filter((s): s is Suggestion => !!s);
+  const links = text.sources
+    .filter((id) => id !== text.primarySource)
+    .map((id) => content.citations[id]!)
+    .filter((c, i, all) => c.url !== primary.url && all.findIndex((x) => x.url === c.url) === i)
+    .map((c) => ({ label: c.label, url: c.url, type: 'absolute' as const }));
+  const card: Card = {
+    uuid: rc.newId(),
+    summary,
+    indicator: finding.indicator,
+    detail,
+    source: {
+      label: primary.label,
+      url: primary.url,
+      topic: { system: content.cards.ruleSystem, code: finding.ruleId, display: text.title },
+    },
+    overrideReasons: text.overrideReasons.map((r) => ({ system: content.cards.overrideReasonSystem, code: r.code, display: r.display })),
+  };
+  if (suggestions.length) {
+    card.suggestions = suggestions;
+    card.selectionBehavior = 'at-most-one';
+  }
+  if (links.length) card.links = links;
+  return card;
+}
+
+function renderDetail(f: Finding, rc: RenderContext, template: string, version: string): string {
+  const tz = rc.content.site.timezone;
+  const parts = [fill(template, f.params).trim()];
+  if (f.evidence.length) {
+    const rows = f.evidence.map((e) => `| ${escapeMd(e.label)} | ${escapeMd(e.value)} | ${e.time !== undefined ? isoDate(e.time, tz) : ''} | ${e.ref ? escapeMd(e.ref) : ''} |`);
+    parts.push(['**Evidence**', '', '| | Value | Date | Source |', '|---|---|---|---|', ...rows].join('\n'));
+  }
+  const notes = [...new Set(f.notes)].filter((n) => n.trim().length > 0);
+  if (notes.length) parts.push(['**Notes**', '', ...notes.map((n) => `- ${escapeOwn(n)}`)].join('\n'));
+  parts.push(`Rule ${f.ruleId} v${version}.`);
+  return parts.join('\n\n');
+}
+
+function renderSuggestion(f: Finding, spec: SuggestionSpec, rc: RenderContext): Suggestion | undefined {
+  const text = rc.content.cards.rules[f.ruleId]!.suggestions?.[spec.key];
+  if (!text) throw new Error(`${f.ruleId}: no suggestion ${spec.key} in cards/rules.json`);
+  const label = fill(text.label, { ...f.params, ...(spec.params ?? {}) }, false);
+  let actions: Suggestion['actions'];
+  if (spec.actions) actions = spec.actions.map((a) => ({ ...a, resource: a.resource ? (a.resource as Record<string, unknown>) : undefined })).map(dropUndefined);
+  else
+    actions = text.resources.map((key) => {
+      const resource = instantiate(rc.content.suggestionTemplates[key]!, rc);
+      return { type: 'create' as const, description: describe(resource), resource };
+    });
+  if (!actions || actions.length === 0) return undefined;
+  const s: Suggestion = { label, uuid: rc.newId(), actions };
+  if (spec.isRecommended) s.isRecommended = true;
+  return s;
+}
+
+function dropUndefined<T extends Record<string, unknown>>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+/** A template resource for this patient, encounter and user. */
+function instantiate(template: Record<string, unknown>, rc: RenderContext): Record<string, unknown> {
+  const r = structuredClone(template);
+  delete r.$comment;
+  r.subject = { reference: `Patient/${rc.patientId}` };
+  if (rc.encounterId) r.encounter = { reference: `Encounter/${rc.encounterId}` };
+  if (rc.userId && /^(Practitioner|PractitionerRole)\//.test(rc.userId)) r.requester = { reference: rc.userId };
+  r.authoredOn = new Date(rc.now).toISOString();
+  return r;
+}
+
+function describe(resource: Record<string, unknown>): string {
+  const type = resource.resourceType === 'MedicationRequest' ? 'medication order' : 'order';
+  const med = resource.medicationCodeableConcept as { text?: string } | undefined;
+  const code = resource.code as { text?: string } | undefined;
+  const dosage = (resource.dosageInstruction as { text?: string }[] | undefined)?.[0]?.text;
+  return `Create draft ${type}: ${med?.text ?? code?.text ?? resource.resourceType}${dosage ? `, ${dosage}` : ''}`;
+}

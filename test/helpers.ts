@@ -1,0 +1,70 @@
+import { loadContent, type Content } from '../src/content';
+import { buildDeps, createApp } from '../src/app';
+import type { Config } from '../src/config';
+import { loadConfig } from '../src/config';
+import type { ServiceDeps } from '../src/cds/service';
+import { checkResponse } from '../src/cds/service';
+import { evaluate } from '../src/rules/engine';
+import type { Finding } from '../src/rules/types';
+import { renderCard } from '../src/render/cards';
+import type { Card } from '../src/cds/schemas';
+import { Scenario, at } from './fixtures/builder';
+import pino from 'pino';
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ LOG_LEVEL: 'silent', CHECK_RESPONSES: 'true', ...env });
+}
+
+let counter = 0;
+export const seqId = () => {
+  counter++;
+  return `00000000-0000-4000-8000-${String(counter).padStart(12, '0')}`;
+};
+
+const depsCache = new Map<string, ServiceDeps>();
+export function deps(site: unknown = {}): ServiceDeps {
+  const key = JSON.stringify(site);
+  let d = depsCache.get(key);
+  if (!d) {
+    const content: Content = loadContent({ site });
+    d = buildDeps({ config: testConfig(), content, newId: seqId });
+    depsCache.set(key, d);
+  }
+  return d;
+}
+
+export function testApp(opts: { now?: string; site?: unknown; env?: Record<string, string>; fetcher?: Parameters<typeof createApp>[0]['fetcher'] } = {}) {
+  const config = testConfig(opts.env);
+  const content = loadContent({ site: opts.site ?? {} });
+  return createApp({ config, content, clock: () => (opts.now ? at(opts.now) : Date.now()), newId: seqId, logger: pino({ level: 'silent' }), fetcher: opts.fetcher });
+}
+
+export interface Outcome {
+  findings: Finding[];
+  cards: Card[];
+  ids: string[];
+  /** rule id -> indicator */
+  byRule: Record<string, string>;
+  gate?: string;
+}
+
+/** Evaluate a scenario for a hook, render every card and check it against the strict card schema. */
+export function run(s: Scenario, hook: 'patient-view' | 'order-select' | 'order-sign' = 'patient-view', opts: { site?: unknown; selections?: string[] } = {}): Outcome {
+  const d = deps(opts.site);
+  const drafts = s.drafts.map((r) => {
+    const ref = `${r.resourceType}/${r.id}`;
+    return { resource: r, ref, selected: hook === 'order-sign' || (opts.selections ?? s.drafts.map((x) => `${x.resourceType}/${x.id}`)).includes(ref) };
+  });
+  const ev = evaluate(hook, s.record(), drafts, at(s.now), d);
+  const cards = ev.findings.map((f) => renderCard(f, { content: d.content, newId: seqId, now: at(s.now), patientId: s.patientId, encounterId: 'enc-1', userId: 'Practitioner/prac-1' }));
+  checkResponse({ cards });
+  const byRule: Record<string, string> = {};
+  for (const f of ev.findings) byRule[f.ruleId] = f.indicator;
+  return { findings: ev.findings, cards, ids: ev.findings.map((f) => f.ruleId), byRule, gate: ev.gate };
+}
+
+export function cardFor(o: Outcome, ruleId: string): Card {
+  const c = o.cards.find((x) => x.source.topic.code === ruleId);
+  if (!c) throw new Error(`no card for ${ruleId}; got ${o.ids.join(', ') || 'none'}`);
+  return c;
+}
