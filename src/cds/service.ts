@@ -158,7 +158,7 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
     if (st.kind === 'null') meta.keys[key] ??= { source: 'null' };
     if (st.kind !== 'data') continue;
     meta.keys[key] = { ...(meta.keys[key] ?? { source: 'prefetch' }), resources: st.resources.length };
-    if (st.next) record.gaps.push({ key, reason: 'the Bundle has more pages that were not read', required: entry.required.includes(key) });
+    if (st.next) record.gaps.push({ key, reason: 'only the first page was read; the Bundle has more pages', required: entry.required.includes(key) });
     for (const r of st.resources) {
       if (belongsToOtherPatient(r, patientId)) {
         dropped++;

@@ -91,6 +91,7 @@ const cardContentSchema = z.object({
   suggestions: z.record(z.string(), z.object({ label: z.string().min(1), resources: z.array(z.string()) })).optional(),
 });
 const cardsSchema = z.object({
+  placeholderMaxLength: z.record(z.string(), z.number().int().positive()),
   overrideReasonSystem: z.string().min(1),
   ruleSystem: z.string().min(1),
   rules: z.record(z.string(), cardContentSchema),
@@ -215,7 +216,17 @@ function crossCheck(c: Content): void {
     for (const [key, sug] of Object.entries(card.suggestions ?? {}))
       for (const r of sug.resources) if (!c.suggestionTemplates[r]) errors.push(`cards/rules.json: ${id}.${key} uses unknown resource template ${r}`);
   }
-  for (const [vsId, codes] of Object.entries(c.site.localCodes))
+  // Summaries stay under 140 characters whatever the placeholders hold (CDS Hooks card summary).
+  for (const [id, card] of Object.entries(c.cards.rules))
+    for (const [variant, template] of Object.entries(card.summaries)) {
+      const filled = template.replace(/\{([A-Za-z0-9]+)\}/g, (_m, k: string) => {
+        const max = c.cards.placeholderMaxLength[k];
+        if (max === undefined) errors.push(`cards/rules.json: ${id} summary ${variant} uses {${k}} without a placeholderMaxLength`);
+        return 'x'.repeat(max ?? 0);
+      });
+      if (filled.length >= 140) errors.push(`cards/rules.json: ${id} summary ${variant} can reach ${filled.length} characters (limit 139)`);
+    }
+  for (const vsId of Object.keys(c.site.localCodes))
     if (!c.terminology.valueSets[vsId]) errors.push(`site localCodes: unknown value set ${vsId}`);
   for (const [vsId, vs] of Object.entries(c.terminology.valueSets)) {
     for (const code of [...vs.codes, ...(vs.unverifiedCodes ?? [])])

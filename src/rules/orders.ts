@@ -255,7 +255,7 @@ interface Bsa {
   refs: string[];
 }
 
-function bsa(ctx: RuleContext): { bsa?: Bsa; missing: string } {
+function bsa(ctx: RuleContext): { bsa?: Bsa; missing: string; missingDetail: string } {
   const { f } = ctx;
   const since = f.now - ctx.param('bodyMeasureMaxAgeDays') * DAY;
   const pick = (a: string) =>
@@ -265,10 +265,10 @@ function bsa(ctx: RuleContext): { bsa?: Bsa; missing: string } {
   const missing = [!h && 'no height', !w && 'no weight'].filter(Boolean).join(', ');
   if (!h || !w) {
     const problems = [...series(f, 'height').problems, ...series(f, 'weight').problems].map((p) => `${p.raw}: ${p.reason}`);
-    return { missing: problems.length ? `${missing} (${problems.join('; ')})` : missing };
+    return { missing, missingDetail: problems.length ? `${missing} (${problems.join('; ')})` : missing };
   }
   // Mosteller: sqrt(height cm x weight kg / 3600).
-  return { bsa: { m2: Math.sqrt((h.value * w.value) / 3600), heightCm: h.value, weightKg: w.value, refs: [h.ref, w.ref] }, missing: '' };
+  return { bsa: { m2: Math.sqrt((h.value * w.value) / 3600), heightCm: h.value, weightKg: w.value, refs: [h.ref, w.ref] }, missing: '', missingDetail: '' };
 }
 
 /** TTP-RTX-DOSE: 375 mg/m2 (Mosteller) or 100 mg, each +/- tolerance; one card per draft, worst problem first. */
@@ -298,7 +298,7 @@ function rituximabDose(ctx: RuleContext): Finding[] {
     } else if (o.dose?.mg !== undefined) {
       const mg = o.dose.mg;
       if (!within(mg, flat)) {
-        if (!b.bsa) found.push(rtxFinding('info', 'no-bsa', { X: `${fmt(mg)} mg`, missing: b.missing, ...common }));
+        if (!b.bsa) found.push(rtxFinding('info', 'no-bsa', { X: `${fmt(mg)} mg`, missing: b.missing, missingDetail: b.missingDetail, ...common }));
         else if (!within(mg, perM2 * b.bsa.m2))
           found.push(rtxFinding('warning', 'default', { X: fmt(mg), calc: calc!, bsa: fmt(b.bsa.m2), height: fmt(b.bsa.heightCm), weight: fmt(b.bsa.weightKg), ...common }));
       }

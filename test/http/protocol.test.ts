@@ -1,0 +1,245 @@
+/**
+ * CDS Hooks 2.0 protocol checks against the Express app (supertest, no listening port):
+ * discovery, CORS, validation with OperationOutcome bodies, prefetch semantics, spec-valid cards.
+ */
+import request from 'supertest';
+import { responseSchema, findEmptyValues } from '../../src/cds/schemas';
+import { ALLOWED_TOKENS } from '../../src/cds/registry';
+import { NOW_D5, situations } from '../fixtures/situations';
+import { testApp } from '../helpers';
+
+const { app } = testApp({ now: NOW_D5 });
+const PV = '/cds-services/ttp-patient-view';
+
+function expectOutcome(body: unknown, expressions: string[]): void {
+  const b = body as { resourceType: string; issue: { expression?: string[]; diagnostics?: string }[] };
+  expect(b.resourceType).toBe('OperationOutcome');
+  const named = b.issue.flatMap((i) => i.expression ?? []);
+  for (const e of expressions) expect(named).toContain(e);
+  expect(JSON.stringify(body)).not.toMatch(/\bat .*\.(ts|js):\d+/);
+}
+
+describe('discovery', () => {
+  test('lists the three services with id, hook, title, description and prefetch', async () => {
+    const res = await request(app).get('/cds-services').expect(200);
+    expect(res.body.services.map((s: { id: string; hook: string }) => `${s.id}:${s.hook}`)).toEqual([
+      'ttp-patient-view:patient-view',
+      'ttp-order-select:order-select',
+      'ttp-order-sign:order-sign',
+    ]);
+    for (const s of res.body.services) {
+      expect(s.title).toEqual(expect.any(String));
+      expect(s.description).toEqual(expect.any(String));
+      expect(Object.keys(s.prefetch).length).toBeGreaterThan(3);
+      expect(findEmptyValues(s)).toEqual([]);
+    }
+  });
+
+  test('prefetch templates use only CDS Hooks 2.0 tokens', async () => {
+    const res = await request(app).get('/cds-services').expect(200);
+    for (const s of res.body.services)
+      for (const q of Object.values<string>(s.prefetch)) for (const m of q.matchAll(/\{\{([^}]*)\}\}/g)) expect(ALLOWED_TOKENS.has(m[1]!)).toBe(true);
+  });
+
+  test('prefetch is derived from the rules: order services ask for body measurements, patient-view does not', async () => {
+    const res = await request(app).get('/cds-services').expect(200);
+    const [pv, os] = res.body.services;
+    expect(pv.prefetch.bodyMeasurements).toBeUndefined();
+    expect(os.prefetch.bodyMeasurements).toBe('Observation?patient={{context.patientId}}&code=http://loinc.org|8302-2,http://loinc.org|8306-3,http://loinc.org|3137-7,http://loinc.org|29463-7,http://loinc.org|3141-9');
+    expect(pv.prefetch.patient).toBe('Patient/{{context.patientId}}');
+  });
+
+  test('healthz answers', async () => {
+    const res = await request(app).get('/healthz').expect(200);
+    expect(res.body.status).toBe('ok');
+  });
+});
+
+describe('CORS', () => {
+  test('answers the browser preflight and allows the Authorization header', async () => {
+    for (const path of ['/cds-services', PV, `${PV}/feedback`]) {
+      const res = await request(app).options(path).set('Origin', 'https://sandbox.cds-hooks.org').set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'authorization,content-type');
+      expect(res.status).toBe(204);
+      expect(res.headers['access-control-allow-origin']).toBe('https://sandbox.cds-hooks.org');
+      expect(res.headers['access-control-allow-headers']).toMatch(/Authorization/);
+    }
+  });
+
+  test('does not allow an origin that is not configured', async () => {
+    const res = await request(app).get('/cds-services').set('Origin', 'https://evil.example');
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  test('origins are configurable', async () => {
+    const other = testApp({ now: NOW_D5, env: { CORS_ORIGINS: 'https://ehr.hospital.example' } }).app;
+    const res = await request(other).get('/cds-services').set('Origin', 'https://ehr.hospital.example');
+    expect(res.headers['access-control-allow-origin']).toBe('https://ehr.hospital.example');
+  });
+});
+
+describe('calling a service', () => {
+  test('a full prefetch returns spec-valid cards with rule ids and evidence', async () => {
+    const res = await request(app).post(PV).send(situations['full-prefetch-non-responder']()).expect(200);
+    expect(responseSchema.safeParse(res.body).success).toBe(true);
+    expect(findEmptyValues(res.body)).toEqual([]);
+    expect(res.body.cards.map((c: { source: { topic: { code: string } } }) => c.source.topic.code)).toEqual(['TTP-CAPLA-DAY5', 'TTP-REFRACTORY-2L']);
+  });
+
+  test('a stable, responding patient gets { "cards": [] }', async () => {
+    const res = await request(app).post(PV).send(situations['stable-patient']()).expect(200);
+    expect(res.body).toEqual({ cards: [] });
+  });
+
+  test('odd but legal shapes are read leniently', async () => {
+    const res = await request(app).post(PV).send(situations['odd-shapes']()).expect(200);
+    expect(res.body.cards.map((c: { source: { topic: { code: string } } }) => c.source.topic.code)).toEqual(['TTP-CAPLA-DAY5', 'TTP-REFRACTORY-2L']);
+  });
+
+  test('order-select and order-sign run the ordering rules', async () => {
+    const sel = await request(app).post('/cds-services/ttp-order-select').send(situations['order-select-platelets']()).expect(200);
+    expect(sel.body.cards[0].source.topic.code).toBe('TTP-PLT-TXN');
+    const sign = await request(app).post('/cds-services/ttp-order-sign').send(situations['order-sign-platelets']()).expect(200);
+    expect(sign.body.cards[0].source.topic.code).toBe('TTP-PLT-TXN');
+  });
+
+  test('the Logica `selection` alias is accepted', async () => {
+    const res = await request(app).post('/cds-services/ttp-order-select').send(situations['order-select-selection-alias']()).expect(200);
+    expect(res.body.cards[0].source.topic.code).toBe('TTP-PLT-TXN');
+  });
+});
+
+describe('bad requests get a clear 4xx with an OperationOutcome', () => {
+  test('malformed JSON: 400', async () => {
+    const res = await request(app).post(PV).set('Content-Type', 'application/json').send('{"hook": "patient-view",').expect(400);
+    expectOutcome(res.body, []);
+    expect(res.body.issue[0].diagnostics).toMatch(/not valid JSON/);
+  });
+
+  test('not JSON at all: 400', async () => {
+    const res = await request(app).post(PV).set('Content-Type', 'text/plain').send('hello').expect(400);
+    expectOutcome(res.body, []);
+  });
+
+  test('a JSON array: 400', async () => {
+    await request(app).post(PV).send([1, 2]).expect(400);
+  });
+
+  test('missing context.patientId: 400 naming the field', async () => {
+    const res = await request(app).post(PV).send(situations['missing-patient-id']()).expect(400);
+    expectOutcome(res.body, ['context.patientId']);
+  });
+
+  test('a userId of the wrong type: 400 naming the field', async () => {
+    const res = await request(app).post(PV).send(situations['bad-user-id']()).expect(400);
+    expectOutcome(res.body, ['context.userId']);
+  });
+
+  test('missing hookInstance and context: 400 naming both', async () => {
+    const res = await request(app).post(PV).send({ hook: 'patient-view' }).expect(400);
+    expectOutcome(res.body, ['hookInstance', 'context']);
+  });
+
+  test('a hook that does not match the service: 400', async () => {
+    const res = await request(app).post(PV).send(situations['wrong-hook']()).expect(400);
+    expectOutcome(res.body, ['hook']);
+  });
+
+  test('fhirAuthorization without fhirServer: 400', async () => {
+    const res = await request(app).post(PV).send(situations['fhir-authorization-without-server']()).expect(400);
+    expectOutcome(res.body, ['fhirServer']);
+    expect(JSON.stringify(res.body)).not.toContain('secret-token');
+  });
+
+  test('a selection that names no draft order: 400 saying which', async () => {
+    const res = await request(app).post('/cds-services/ttp-order-select').send(situations['order-select-unknown-selection']()).expect(400);
+    expectOutcome(res.body, ['context.selections[1]']);
+    expect(res.body.issue[0].diagnostics).toContain('MedicationRequest/nope');
+  });
+
+  test('order-select without draftOrders: 400', async () => {
+    const body = situations['order-select-platelets']();
+    delete (body.context as Record<string, unknown>).draftOrders;
+    const res = await request(app).post('/cds-services/ttp-order-select').send(body).expect(400);
+    expectOutcome(res.body, ['context.draftOrders']);
+  });
+
+  test('a prefetch value that is not a resource: 400 naming the key', async () => {
+    const res = await request(app).post(PV).send(situations['prefetch-value-not-a-resource']()).expect(400);
+    expectOutcome(res.body, ['prefetch.labs']);
+  });
+
+  test('a prefetched Patient that is not context.patientId: 400', async () => {
+    const res = await request(app).post(PV).send(situations['prefetch-for-another-patient']()).expect(400);
+    expectOutcome(res.body, ['prefetch.patient']);
+  });
+
+  test('unknown service: 404', async () => {
+    const res = await request(app).post('/cds-services/nope').send(situations['full-prefetch-non-responder']()).expect(404);
+    expectOutcome(res.body, []);
+  });
+
+  test('unknown route: 404 OperationOutcome', async () => {
+    await request(app).get('/nothing-here').expect(404);
+  });
+
+  test('a body over the limit: 413', async () => {
+    const small = testApp({ now: NOW_D5, env: { BODY_LIMIT: '10kb' } }).app;
+    const res = await request(small).post(PV).send(situations['full-prefetch-non-responder']()).expect(413);
+    expectOutcome(res.body, []);
+  });
+
+  test('hostile bodies never produce a 500', async () => {
+    const hostile: unknown[] = [
+      { hook: 'patient-view', hookInstance: 'x', context: { userId: 'Practitioner/1', patientId: 'p' }, prefetch: { __proto__: { polluted: true }, patient: { resourceType: 'Patient', id: 'p', birthDate: 12 } } },
+      { hook: 'patient-view', hookInstance: 'a'.repeat(500), context: {} },
+      { hook: 'patient-view', hookInstance: 'x\n{"level":60}', context: { userId: 'Practitioner/1', patientId: 'p' } },
+      { hook: 'patient-view', hookInstance: 'x', context: { userId: 'Practitioner/1', patientId: 'p' }, prefetch: { conditions: { resourceType: 'Bundle', entry: 'nope' } } },
+      { hook: 123, hookInstance: null, context: 'string' },
+      { hook: 'patient-view', hookInstance: 'x', context: { userId: 'Practitioner/1', patientId: 'p' }, prefetch: JSON.parse('{"conditions": {"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Condition", "code": {"coding": "x"}, "onsetDateTime": "not a date"}}]}}') },
+    ];
+    for (const body of hostile) {
+      const res = await request(app).post(PV).send(body as object);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    }
+  });
+});
+
+describe('prefetch semantics', () => {
+  test('missing-prefetch-keys without fhirServer: 412 naming the keys', async () => {
+    const res = await request(app).post(PV).send(situations['missing-prefetch-keys']()).expect(412);
+    expectOutcome(res.body, ['prefetch.labs', 'prefetch.conditions']);
+    expect(res.body.issue).toHaveLength(2);
+  });
+
+  test('no prefetch at all and no fhirServer: 412 naming every required key', async () => {
+    const res = await request(app).post(PV).send(situations['no-prefetch-at-all']()).expect(412);
+    expectOutcome(res.body, ['prefetch.patient', 'prefetch.conditions', 'prefetch.procedures', 'prefetch.labs', 'prefetch.medicationRequests', 'prefetch.serviceRequests']);
+  });
+
+  test('operation-outcome-in-prefetch is treated as a failed fetch: 412 naming the key', async () => {
+    const res = await request(app).post(PV).send(situations['operation-outcome-in-prefetch']()).expect(412);
+    expectOutcome(res.body, ['prefetch.labs']);
+    expect(res.body.issue[0].diagnostics).toContain('lab system timed out');
+  });
+
+  test('null-prefetch-values are data ("nothing there"), not missing', async () => {
+    const res = await request(app).post(PV).send(situations['null-prefetch-values']()).expect(200);
+    const codes = res.body.cards.map((c: { source: { topic: { code: string } } }) => c.source.topic.code);
+    expect(codes).toContain('TTP-CAPLA-DAY5');
+    // No Patient: age unknown, and the cards say so rather than assume.
+    expect(res.body.cards[0].detail).toContain('Age is not recorded');
+  });
+
+  test('an optional key that is missing degrades the cards, which say what is missing', async () => {
+    const res = await request(app).post(PV).send(situations['optional-key-missing']()).expect(200);
+    const capla = res.body.cards.find((c: { source: { topic: { code: string } } }) => c.source.topic.code === 'TTP-CAPLA-DAY5');
+    expect(capla.detail).toContain('Data not available: medicationAdministrations');
+  });
+
+  test('a paginated Bundle that cannot be followed is read, and the cards say a page is missing', async () => {
+    const res = await request(app).post(PV).send(situations['paginated-bundle']()).expect(200);
+    expect(res.body.cards[0].detail).toContain('Data not available: labs (only the first page was read');
+  });
+});
