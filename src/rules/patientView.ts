@@ -3,7 +3,7 @@
  * clinical state that returns a finding with its evidence, or nothing. Gates G1-G3b are applied
  * by the engine before these run (see ./engine.ts).
  */
-import { DAY, HOUR, isoDate } from '../facts/clock';
+import { DAY, HOUR, daysBetween, isoDate, localDate } from '../facts/clock';
 import { activeOrGiven, activeOrders, drug, exposureInWindow, finalInWindow, orderedOrGiven, series } from '../facts';
 import { inRemission, lastCaplaTime } from '../facts/state';
 import { isActiveOrder } from '../facts/extract';
@@ -482,12 +482,13 @@ export function caplaStopFinding(ctx: RuleContext, ending: { order: MedOrder; en
       notes,
     };
   }
-  if (lastTpe !== undefined && ending.end < lastTpe + ctx.param('caplaPostTpeDays') * DAY) {
+  const daysAfterTpe = lastTpe !== undefined ? daysBetween(localDate(lastTpe, f.tz), localDate(ending.end, f.tz)) : undefined;
+  if (daysAfterTpe !== undefined && daysAfterTpe < ctx.param('caplaPostTpeDays')) {
     return {
       ruleId: 'TTP-CAPLA-STOP',
       indicator: 'info',
       variant: 'early',
-      params: { ...base, x: fmt(recentA13.value), days: Math.round((ending.end - lastTpe) / DAY), a13: `${fmt(recentA13.value)}% on ${isoDate(recentA13.time, f.tz)}` },
+      params: { ...base, x: fmt(recentA13.value), days: daysAfterTpe, a13: `${fmt(recentA13.value)}% on ${isoDate(recentA13.time, f.tz)}` },
       evidence,
       notes,
     };
@@ -507,16 +508,19 @@ export function caplaDurationFinding(ctx: RuleContext, orders: MedOrder[]): Find
   const { f } = ctx;
   const lastTpe = f.episode?.lastSession;
   if (lastTpe === undefined) return undefined;
-  const maxEnd = lastTpe + (ctx.param('caplaPostTpeDays') + ctx.param('caplaExtensionDays')) * DAY;
-  const o = orders.find((x) => x.end !== undefined && x.end > maxEnd);
+  // The label counts calendar days after the last daily TPE.
+  const maxDays = ctx.param('caplaPostTpeDays') + ctx.param('caplaExtensionDays');
+  const lastDate = localDate(lastTpe, f.tz);
+  const o = orders.find((x) => x.end !== undefined && daysBetween(lastDate, localDate(x.end, f.tz)) > maxDays);
   if (!o) return undefined;
+  const days = daysBetween(lastDate, localDate(o.end!, f.tz));
   return {
     ruleId: 'TTP-CAPLA-DURATION',
     indicator: 'info',
-    params: { end: isoDate(o.end, f.tz), days: Math.round((o.end! - lastTpe) / DAY), lastTpe: isoDate(lastTpe, f.tz), maxEnd: isoDate(maxEnd, f.tz) },
+    params: { end: isoDate(o.end, f.tz), days, lastTpe: lastDate, maxEnd: isoDate(lastTpe + maxDays * DAY, f.tz) },
     evidence: [
       { label: 'Caplacizumab planned end', value: isoDate(o.end, f.tz), time: o.time, ref: o.ref },
-      { label: 'Last TPE session', value: isoDate(lastTpe, f.tz), time: lastTpe },
+      { label: 'Last TPE session', value: lastDate, time: lastTpe },
     ],
     notes: [],
   };

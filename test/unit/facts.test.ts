@@ -1,0 +1,224 @@
+/** The facts layer: units (UCUM), terminology, labs, episode, drugs, response. */
+import { loadContent } from '../../src/content';
+import { Units } from '../../src/units';
+import { Terminology } from '../../src/terminology';
+import { extractLabs, parseDose } from '../../src/facts/extract';
+import { buildFacts } from '../../src/facts';
+import { clinicalState } from '../../src/facts/state';
+import { DRUGS, Scenario, at, dailyHb, day, ittpDefaults } from '../fixtures/builder';
+import type { AnyResource } from '../../src/fhir/read';
+
+const content = loadContent();
+const units = new Units(content);
+const terminology = new Terminology(content);
+const tools = { units, terminology };
+
+describe('units through UCUM', () => {
+  test.each([
+    ['platelets', 15000, '/uL', 15],
+    ['platelets', 150000, '/mm3', 150],
+    ['platelets', 16, '10*3/uL', 16],
+    ['platelets', 16, '10*9/L', 16],
+    ['hemoglobin', 70, 'g/L', 7],
+    ['hemoglobin', 5, 'mmol/L', 8.057],
+    ['ldh', 20, 'ukat/L', 1200],
+    ['ldh', 300, 'U/L', 300],
+    ['ldh', 300, '[IU]/L', 300],
+    ['creatinine', 88.4, 'umol/L', 1],
+    ['adamts13', 5, '%', 5],
+    ['adamts13', 5, '[IU]/dL', 5],
+    ['adamts13', 0.05, '[IU]/mL', 5],
+    ['weight', 154, '[lb_av]', 69.853],
+    ['height', 70, '[in_i]', 177.8],
+  ])('%s %s %s -> %s', (analyte, value, unit, expected) => {
+    const r = units.convert(analyte, value, unit);
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.value).toBeCloseTo(expected, 2);
+  });
+
+  test.each([
+    ['platelets', 'thou'],
+    ['platelets', 'K/uL'],
+    ['platelets', 'g/dL'],
+    ['ldh', 'mg/dL'],
+    ['adamts13', 'ng/mL'],
+    ['platelets', ''],
+  ])('%s in "%s" is not understood (value unknown)', (analyte, unit) => {
+    expect(units.convert(analyte, 12, unit).ok).toBe(false);
+  });
+
+  test('a site-approved alias makes K/uL usable', () => {
+    const u = new Units(loadContent({ site: { unitAliases: { 'K/uL': '10*3/uL' } } }));
+    const r = u.convert('platelets', 45, 'K/uL');
+    expect(r.ok && r.value).toBeCloseTo(45);
+  });
+
+  test('doses: g and mg, mg/m2', () => {
+    expect(parseDose({ value: 1, unit: 'g', system: 'http://unitsofmeasure.org', code: 'g' })?.mg).toBe(1000);
+    expect(parseDose({ value: 375, unit: 'mg/m2' })?.mgPerM2).toBe(375);
+    expect(parseDose({ value: 2, unit: 'tablets' })?.mg).toBeUndefined();
+  });
+});
+
+describe('terminology', () => {
+  test('codes win and travel with their system; ICD-10 dots and OIDs are normalised', () => {
+    expect(terminology.match('VS-ITTP', { coding: [{ system: 'http://snomed.info/sct', code: '439007008' }] })?.by).toBe('code');
+    expect(terminology.match('VS-ITTP', { coding: [{ system: 'urn:oid:2.16.840.1.113883.6.90', code: 'M3119' }] })?.by).toBe('code');
+    expect(terminology.match('VS-ITTP', { coding: [{ system: 'http://loinc.org', code: '439007008' }] })).toBeUndefined();
+    expect(terminology.match('VS-BLEED', { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'I61.9' }] })?.by).toBe('code');
+  });
+
+  test('text fallback is flagged as text', () => {
+    expect(terminology.match('VS-CAPLA', { text: 'Cablivi 11 mg' })).toEqual({ by: 'text', what: 'Cablivi 11 mg' });
+    expect(terminology.match('VS-A13ACT', { text: 'ADAMTS-13 activity' })?.by).toBe('text');
+    expect(terminology.match('VS-A13ACT', { text: 'ADAMTS13 inhibitor' })).toBeUndefined();
+    expect(terminology.match('VS-A13INH', { text: 'ADAMTS13 inhibitor' })?.by).toBe('text');
+  });
+
+  test('unverified codes are off unless the site enables them', () => {
+    const coding = { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '36514' }] };
+    expect(terminology.matchCode('VS-TPE', coding)).toBeUndefined();
+    expect(new Terminology(loadContent({ site: { useUnverifiedCodes: true } })).matchCode('VS-TPE', coding)?.by).toBe('code');
+  });
+
+  test('"congenital" text alone is not a congenital TTP', () => {
+    expect(terminology.matchText('VS-TTP-CONGENITAL', 'congenital heart disease')).toBeUndefined();
+    expect(terminology.matchText('VS-TTP-CONGENITAL', 'Congenital TTP (Upshaw-Schulman)')?.by).toBe('text');
+  });
+});
+
+describe('labs', () => {
+  const obs = (extra: Record<string, unknown>): AnyResource => ({ resourceType: 'Observation', id: 'o1', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '777-3' }] }, effectiveDateTime: day(1), ...extra });
+
+  test('entered-in-error and cancelled are ignored; preliminary is measured but not final', () => {
+    const labs = extractLabs(
+      [obs({ valueQuantity: { value: 10, code: '10*9/L' }, status: 'entered-in-error' }), obs({ id: 'o2', valueQuantity: { value: 11, code: '10*9/L' }, status: 'preliminary' }), obs({ id: 'o3', valueQuantity: { value: 12, code: '10*9/L' }, status: 'cancelled' })],
+      tools,
+    );
+    const p = labs.get('platelets')!;
+    expect(p.final).toEqual([]);
+    expect(p.preliminary.map((v) => v.value)).toEqual([11]);
+  });
+
+  test('an unknown unit, no value or no time is a problem, never a value', () => {
+    const labs = extractLabs([obs({ valueQuantity: { value: 12, unit: 'thou' } }), obs({ id: 'o2' }), obs({ id: 'o3', effectiveDateTime: undefined, valueQuantity: { value: 5, code: '10*9/L' } })], tools);
+    const p = labs.get('platelets')!;
+    expect(p.final).toEqual([]);
+    expect(p.problems.map((x) => x.reason)).toEqual(['unit "thou" not understood', 'no numeric value', 'no effective time']);
+  });
+
+  test('effective time is used, never issued; values are sorted by it', () => {
+    const labs = extractLabs([obs({ id: 'late', effectiveDateTime: day(3), issued: day(1), valueQuantity: { value: 30, code: '10*9/L' } }), obs({ id: 'early', effectiveDateTime: day(2), issued: day(9), valueQuantity: { value: 20, code: '10*9/L' } })], tools);
+    expect(labs.get('platelets')!.final.map((v) => v.ref)).toEqual(['Observation/early', 'Observation/late']);
+  });
+
+  test('valueString "<5 %" for ADAMTS13 keeps the comparator', () => {
+    const labs = extractLabs([obs({ code: { text: 'ADAMTS13 activity' }, valueString: '<5 %' })], tools);
+    expect(labs.get('adamts13')!.final[0]).toMatchObject({ value: 5, comparator: '<', by: 'text' });
+  });
+
+  test('LDH keeps its own ULN from referenceRange, converted', () => {
+    const labs = extractLabs([obs({ code: { coding: [{ system: 'http://loinc.org', code: '2532-0' }] }, valueQuantity: { value: 10, code: 'ukat/L' }, referenceRange: [{ high: { value: 4, code: 'ukat/L' } }] })], tools);
+    expect(labs.get('ldh')!.final[0]).toMatchObject({ value: 600, uln: 240 });
+  });
+});
+
+describe('episode (D1)', () => {
+  const facts = (s: Scenario) => buildFacts(s.record(), at(s.now), { content, tools });
+
+  test('PE day counts calendar days from the first session; twice-daily TPE counts 2 sessions', () => {
+    const s = new Scenario(3).patient().condition('439007008').tpeDaily(1, 3).tpe(day(2, '20:00'));
+    const f = facts(s);
+    expect(f.episode).toMatchObject({ peDay: 3, sessionCount: 4, day1: '2026-03-02', current: true });
+  });
+
+  test('a gap of 30 days starts a new episode', () => {
+    const s = new Scenario(2).patient().condition('439007008').tpeDaily(-40, -35).tpeDaily(1, 2);
+    const f = facts(s);
+    expect(f.episode).toMatchObject({ peDay: 2, sessionCount: 2 });
+    expect(f.episode!.previousEpisodeEnd).toBe(at(day(-35, '10:00')));
+  });
+
+  test('not-done, entered-in-error and future sessions do not count', () => {
+    const s = new Scenario(2).patient().condition('439007008').tpe(day(1, '10:00')).tpe(day(2, '10:00'), { status: 'not-done' }).tpe(day(2, '11:00'), { status: 'entered-in-error' }).tpe(day(4, '10:00'));
+    expect(facts(s).episode).toMatchObject({ sessionCount: 1 });
+  });
+
+  test('the site timezone decides the calendar day', () => {
+    const s = new Scenario(2, '03:00').patient().condition('439007008').tpe(day(1, '23:30'));
+    expect(buildFacts(s.record(), at(s.now), { content, tools }).episode!.peDay).toBe(2);
+    const tokyo = loadContent({ site: { timezone: 'Asia/Tokyo' } });
+    expect(buildFacts(s.record(), at(s.now), { content: tokyo, tools }).episode!.peDay).toBe(1);
+  });
+});
+
+describe('drugs (G4)', () => {
+  const facts = (s: Scenario) => buildFacts(s.record(), at(s.now), { content, tools });
+
+  test('cancelled, draft and entered-in-error orders never count as ordered; proposals neither', () => {
+    const s = new Scenario(5).patient().condition('439007008');
+    for (const status of ['cancelled', 'draft', 'entered-in-error'] as const) s.med(DRUGS.caplacizumab, { status });
+    s.med(DRUGS.caplacizumab, { intent: 'proposal' });
+    const e = facts(s).drugs.get('capla')!;
+    expect(e.orders).toEqual([]);
+    expect(e.ignoredOrders).toHaveLength(4);
+  });
+
+  test('a medicationReference to a contained or bundled Medication is resolved', () => {
+    const s = new Scenario(5).patient().condition('439007008');
+    s.add({ resourceType: 'Medication', id: 'm1', code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '121191' }] } });
+    s.add({ resourceType: 'MedicationRequest', id: 'r1', status: 'active', intent: 'order', medicationReference: { reference: 'Medication/m1' }, authoredOn: day(2) });
+    s.add({ resourceType: 'MedicationRequest', id: 'r2', status: 'active', intent: 'order', contained: [{ resourceType: 'Medication', id: 'c', code: { text: 'Cablivi' } }], medicationReference: { reference: '#c' }, authoredOn: day(2) });
+    const f = facts(s);
+    expect(f.drugs.get('rtx')!.orders.map((o) => o.ref)).toEqual(['MedicationRequest/r1']);
+    expect(f.drugs.get('capla')!.orders.map((o) => o.ref)).toEqual(['MedicationRequest/r2']);
+  });
+
+  test('not-done administrations are ignored', () => {
+    const s = new Scenario(5).patient().condition('439007008').give(DRUGS.rituximab, day(2), 700, undefined, 'not-done');
+    expect(facts(s).drugs.get('rtx')!.administrations).toEqual([]);
+  });
+});
+
+describe('clinical response (D2) and improvement (D4)', () => {
+  const state = (s: Scenario) => clinicalState(buildFacts(s.record(), at(s.now), { content, tools }), content);
+
+  test('two qualifying assessments >= 24 h apart make a response; one does not', () => {
+    const one = dailyHb(ittpDefaults(4).series('plt', [20, 80, 160]).series('ldh', [1400, 600, 300]), 1, 3);
+    expect(state(one).response.status).toBe('not-met');
+    const two = dailyHb(ittpDefaults(5).series('plt', [20, 80, 160, 170]).series('ldh', [1400, 600, 300, 280]), 1, 4);
+    expect(state(two).response).toMatchObject({ status: 'met', at: at(day(4, '06:00')) });
+  });
+
+  test('a platelet count of 150 exactly qualifies; LDH at 1.5x ULN does not', () => {
+    expect(state(dailyHb(ittpDefaults(5).series('plt', [20, 150, 150]).series('ldh', [1400, 370, 370]), 1, 3)).response.status).toBe('met');
+    expect(state(dailyHb(ittpDefaults(5).series('plt', [20, 150, 150]).series('ldh', [1400, 375, 375]), 1, 3)).response.status).toBe('not-met');
+  });
+
+  test('platelets >= 150 without any LDH leave the response unknown, naming LDH', () => {
+    const s = dailyHb(ittpDefaults(5).series('plt', [20, 160, 170]), 1, 3);
+    expect(state(s).response).toEqual({ status: 'unknown', missing: ['LDH'] });
+  });
+
+  test('improving needs platelets >= 2x baseline AND LDH below baseline', () => {
+    expect(state(dailyHb(ittpDefaults(4).series('plt', [10, 20]).series('ldh', [1000, 900]), 1, 2)).improving).toBe(true);
+    expect(state(dailyHb(ittpDefaults(4).series('plt', [10, 19]).series('ldh', [1000, 900]), 1, 2)).improving).toBe(false);
+    expect(state(dailyHb(ittpDefaults(4).series('plt', [10, 30]).series('ldh', [1000, 1000]), 1, 2)).improving).toBe(false);
+    expect(state(dailyHb(ittpDefaults(4).series('plt', [10, 30]), 1, 2)).improving).toBe('unknown');
+  });
+
+  test('baseline is the last value at or before session 1, not the first of the window', () => {
+    const s = ittpDefaults(4).lab('plt', 40, day(-3)).lab('plt', 10, day(1, '07:00')).lab('plt', 19, day(4));
+    expect(state(s).baselinePlatelets?.value).toBe(10);
+  });
+
+  test('out-of-order data is sorted before any decision', () => {
+    const s = ittpDefaults(5);
+    [16, 18, 15, 14, 12].forEach((v, i) => s.lab('plt', v, day(5 - i)));
+    [1300, 1320, 1350, 1380, 1400].forEach((v, i) => s.lab('ldh', v, day(5 - i)));
+    const st = state(s);
+    expect(st.baselinePlatelets?.value).toBe(12);
+    expect(st.latestPlatelets?.value).toBe(16);
+    expect(st.refractoryNumeric).toBe(true);
+  });
+});
