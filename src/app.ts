@@ -17,6 +17,7 @@ import { checkRuleCoverage } from './rules/engine';
 import { Terminology } from './terminology';
 import { Units } from './units';
 import { localDate } from './facts/clock';
+import { FhirFetcher } from './fhir/fetcher';
 import pkg from '../package.json';
 
 export interface AppOptions {
@@ -59,7 +60,9 @@ export function buildDeps(opts: AppOptions): ServiceDeps {
 export function createApp(opts: AppOptions): App {
   const { config } = opts;
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const deps = buildDeps(opts);
+  const fetcher =
+    opts.fetcher ?? new FhirFetcher({ allowlist: config.fhirAllowlist, timeoutMs: config.fhirTimeoutMs, maxPages: config.fhirMaxPages, logger });
+  const deps = buildDeps({ ...opts, fetcher });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);

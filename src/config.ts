@@ -18,7 +18,7 @@ const envSchema = z.object({
   SITE_CONFIG_FILE: z.string().optional(),
   CHECK_RESPONSES: bool.optional(),
   NODE_ENV: z.string().optional(),
-  FHIR_ALLOWLIST: z.string().default('http://127.0.0.1,http://localhost,http://[::1]'),
+  FHIR_ALLOWLIST: z.string().default('http://127.0.0.1:*,http://localhost:*,http://[::1]:*'),
   FHIR_TIMEOUT_MS: z.coerce.number().int().min(50).max(30000).default(300),
   FHIR_MAX_PAGES: z.coerce.number().int().min(1).max(50).default(5),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),

@@ -65,6 +65,9 @@ export function validateRequest(entry: ServiceEntry, body: unknown): CdsRequest 
   const req = r.data as CdsRequest;
   if (req.fhirAuthorization && !req.fhirServer)
     throw badRequest('fhir-authorization-without-server', [{ code: 'required', diagnostics: 'fhirServer is required when fhirAuthorization is present (cds-r-1).', expression: 'fhirServer' }]);
+  const ctx = req.context as { patientId: string };
+  if (req.fhirAuthorization?.patient !== undefined && req.fhirAuthorization.patient !== ctx.patientId)
+    throw badRequest('token-patient-mismatch', [{ code: 'value', diagnostics: 'fhirAuthorization.patient does not match context.patientId.', expression: 'fhirAuthorization.patient' }]);
   return req;
 }
 
@@ -158,7 +161,7 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
     if (st.kind === 'null') meta.keys[key] ??= { source: 'null' };
     if (st.kind !== 'data') continue;
     meta.keys[key] = { ...(meta.keys[key] ?? { source: 'prefetch' }), resources: st.resources.length };
-    if (st.next) record.gaps.push({ key, reason: 'only the first page was read; the Bundle has more pages', required: entry.required.includes(key) });
+    if (st.next) record.gaps.push({ key, reason: 'the Bundle has more pages than were read', required: entry.required.includes(key) });
     for (const r of st.resources) {
       if (belongsToOtherPatient(r, patientId)) {
         dropped++;

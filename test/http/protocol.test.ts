@@ -240,6 +240,6 @@ describe('prefetch semantics', () => {
 
   test('a paginated Bundle that cannot be followed is read, and the cards say a page is missing', async () => {
     const res = await request(app).post(PV).send(situations['paginated-bundle']()).expect(200);
-    expect(res.body.cards[0].detail).toContain('Data not available: labs (only the first page was read');
+    expect(res.body.cards[0].detail).toContain('Data not available: labs (the Bundle has more pages than were read)');
   });
 });

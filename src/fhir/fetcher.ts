@@ -1,0 +1,178 @@
+/**
+ * Prefetch fallback (CDS Hooks 2.0 "Prefetch Template" and "FHIR Resource Access"; requirements
+ * items 17-22): GET what the EHR did not prefetch from `fhirServer` with the bearer token, in
+ * parallel, following `next` links up to a cap, under one deadline per call. Node's fetch with an
+ * AbortSignal; no redirects are followed and `next` links must stay on the same server, so the
+ * service cannot be steered to other URLs. The access token is never logged or kept.
+ */
+import type { Logger } from 'pino';
+import type { FetchResult, PrefetchFetcher } from '../cds/service';
+import { classify } from '../cds/prefetch';
+import type { AnyResource } from './read';
+
+export interface FetcherOptions {
+  /** Allow-list entries: URL prefixes (`https://ehr.example/fhir`, `http://127.0.0.1:*`) or bare hosts (https only). */
+  allowlist: string[];
+  timeoutMs: number;
+  maxPages: number;
+  pageSize?: number;
+  /** Largest response body accepted, in bytes. */
+  maxBytes?: number;
+  logger?: Logger;
+}
+
+interface AllowEntry {
+  scheme: 'http:' | 'https:';
+  host: string;
+  /** undefined: the scheme's default port; '*': any port. */
+  port?: string;
+  path: string;
+}
+
+function parseAllowEntry(entry: string): AllowEntry {
+  const e = entry.trim();
+  if (!/^[a-z]+:\/\//i.test(e)) {
+    // A bare host (optionally host:port): https only.
+    const u = new URL(`https://${e.replace(/:\*$/, '')}`);
+    return { scheme: 'https:', host: u.hostname, port: e.endsWith(':*') ? '*' : u.port || undefined, path: '/' };
+  }
+  const wildcard = /:\*(\/|$)/.test(e);
+  const u = new URL(e.replace(/:\*(\/|$)/, '$1'));
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`FHIR_ALLOWLIST: ${entry} is not http(s)`);
+  return { scheme: u.protocol, host: u.hostname, port: wildcard ? '*' : u.port || undefined, path: u.pathname.replace(/\/+$/, '') || '/' };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Parse FHIR_ALLOWLIST; a plain-http entry must be loopback (https is required elsewhere). */
+export function parseAllowlist(entries: string[]): AllowEntry[] {
+  return entries.map((e) => {
+    const a = parseAllowEntry(e);
+    if (a.scheme === 'http:' && !LOOPBACK.has(a.host)) throw new Error(`FHIR_ALLOWLIST: ${e} uses http outside loopback; use https`);
+    return a;
+  });
+}
+
+export function isAllowed(url: string, allow: AllowEntry[]): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.username || u.password) return false;
+  const path = u.pathname.replace(/\/+$/, '') || '/';
+  return allow.some(
+    (a) =>
+      a.scheme === u.protocol &&
+      a.host === u.hostname &&
+      (a.port === '*' || (a.port ?? '') === u.port) &&
+      (a.path === '/' || path === a.path || path.startsWith(`${a.path}/`)),
+  );
+}
+
+export class FhirFetcher implements PrefetchFetcher {
+  private readonly allow: AllowEntry[];
+  private readonly pageSize: number;
+  private readonly maxBytes: number;
+
+  constructor(private readonly opts: FetcherOptions) {
+    this.allow = parseAllowlist(opts.allowlist);
+    this.pageSize = opts.pageSize ?? 500;
+    this.maxBytes = opts.maxBytes ?? 20 * 1024 * 1024;
+  }
+
+  async fetchKeys(args: { fhirServer: string; accessToken?: string; keys: { key: string; url: string }[]; hookInstance: string }): Promise<Map<string, FetchResult>> {
+    const out = new Map<string, FetchResult>();
+    if (!isAllowed(args.fhirServer, this.allow)) {
+      for (const k of args.keys) out.set(k.key, { ok: false, reason: 'fhirServer is not on this service\'s allow-list (FHIR_ALLOWLIST); nothing was fetched', ms: 0 });
+      this.opts.logger?.warn({ hookInstance: args.hookInstance, keys: args.keys.map((k) => k.key) }, 'fhirServer refused: not on the allow-list');
+      return out;
+    }
+    const base = args.fhirServer.replace(/\/+$/, '');
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error('deadline')), this.opts.timeoutMs);
+    try {
+      await Promise.all(
+        args.keys.map(async ({ key, url }) => {
+          const started = performance.now();
+          const r = await this.fetchKey(base, url, args.accessToken, controller.signal);
+          const ms = Math.round(performance.now() - started);
+          out.set(key, r.ok ? { ok: true, state: r.state, ms } : { ok: false, reason: r.reason, ms });
+          this.opts.logger?.info({ hookInstance: args.hookInstance, key, ok: r.ok, ms, pages: r.pages, resources: r.ok && r.state.kind === 'data' ? r.state.resources.length : undefined, status: r.status }, 'prefetch key fetched');
+        }),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    return out;
+  }
+
+  private async fetchKey(
+    base: string,
+    relative: string,
+    token: string | undefined,
+    signal: AbortSignal,
+  ): Promise<({ ok: true; state: Extract<FetchResult, { ok: true }>['state'] } | { ok: false; reason: string }) & { pages: number; status?: number }> {
+    const isRead = !relative.includes('?');
+    let url: string | undefined = `${base}/${relative.replace(/^\/+/, '')}`;
+    if (!isRead && !/[?&]_count=/.test(url)) url += `&_count=${this.pageSize}`;
+    const resources: AnyResource[] = [];
+    let pages = 0;
+    let lastStatus: number | undefined;
+    let truncated = false;
+    while (url) {
+      if (pages >= this.opts.maxPages) {
+        truncated = true;
+        break;
+      }
+      if (!isAllowed(url, this.allow) || !url.startsWith(base)) return { ok: false, reason: 'a next link points outside fhirServer', pages };
+      pages++;
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          method: 'GET',
+          headers: { Accept: 'application/fhir+json, application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+          redirect: 'manual',
+          signal,
+        });
+      } catch (e) {
+        const reason = signal.aborted ? `no answer within the ${this.opts.timeoutMs} ms deadline` : `cannot reach fhirServer (${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).name})`;
+        return { ok: false, reason, pages };
+      }
+      lastStatus = res.status;
+      if (isRead && (res.status === 404 || res.status === 410)) {
+        await res.body?.cancel();
+        return { ok: true, state: { kind: 'null' }, pages, status: res.status };
+      }
+      if (res.status !== 200) {
+        await res.body?.cancel();
+        const why = res.status === 401 || res.status === 403 ? 'access was refused' : res.status >= 300 && res.status < 400 ? 'a redirect was refused' : 'the request failed';
+        return { ok: false, reason: `fhirServer answered ${res.status} (${why})`, pages, status: res.status };
+      }
+      const declared = Number(res.headers.get('content-length') ?? '0');
+      if (declared > this.maxBytes) {
+        await res.body?.cancel();
+        return { ok: false, reason: 'the response is too large', pages, status: res.status };
+      }
+      let json: unknown;
+      try {
+        const text = await res.text();
+        if (text.length > this.maxBytes) return { ok: false, reason: 'the response is too large', pages, status: res.status };
+        json = JSON.parse(text);
+      } catch (e) {
+        return { ok: false, reason: signal.aborted ? `no answer within the ${this.opts.timeoutMs} ms deadline` : 'the response is not valid JSON', pages, status: res.status };
+      }
+      const state = classify(true, json, ['Patient', 'Condition', 'Procedure', 'ServiceRequest', 'Observation', 'MedicationRequest', 'MedicationAdministration', 'Medication', 'AllergyIntolerance']);
+      if (state.kind === 'outcome') return { ok: false, reason: `fhirServer returned an OperationOutcome (${state.diagnostics})`, pages, status: res.status };
+      if (state.kind === 'invalid') return { ok: false, reason: `the response ${state.reason}`, pages, status: res.status };
+      if (state.kind === 'null') return { ok: true, state, pages, status: res.status };
+      if (state.kind === 'absent') return { ok: false, reason: 'empty response', pages, status: res.status };
+      resources.push(...state.resources);
+      if (isRead) return { ok: true, state: { kind: 'data', resources }, pages, status: res.status };
+      url = state.next;
+    }
+    // Pages beyond the cap: the data are partial, and the cards will say so.
+    return { ok: true, state: { kind: 'data', resources, next: truncated ? 'truncated' : undefined }, pages, status: lastStatus };
+  }
+}
