@@ -99,10 +99,12 @@ function draftOrders(req: CdsRequest, hook: HookName): DraftOrder[] {
 }
 
 /** Resources that name another patient than the one in context are dropped (never mixed in). */
-function belongsToOtherPatient(r: AnyResource, patientId: string): boolean {
+function belongsToOtherPatient(r: AnyResource, patientId: string, own: string): boolean {
   if (r.resourceType === 'Patient') return typeof r.id === 'string' && r.id !== patientId;
   for (const field of ['subject', 'patient']) {
-    const ref = parseRef(obj(r[field])?.reference);
+    const reference = obj(r[field])?.reference;
+    if (reference === undefined || reference === own) continue;
+    const ref = parseRef(reference);
     if (ref?.type === 'Patient' && ref.id !== patientId) return true;
   }
   return false;
@@ -157,13 +159,14 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
     meta.keys[key] = { ...meta.keys[key], source: 'missing' };
   }
   let dropped = 0;
+  const ownRef = `Patient/${patientId}`;
   for (const [key, st] of states) {
     if (st.kind === 'null') meta.keys[key] ??= { source: 'null' };
     if (st.kind !== 'data') continue;
     meta.keys[key] = { ...(meta.keys[key] ?? { source: 'prefetch' }), resources: st.resources.length };
     if (st.next) record.gaps.push({ key, reason: 'the Bundle has more pages than were read', required: entry.required.includes(key) });
     for (const r of st.resources) {
-      if (belongsToOtherPatient(r, patientId)) {
+      if (belongsToOtherPatient(r, patientId, ownRef)) {
         dropped++;
         continue;
       }

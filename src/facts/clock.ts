@@ -14,6 +14,7 @@ function formatter(tz: string): Intl.DateTimeFormat {
 
 /** YYYY-MM-DD of an instant in the timezone. */
 export function localDate(ms: number, tz: string): string {
+  if (tz === 'UTC' || tz === 'Etc/UTC') return new Date(ms).toISOString().slice(0, 10);
   return formatter(tz).format(ms);
 }
 

@@ -2,7 +2,7 @@
  * Facts from FHIR R4 resources: pure functions, no I/O. Each fact keeps its value, unit, time and
  * source resource; what cannot be read is reported, never silently "normal" (G4, G5).
  */
-import type { Terminology, MatchKind } from '../terminology';
+import { type Terminology, type MatchKind, type Match, conceptKey } from '../terminology';
 import type { Units } from '../units';
 import { fmt } from '../units';
 import {
@@ -43,6 +43,16 @@ export interface Tools {
 // Conditions (G2, G3, VS-BLEED)
 
 const ACTIVE_CLINICAL = new Set(['active', 'recurrence', 'relapse']);
+const CONDITION_KINDS: [ConditionFact['kind'], string][] = [
+  ['congenital', 'VS-TTP-CONGENITAL'],
+  ['drug', 'VS-TTP-DRUG'],
+  ['hsct-tma', 'VS-HSCT-TMA'],
+  ['ittp', 'VS-ITTP'],
+  ['tma-unspecified', 'VS-TMA-UNSPECIFIED'],
+  ['bleed', 'VS-BLEED'],
+  ['other-cause', 'VS-OTHER-THROMBOCYTOPENIA'],
+];
+const CONDITION_SETS = CONDITION_KINDS.map(([, vs]) => vs);
 const IGNORED_VERIFICATION = new Set(['refuted', 'entered-in-error']);
 
 export function extractConditions(record: PatientRecord, t: Tools): ConditionFact[] {
@@ -58,20 +68,12 @@ export function extractConditions(record: PatientRecord, t: Tools): ConditionFac
     const base = { ref: refOf(c), active, clinicalStatus, time, display };
     const term = t.terminology;
     // Codes decide first (exclusions before iTTP); text only when no code of the concept matched.
-    const byCode: [ConditionFact['kind'], string][] = [
-      ['congenital', 'VS-TTP-CONGENITAL'],
-      ['drug', 'VS-TTP-DRUG'],
-      ['hsct-tma', 'VS-HSCT-TMA'],
-      ['ittp', 'VS-ITTP'],
-      ['tma-unspecified', 'VS-TMA-UNSPECIFIED'],
-      ['bleed', 'VS-BLEED'],
-      ['other-cause', 'VS-OTHER-THROMBOCYTOPENIA'],
-    ];
+    const byCode = CONDITION_KINDS;
     const kinds = new Map<ConditionFact['kind'], MatchKind>();
-    for (const [kind, vs] of byCode) {
-      const m = term.matchCode(vs, c.code);
-      if (m) kinds.set(kind, m.by);
-    }
+    const codeMatches = term.matchEach(CONDITION_SETS, c.code, false);
+    codeMatches.forEach((m, i) => {
+      if (m) kinds.set(byCode[i]![0], m.by);
+    });
     if (kinds.size === 0) {
       const text = concepts(c.code).map(conceptText).join(' | ');
       for (const [kind, vs] of byCode) {
@@ -120,19 +122,16 @@ export function emptySeries(): LabSeries {
 }
 
 function classifyObservation(o: AnyResource, t: Tools): { analyte: string; by: MatchKind } | undefined {
-  const analytes = t.units;
-  let textHit: { analyte: string; by: MatchKind } | undefined;
-  for (const a of QUANT_ANALYTES_ORDER) {
-    const vs = analytes.analyte(a).valueSet;
-    const m = t.terminology.matchCode(vs, o.code);
-    if (m) return { analyte: a, by: m.by };
-  }
-  const text = concepts(o.code).map(conceptText).join(' | ');
-  for (const a of QUANT_ANALYTES_ORDER) {
-    if (textHit) break;
-    if (t.terminology.matchText(analytes.analyte(a).valueSet, text)) textHit = { analyte: a, by: 'text' };
-  }
-  return textHit;
+  // Codes decide first across all analytes; text only when no analyte matched by code.
+  const m = t.terminology.firstMatch(analyteSets(t), o.code);
+  return m ? { analyte: QUANT_ANALYTES_ORDER[m.index]!, by: m.match.by } : undefined;
+}
+
+const analyteSetCache = new WeakMap<Tools['units'], string[]>();
+function analyteSets(t: Tools): string[] {
+  let s = analyteSetCache.get(t.units);
+  if (!s) analyteSetCache.set(t.units, (s = QUANT_ANALYTES_ORDER.map((a) => t.units.analyte(a).valueSet)));
+  return s;
 }
 
 export function extractLabs(observations: AnyResource[], t: Tools): Map<string, LabSeries> {
@@ -175,7 +174,7 @@ export function extractLabs(observations: AnyResource[], t: Tools): Map<string, 
     } else if (obj(o.valueCodeableConcept)) {
       raw = conceptText(o.valueCodeableConcept as object) || 'coded result';
     }
-    const interpretation = concepts(o.interpretation).map((c) => conceptText(c) || arr<{ code?: string }>(c.coding)[0]?.code || '').join(', ') || undefined;
+    const interpretation = def.anyUnit && o.interpretation ? concepts(o.interpretation).map((c) => conceptText(c) || arr<{ code?: string }>(c.coding)[0]?.code || '').join(', ') || undefined : undefined;
     if (time === undefined) {
       s.problems.push({ analyte: cls.analyte, ref, reason: 'no effective time', raw });
       continue;
@@ -286,6 +285,7 @@ const DRUG_VS: Record<DrugClass, string> = {
   antithromb: 'VS-ANTITHROMB',
 };
 export const DRUG_CLASSES = Object.keys(DRUG_VS) as DrugClass[];
+const DRUG_VS_LIST = DRUG_CLASSES.map((d) => DRUG_VS[d]);
 const NEVER_ORDERED = new Set(['cancelled', 'draft', 'entered-in-error', 'unknown']);
 const ORDER_INTENTS = new Set(['order', 'original-order', 'reflex-order', 'filler-order', 'instance-order']);
 const GIVEN = new Set(['completed', 'in-progress', 'stopped']);
@@ -317,10 +317,10 @@ export function parseDose(q: unknown): Dose | undefined {
   if (!quantity) return undefined;
   const value = numOf(quantity.value);
   if (value === undefined) return undefined;
-  const unit = (quantityUnit(quantity) ?? '').trim();
+  const unit = quantityUnit(quantity) ?? '';
   const raw = `${value} ${str(quantity.unit) ?? unit}`.trim();
-  const lower = unit.toLowerCase().replace(/\s+/g, '');
-  const factor = MASS_TO_MG[lower];
+  const factor = MASS_TO_MG[unit] ?? MASS_TO_MG[unit.toLowerCase().replace(/\s+/g, '')];
+  const lower = factor === undefined ? unit.toLowerCase().replace(/\s+/g, '') : unit;
   if (factor !== undefined) return { mg: value * factor, raw };
   const perM2 = /^(mg|g)\/(m2|m\^2|m²|\[?m2\]?)$/.exec(lower);
   if (perM2) return { mgPerM2: value * (perM2[1] === 'g' ? 1000 : 1), raw };
@@ -415,15 +415,26 @@ export function medOrderOf(r: AnyResource, match: { by: MatchKind }, display: st
 }
 
 export function extractDrugs(record: PatientRecord, t: Tools, extraRequests: AnyResource[] = []): Map<DrugClass, DrugExposure> {
+  const memo = new Map<string, { matches: (Match | undefined)[]; display: string }>();
+  const classify = (meds: unknown[]) => {
+    const key = conceptKey(meds);
+    let hit = memo.get(key);
+    if (!hit) {
+      hit = { matches: t.terminology.matchEach(DRUG_VS_LIST, meds), display: meds.map((m) => conceptText(m as object)).find((x) => x) ?? 'medication' };
+      memo.set(key, hit);
+    }
+    return hit;
+  };
   const out = new Map<DrugClass, DrugExposure>();
   for (const d of DRUG_CLASSES) out.set(d, { drug: d, orders: [], ignoredOrders: [], administrations: [] });
   const requests = [...record.all('MedicationRequest'), ...extraRequests];
   for (const r of requests) {
     const meds = medicationConcepts(r, record);
     if (meds.length === 0) continue;
-    const display = meds.map((m) => conceptText(m as object)).find((x) => x) ?? 'medication';
-    for (const d of DRUG_CLASSES) {
-      const m = t.terminology.match(DRUG_VS[d], meds);
+    const { matches, display } = classify(meds);
+    for (let k = 0; k < DRUG_CLASSES.length; k++) {
+      const d = DRUG_CLASSES[k]!;
+      const m = matches[k];
       if (!m) continue;
       const order = medOrderOf(r, m, display);
       const exp = out.get(d)!;
@@ -438,9 +449,10 @@ export function extractDrugs(record: PatientRecord, t: Tools, extraRequests: Any
     if (time === undefined) continue;
     const meds = medicationConcepts(a, record);
     if (meds.length === 0) continue;
-    const display = meds.map((m) => conceptText(m as object)).find((x) => x) ?? 'medication';
-    for (const d of DRUG_CLASSES) {
-      const m = t.terminology.match(DRUG_VS[d], meds);
+    const { matches, display } = classify(meds);
+    for (let k = 0; k < DRUG_CLASSES.length; k++) {
+      const d = DRUG_CLASSES[k]!;
+      const m = matches[k];
       if (!m) continue;
       const admin: MedAdmin = { ref: refOf(a), time, dose: parseDose(obj(a.dosage)?.dose), by: m.by, display };
       out.get(d)!.administrations.push(admin);

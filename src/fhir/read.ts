@@ -28,14 +28,29 @@ export function numOf(v: unknown): number | undefined {
 
 /** CodeableConcepts from a field that may hold one, an array of them, or a bare string. */
 export function concepts(v: unknown): fhir4.CodeableConcept[] {
-  return arr(v).flatMap((c) => {
-    if (typeof c === 'string') return [{ text: c }];
-    const o = obj(c);
-    if (!o) return [];
-    // A bare Coding where a CodeableConcept is due.
-    if (typeof o.code === 'string' && typeof o.system === 'string' && !o.coding) return [{ coding: [o as fhir4.Coding] }];
-    return [o as fhir4.CodeableConcept];
-  });
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) {
+    const one = concept(v);
+    return one ? [one] : [];
+  }
+  const out: fhir4.CodeableConcept[] = [];
+  for (const c of v) {
+    if (Array.isArray(c)) out.push(...concepts(c));
+    else {
+      const one = concept(c);
+      if (one) out.push(one);
+    }
+  }
+  return out;
+}
+
+function concept(c: unknown): fhir4.CodeableConcept | undefined {
+  if (typeof c === 'string') return { text: c };
+  if (!c || typeof c !== 'object') return undefined;
+  const o = c as Record<string, unknown>;
+  // A bare Coding where a CodeableConcept is due.
+  if (typeof o.code === 'string' && typeof o.system === 'string' && !o.coding) return { coding: [o as fhir4.Coding] };
+  return o as fhir4.CodeableConcept;
 }
 
 export function codings(cc: fhir4.CodeableConcept): fhir4.Coding[] {
@@ -44,10 +59,14 @@ export function codings(cc: fhir4.CodeableConcept): fhir4.Coding[] {
 
 /** Text a human would read for a concept: its text and every coding's display. */
 export function conceptText(cc: fhir4.CodeableConcept): string {
-  const parts: string[] = [];
-  if (typeof cc.text === 'string') parts.push(cc.text);
-  for (const c of codings(cc)) if (typeof c.display === 'string') parts.push(c.display);
-  return parts.join(' | ');
+  let out = typeof cc.text === 'string' ? cc.text : '';
+  const list = cc.coding as unknown;
+  if (Array.isArray(list)) {
+    for (const c of list) if (c && typeof c.display === 'string') out = out ? `${out} | ${c.display}` : c.display;
+  } else if (list && typeof list === 'object' && typeof (list as fhir4.Coding).display === 'string') {
+    out = out ? `${out} | ${(list as fhir4.Coding).display}` : (list as fhir4.Coding).display!;
+  }
+  return out;
 }
 
 export function firstCode(v: unknown): string | undefined {
@@ -61,14 +80,76 @@ export function statusCode(v: unknown): string | undefined {
   return firstCode(v)?.toLowerCase();
 }
 
-/** Milliseconds since the epoch for a FHIR date/dateTime/instant; a date without time is read as UTC midnight. */
+function digits(s: string, i: number, n: number): number {
+  let v = 0;
+  for (let k = i; k < i + n; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Milliseconds since the epoch for a FHIR date/dateTime/instant (YYYY, YYYY-MM, YYYY-MM-DD, or
+ * YYYY-MM-DDThh:mm[:ss[.fff]][Z|+hh:mm]). A date without time is read as UTC midnight, a time
+ * without offset as UTC. Anything else, or an impossible date (2026-02-30), gives undefined.
+ * Hand-parsed: it runs for every resource of every request.
+ */
 export function parseTime(v: unknown): number | undefined {
-  if (typeof v !== 'string' || v.length < 4) return undefined;
-  let s = v;
-  if (/^\d{4}$/.test(s)) s += '-01-01';
-  else if (/^\d{4}-\d{2}$/.test(s)) s += '-01';
-  const t = Date.parse(s);
-  return Number.isNaN(t) ? undefined : t;
+  if (typeof v !== 'string') return undefined;
+  const len = v.length;
+  const y = digits(v, 0, 4);
+  if (len < 4 || y < 0) return undefined;
+  if (len === 4) return Date.UTC(y, 0, 1);
+  if (v.charCodeAt(4) !== 45 /* - */) return undefined;
+  const mo = digits(v, 5, 2);
+  if (len < 7 || mo < 1 || mo > 12) return undefined;
+  if (len === 7) return Date.UTC(y, mo - 1, 1);
+  if (v.charCodeAt(7) !== 45) return undefined;
+  const d = digits(v, 8, 2);
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (len < 10 || d < 1 || d > (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!)) return undefined;
+  if (len === 10) return Date.UTC(y, mo - 1, d);
+  if (v.charCodeAt(10) !== 84 /* T */ || len < 16 || v.charCodeAt(13) !== 58 /* : */) return undefined;
+  const h = digits(v, 11, 2);
+  const mi = digits(v, 14, 2);
+  if (h < 0 || h > 23 || mi < 0 || mi > 59) return undefined;
+  let i = 16;
+  let sec = 0;
+  let ms = 0;
+  if (i < len && v.charCodeAt(i) === 58) {
+    sec = digits(v, i + 1, 2);
+    if (sec < 0 || sec > 60) return undefined;
+    i += 3;
+    if (i < len && v.charCodeAt(i) === 46 /* . */) {
+      let k = i + 1;
+      let scale = 100;
+      while (k < len) {
+        const c = v.charCodeAt(k) - 48;
+        if (c < 0 || c > 9) break;
+        ms += c * scale;
+        scale /= 10;
+        k++;
+      }
+      if (k === i + 1) return undefined;
+      ms = Math.floor(ms);
+      i = k;
+    }
+  }
+  let t = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  if (i === len) return t;
+  const z = v.charCodeAt(i);
+  if (z === 90 /* Z */ && i + 1 === len) return t;
+  if ((z === 43 || z === 45) && len === i + 6 && v.charCodeAt(i + 3) === 58) {
+    const oh = digits(v, i + 1, 2);
+    const om = digits(v, i + 4, 2);
+    if (oh < 0 || om < 0 || oh > 14 || om > 59) return undefined;
+    t -= (z === 45 ? -1 : 1) * (oh * 60 + om) * 60_000;
+    return t;
+  }
+  return undefined;
 }
 
 export function periodStart(v: unknown): number | undefined {

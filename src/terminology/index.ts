@@ -6,7 +6,7 @@
  */
 import type * as fhir4 from 'fhir/r4';
 import type { Content } from '../content';
-import { codings, conceptText, concepts } from '../fhir/read';
+import { conceptText, concepts } from '../fhir/read';
 
 export type MatchKind = 'code' | 'local' | 'text';
 export interface Match {
@@ -30,14 +30,58 @@ const SYSTEM_ALIASES: Record<string, string> = {
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const ICD = /icd-?10|icd10/i;
 
+const systemCache = new Map<string, string>();
 export function normalizeSystem(system: string): string {
-  const s = system.trim().replace(/\/+$/, '');
-  return SYSTEM_ALIASES[s] ?? SYSTEM_ALIASES[`${s}/`] ?? s;
+  let out = systemCache.get(system);
+  if (out === undefined) {
+    const s = system.trim().replace(/\/+$/, '');
+    out = SYSTEM_ALIASES[s] ?? SYSTEM_ALIASES[`${s}/`] ?? s;
+    if (systemCache.size < 1000) systemCache.set(system, out);
+  }
+  return out;
 }
+const icdSystems = new Map<string, boolean>();
 function normalizeCode(system: string, code: string): string {
-  const c = code.trim();
-  return ICD.test(system) ? c.replace(/\./g, '').toUpperCase() : c;
+  let icd = icdSystems.get(system);
+  if (icd === undefined) {
+    icd = ICD.test(system);
+    if (icdSystems.size < 1000) icdSystems.set(system, icd);
+  }
+  return icd ? code.trim().replace(/\./g, '').toUpperCase() : code.length && code.charCodeAt(0) > 32 && code.charCodeAt(code.length - 1) > 32 ? code : code.trim();
 }
+
+/** What one concept (or list of concepts) matches by code, and its text: computed once per object. */
+interface Hit {
+  vsId: string;
+  match: Match;
+}
+const NO_HITS: readonly Hit[] = Object.freeze([]);
+
+/** A string that identifies a concept (or list of concepts) by its codes and texts. */
+export function conceptKey(value: unknown): string {
+  let k = '';
+  const one = (v: unknown) => {
+    if (typeof v === 'string') {
+      k += `t:${v}\u0001`;
+      return;
+    }
+    if (!v || typeof v !== 'object') return;
+    const cc = v as { text?: unknown; coding?: unknown; system?: unknown; code?: unknown; display?: unknown };
+    if (typeof cc.text === 'string') k += `t:${cc.text}\u0001`;
+    const list = Array.isArray(cc.coding) ? cc.coding : cc.coding ? [cc.coding] : typeof cc.code === 'string' ? [cc] : [];
+    for (const c of list as { system?: unknown; code?: unknown; display?: unknown }[]) if (c) k += `c:${String(c.system)}|${String(c.code)}|${String(c.display)}\u0001`;
+    k += '\u0002';
+  };
+  if (Array.isArray(value)) value.forEach(one);
+  else one(value);
+  return k;
+}
+function merge(acc: readonly Hit[], more: readonly Hit[]): readonly Hit[] {
+  if (more.length === 0) return acc;
+  if (acc.length === 0) return more;
+  return [...acc, ...more.filter((x) => !acc.some((y) => y.vsId === x.vsId))];
+}
+const TEXT_CACHE_MAX = 5000;
 
 interface CompiledSet {
   codes: Map<string, MatchKind>;
@@ -49,6 +93,15 @@ interface CompiledSet {
 export class Terminology {
   private readonly sets = new Map<string, CompiledSet>();
   private readonly rxMap: Map<string, string>;
+  /** `system|code` -> value sets containing it, with how (code or local): built once at start-up. */
+  private readonly reverse = new Map<string, { vsId: string; by: MatchKind }[]>();
+  private readonly prefixes: { system: string; code: string; vsId: string; by: MatchKind }[] = [];
+  private readonly prefixSystems = new Set<string>();
+  /** raw system -> raw code -> hits, shared across requests (codes repeat); bounded. */
+  private readonly codingCache = new Map<string, Map<string, readonly Hit[]>>();
+  private codingCacheSize = 0;
+  /** text -> value set -> matched: texts (lab and drug names) repeat across requests. Bounded. */
+  private readonly textCache = new Map<string, Map<string, boolean>>();
 
   constructor(content: Content) {
     const sys = content.terminology.systems;
@@ -68,26 +121,85 @@ export class Terminology {
       if (content.site.useUnverifiedCodes) add(vs.unverifiedCodes ?? [], 'code');
       add(content.site.localCodes[id] ?? [], 'local');
       this.sets.set(id, set);
+      for (const [key, by] of set.codes) {
+        let list = this.reverse.get(key);
+        if (!list) this.reverse.set(key, (list = []));
+        list.push({ vsId: id, by });
+      }
+      for (const p of set.prefixes) {
+        this.prefixes.push({ ...p, vsId: id });
+        this.prefixSystems.add(p.system);
+      }
     }
+  }
+
+  /** The value sets one coding matches by code (cached by its raw system and code). */
+  private codingHits(rawSystem: string, rawCode: string): readonly Hit[] {
+    let bySystem = this.codingCache.get(rawSystem);
+    const cached = bySystem?.get(rawCode);
+    if (cached) return cached;
+    const system = normalizeSystem(rawSystem);
+    const code = normalizeCode(system, rawCode);
+    const what = `${system}|${rawCode}`;
+    const hits: Hit[] = [];
+    for (const h of this.reverse.get(`${system}|${code}`) ?? []) hits.push({ vsId: h.vsId, match: { by: h.by, what } });
+    if (this.prefixSystems.has(system))
+      for (const p of this.prefixes) if (p.system === system && code.startsWith(p.code)) hits.push({ vsId: p.vsId, match: { by: p.by, what } });
+    if (system === RXNORM) {
+      const ingredient = this.rxMap.get(code);
+      if (ingredient) for (const h of this.reverse.get(`${RXNORM}|${ingredient}`) ?? []) hits.push({ vsId: h.vsId, match: { by: 'local', what: `${what} (ingredient ${ingredient})` } });
+    }
+    const out = hits.length ? hits : NO_HITS;
+    if (this.codingCacheSize > 20_000) {
+      this.codingCache.clear();
+      this.codingCacheSize = 0;
+    }
+    if (!bySystem) this.codingCache.set(rawSystem, (bySystem = new Map()));
+    bySystem.set(rawCode, out);
+    this.codingCacheSize++;
+    return out;
+  }
+
+  /** The code hits of one CodeableConcept-like object (no allocation in the common case). */
+  private conceptHits(cc: unknown, acc: readonly Hit[]): readonly Hit[] {
+    if (!cc || typeof cc !== 'object') return acc;
+    const o = cc as { coding?: unknown; system?: unknown; code?: unknown };
+    // A bare Coding where a CodeableConcept is due.
+    if (typeof o.code === 'string' && typeof o.system === 'string' && o.coding === undefined) return merge(acc, this.codingHits(o.system, o.code));
+    const list = o.coding;
+    if (Array.isArray(list)) {
+      for (const c of list) if (c && typeof c.code === 'string' && typeof c.system === 'string') acc = merge(acc, this.codingHits(c.system, c.code));
+    } else if (list && typeof list === 'object') {
+      const c = list as { code?: unknown; system?: unknown };
+      if (typeof c.code === 'string' && typeof c.system === 'string') acc = merge(acc, this.codingHits(c.system, c.code));
+    }
+    return acc;
+  }
+
+  /** Every value set a concept, or a list of concepts, matches by code. */
+  private hitsOf(value: unknown): readonly Hit[] {
+    if (Array.isArray(value)) {
+      let acc: readonly Hit[] = NO_HITS;
+      for (const v of value) acc = this.conceptHits(v, acc);
+      return acc;
+    }
+    return this.conceptHits(value, NO_HITS);
+  }
+
+  private byCode(hits: readonly Hit[], vsId: string): Match | undefined {
+    for (const h of hits) if (h.vsId === vsId) return h.match;
+    return undefined;
   }
 
   has(vsId: string): boolean {
     return this.sets.has(vsId);
   }
 
-  /** Does any coding match the value set by code (verified, local or enabled unverified)? */
+  /** Does this coding match the value set by code (verified, local or enabled unverified)? */
   matchCoding(vsId: string, coding: fhir4.Coding): Match | undefined {
-    const set = this.set(vsId);
+    this.set(vsId);
     if (typeof coding.code !== 'string' || typeof coding.system !== 'string') return undefined;
-    const system = normalizeSystem(coding.system);
-    const code = normalizeCode(system, coding.code);
-    const by = set.codes.get(`${system}|${code}`);
-    if (by) return { by, what: `${system}|${coding.code}` };
-    for (const p of set.prefixes) if (p.system === system && code.startsWith(p.code)) return { by: p.by, what: `${system}|${coding.code}` };
-    if (system === RXNORM) {
-      const ingredient = this.rxMap.get(code);
-      if (ingredient && set.codes.has(`${RXNORM}|${ingredient}`)) return { by: 'local', what: `${system}|${coding.code} (ingredient ${ingredient})` };
-    }
+    for (const h of this.codingHits(coding.system, coding.code)) if (h.vsId === vsId) return h.match;
     return undefined;
   }
 
@@ -96,30 +208,68 @@ export class Terminology {
    * fallback runs only when no coding of the concept matched this value set.
    */
   match(vsId: string, value: unknown): Match | undefined {
-    const ccs = concepts(value);
-    for (const cc of ccs) for (const c of codings(cc)) {
-      const m = this.matchCoding(vsId, c);
-      if (m) return m;
-    }
-    return this.matchText(vsId, ccs.map(conceptText).join(' | '));
+    this.set(vsId);
+    const m = this.byCode(this.hitsOf(value), vsId);
+    if (m) return m;
+    return this.set(vsId).text.length ? this.matchText(vsId, concepts(value).map(conceptText).filter(Boolean).join(' | ')) : undefined;
   }
 
   matchText(vsId: string, text: string): Match | undefined {
     const set = this.set(vsId);
     if (!text || set.text.length === 0) return undefined;
-    const re = set.text.find((r) => r.test(text));
-    if (!re) return undefined;
-    if (set.textRequiresContext && !this.matchText(set.textRequiresContext, text)) return undefined;
-    return { by: 'text', what: text.length > 80 ? `${text.slice(0, 77)}...` : text };
+    let perText = this.textCache.get(text);
+    let hit = perText?.get(vsId);
+    if (hit === undefined) {
+      hit = set.text.some((r) => r.test(text)) && (!set.textRequiresContext || !!this.matchText(set.textRequiresContext, text));
+      if (!perText) {
+        if (this.textCache.size >= TEXT_CACHE_MAX) this.textCache.clear();
+        if (text.length <= 300) this.textCache.set(text, (perText = new Map()));
+      }
+      perText?.set(vsId, hit);
+    }
+    return hit ? { by: 'text', what: text.length > 80 ? `${text.slice(0, 77)}...` : text } : undefined;
+  }
+
+  /**
+   * Match one concept against several value sets at once (codings walked once, text built at most
+   * once). With `text`, a value set without a code hit falls back to its text patterns.
+   */
+  matchEach(vsIds: readonly string[], value: unknown, text = true): (Match | undefined)[] {
+    const hits = this.hitsOf(value);
+    let joined: string | undefined;
+    return vsIds.map((vsId) => {
+      const set = this.set(vsId);
+      const m = this.byCode(hits, vsId);
+      if (m || !text || set.text.length === 0) return m;
+      joined ??= concepts(value).map(conceptText).filter(Boolean).join(' | ');
+      return this.matchText(vsId, joined);
+    });
+  }
+
+  /**
+   * The first value set of `vsIds` the concept matches: by code across all the sets first (from
+   * the shared coding cache), then by text (cached per text).
+   */
+  firstMatch(vsIds: readonly string[], value: unknown): { index: number; match: Match } | undefined {
+    const hits = this.hitsOf(value);
+    if (hits.length)
+      for (let i = 0; i < vsIds.length; i++) {
+        const m = this.byCode(hits, vsIds[i]!);
+        if (m) return { index: i, match: m };
+      }
+    const text = concepts(value).map(conceptText).filter(Boolean).join(' | ');
+    if (!text) return undefined;
+    for (let i = 0; i < vsIds.length; i++) {
+      const m = this.matchText(vsIds[i]!, text);
+      if (m) return { index: i, match: m };
+    }
+    return undefined;
   }
 
   /** Match by code only (no text fallback). */
   matchCode(vsId: string, value: unknown): Match | undefined {
-    for (const cc of concepts(value)) for (const c of codings(cc)) {
-      const m = this.matchCoding(vsId, c);
-      if (m) return m;
-    }
-    return undefined;
+    this.set(vsId);
+    return this.byCode(this.hitsOf(value), vsId);
   }
 
   private set(vsId: string): CompiledSet {

@@ -17,7 +17,7 @@ const utils = ucum.UcumLhcUtils.getInstance();
 export type Conversion = { ok: true; value: number; factor: number } | { ok: false; reason: string };
 
 export class Units {
-  private readonly cache = new Map<string, number | null>();
+  private readonly cache = new Map<string, Map<string, number | null>>();
   private readonly aliases: Map<string, string>;
 
   constructor(private readonly content: Content) {
@@ -41,8 +41,9 @@ export class Units {
   }
 
   private factor(analyte: string, def: AnalyteDef, rawUnit: string): number | null {
-    const key = `${analyte}\u0000${rawUnit}`;
-    const hit = this.cache.get(key);
+    let perAnalyte = this.cache.get(analyte);
+    if (!perAnalyte) this.cache.set(analyte, (perAnalyte = new Map()));
+    const hit = perAnalyte.get(rawUnit);
     if (hit !== undefined) return hit;
     const unit = this.aliases.get(rawUnit) ?? rawUnit;
     let f: number | null = null;
@@ -63,7 +64,7 @@ export class Units {
         }
       }
     }
-    this.cache.set(key, f);
+    if (perAnalyte.size < 500) perAnalyte.set(rawUnit, f);
     return f;
   }
 }

@@ -1,0 +1,244 @@
+/**
+ * `npm run bench`: the service against a bare Express 5 baseline, in one run, on loopback.
+ *
+ * For each body (6-day, 30-day and 3-year patient-view records, and an order-select call) it
+ * measures req/s at 1 and 10 connections, p50/p99 latency, the ratio to the baseline parsing the
+ * same body, peak RSS of each server, the first call after start, and an in-process split of the
+ * per-request cost (parse, validate, prefetch, facts, rules, render). Bounded in time
+ * (BENCH_SECONDS per measurement, default 5); no test depends on its numbers.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { setDay1 } from '../test/fixtures/builder';
+import { bodies } from './bodies';
+import { buildDeps } from '../src/app';
+import { loadConfig } from '../src/config';
+import { validateRequest, resolvePrefetch, type CallMeta } from '../src/cds/service';
+import { buildFacts } from '../src/facts';
+import { clinicalState } from '../src/facts/state';
+import { evaluate } from '../src/rules/engine';
+import { renderCard } from '../src/render/cards';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROOT = join(__dirname, '..', '..');
+
+interface Body {
+  name: string;
+  service: string;
+  text: string;
+  resources: number;
+}
+
+function anchorTo(evalDay: number): void {
+  const t = new Date();
+  setDay1(new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate() - (evalDay - 1))).toISOString().slice(0, 10));
+}
+
+function makeBodies(): Body[] {
+  const count = (b: Record<string, unknown>) =>
+    Object.values(b.prefetch as Record<string, { entry?: unknown[] } | null>).reduce((n, v) => n + (v?.entry ? v.entry.length : v ? 1 : 0), 0);
+  const out: Body[] = [];
+  const add = (name: string, service: string, evalDay: number, make: () => Record<string, unknown>) => {
+    anchorTo(evalDay);
+    const b = make();
+    out.push({ name, service, text: JSON.stringify(b), resources: count(b) });
+  };
+  add('6-day episode', 'ttp-patient-view', 6, () => bodies.sixDay(6));
+  add('30-day episode', 'ttp-patient-view', 30, () => bodies.thirtyDay());
+  add('3-year record', 'ttp-patient-view', 30, () => bodies.threeYear());
+  add('order-select', 'ttp-order-select', 5, () => bodies.orderSelect());
+  // BENCH_ONLY=30-day runs only the bodies whose name contains it (for quick iterations).
+  const only = process.env.BENCH_ONLY;
+  return only ? out.filter((b) => b.name.includes(only)) : out;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUp(port: number, started: number): Promise<number> {
+  for (;;) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/cds-services`, { method: 'GET' });
+      await r.arrayBuffer();
+      return performance.now() - started;
+    } catch {
+      if (performance.now() - started > 20_000) throw new Error('server did not start');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}
+
+function peakRssMb(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+async function startChild(kind: 'service' | 'baseline'): Promise<{ child: ChildProcess; port: number; startMs: number }> {
+  const started = performance.now();
+  if (kind === 'service') {
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', WEB_CONCURRENCY: '1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const startMs = await waitUp(port, started);
+    return { child, port, startMs };
+  }
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'bench', 'baseline.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d) => resolve(Number(String(d).trim()))));
+  const startMs = await waitUp(port, started);
+  return { child, port, startMs };
+}
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function load(port: number, b: Body, connections: number): Promise<Load> {
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}/cds-services/${b.service}`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: b.text,
+    connections,
+    duration: SECONDS,
+  });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+}
+
+function costSplit(b: Body): Record<string, number> {
+  const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'production' });
+  const deps = buildDeps({ config });
+  const entry = deps.registry.get(b.service)!;
+  const n = b.resources > 1000 ? 30 : 300;
+  const t = { parse: 0, validate: 0, prefetch: 0, facts: 0, rules: 0, render: 0 };
+  const run = async () => {
+    let s = performance.now();
+    const parsed = JSON.parse(b.text);
+    t.parse += performance.now() - s;
+    s = performance.now();
+    const req = validateRequest(entry, parsed);
+    t.validate += performance.now() - s;
+    s = performance.now();
+    const meta: CallMeta = { service: b.service, hook: entry.def.hook, rules: [], indicators: [], keys: {} };
+    const record = await resolvePrefetch(req, entry, deps, meta);
+    t.prefetch += performance.now() - s;
+    const now = Date.now();
+    s = performance.now();
+    const f = buildFacts(record, now, { content: deps.content, tools: deps });
+    clinicalState(f, deps.content);
+    const factsMs = performance.now() - s;
+    t.facts += factsMs;
+    s = performance.now();
+    const drafts =
+      entry.def.hook === 'patient-view'
+        ? []
+        : ((req.context as { draftOrders: { entry: { resource: Record<string, unknown> }[] } }).draftOrders.entry.map((e) => ({ resource: e.resource as never, ref: `${e.resource.resourceType}/${e.resource.id}`, selected: true })));
+    const ev = evaluate(entry.def.hook, record, drafts, now, deps);
+    // evaluate() recomputes the facts; the rules' share is what it took beyond them.
+    t.rules += Math.max(0, performance.now() - s - factsMs);
+    s = performance.now();
+    const cards = ev.findings.map((x) => renderCard(x, { content: deps.content, newId: deps.newId, now, patientId: 'p', userId: 'Practitioner/1' }));
+    JSON.stringify({ cards });
+    t.render += performance.now() - s;
+    return cards.length;
+  };
+  return (async () => {
+    for (let i = 0; i < 5; i++) await run();
+    for (const k of Object.keys(t) as (keyof typeof t)[]) t[k] = 0;
+    for (let i = 0; i < n; i++) await run();
+    const out: Record<string, number> = {};
+    for (const [k, v] of Object.entries(t)) out[k] = v / n;
+    return out;
+  })() as unknown as Record<string, number>;
+}
+
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+
+async function main(): Promise<void> {
+  const list = makeBodies();
+  console.log(`ttp-cds benchmark: ${SECONDS} s per measurement, node ${process.version}, loopback, single service process\n`);
+  const results: Record<string, { service: Load[]; baseline: Load[]; cards?: number }> = {};
+
+  const base = await startChild('baseline');
+  for (const b of list) results[b.name] = { service: [], baseline: [await load(base.port, b, 1), await load(base.port, b, 10)] };
+  const baseRss = peakRssMb(base.child.pid!);
+  base.child.kill('SIGTERM');
+
+  const svc = await startChild('service');
+  // First call after start: the 30-day body, on a fresh process.
+  const thirty = list.find((b) => b.name === '30-day episode') ?? list[0]!;
+  const t0 = performance.now();
+  const first = await fetch(`http://127.0.0.1:${svc.port}/cds-services/${thirty.service}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: thirty.text });
+  const firstBody = (await first.json()) as { cards?: unknown[] };
+  const firstMs = performance.now() - t0;
+  for (const b of list) {
+    const r = await fetch(`http://127.0.0.1:${svc.port}/cds-services/${b.service}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: b.text });
+    const j = (await r.json()) as { cards?: unknown[] };
+    if (r.status !== 200) throw new Error(`${b.name}: service answered ${r.status}`);
+    results[b.name]!.cards = j.cards?.length;
+    results[b.name]!.service = [await load(svc.port, b, 1), await load(svc.port, b, 10)];
+  }
+  const svcRss = peakRssMb(svc.child.pid!);
+  svc.child.kill('SIGTERM');
+
+  console.log('| body | resources | KB | cards | conns | service req/s | baseline req/s | ratio | service p50 / p99 ms | baseline p50 / p99 ms |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const b of list) {
+    const r = results[b.name]!;
+    for (const i of [0, 1]) {
+      const s = r.service[i]!;
+      const a = r.baseline[i]!;
+      const bad = s.non2xx + s.errors ? ` (${s.non2xx} non-2xx, ${s.errors} errors)` : '';
+      console.log(`| ${b.name} | ${b.resources} | ${Math.round(b.text.length / 1024)} | ${r.cards} | ${i ? 10 : 1} | ${f1(s.rps)}${bad} | ${f1(a.rps)} | ${f2(s.rps / a.rps)} | ${s.p50} / ${s.p99} | ${a.p50} / ${a.p99} |`);
+    }
+  }
+  console.log(`\npeak RSS: service ${svcRss} MB, baseline ${baseRss} MB`);
+  console.log(`start-up to first answer: service ${f1(svc.startMs)} ms, baseline ${f1(base.startMs)} ms; first CDS call after start (${thirty.name}): ${f1(firstMs)} ms (${firstBody.cards?.length ?? '?'} cards)`);
+
+  console.log('\nper-request cost in-process (ms, mean):\n');
+  console.log('| body | resources | parse | validate | prefetch | facts | rules | render | total | us per resource (prefetch+facts+rules) |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const b of list) {
+    const c = await (costSplit(b) as unknown as Promise<Record<string, number>>);
+    const total = Object.values(c).reduce((x, y) => x + y, 0);
+    console.log(`| ${b.name} | ${b.resources} | ${f2(c.parse!)} | ${f2(c.validate!)} | ${f2(c.prefetch!)} | ${f2(c.facts!)} | ${f2(c.rules!)} | ${f2(c.render!)} | ${f2(total)} | ${f1(((c.prefetch! + c.facts! + c.rules!) * 1000) / b.resources)} |`);
+  }
+
+  const thirtyR = results['30-day episode'];
+  const threeR = results['3-year record'];
+  if (!thirtyR || !threeR) return;
+  const checks = [
+    ['30-day req/s at 10 connections >= 0.8x baseline', thirtyR.service[1]!.rps / thirtyR.baseline[1]!.rps >= 0.8, f2(thirtyR.service[1]!.rps / thirtyR.baseline[1]!.rps)],
+    ['30-day p99 at 1 connection <= 5 ms', thirtyR.service[0]!.p99 <= 5, `${thirtyR.service[0]!.p99} ms`],
+    ['3-year p99 at 1 connection <= 50 ms', threeR.service[0]!.p99 <= 50, `${threeR.service[0]!.p99} ms`],
+    ['peak RSS < 200 MB', svcRss < 200, `${svcRss} MB`],
+    ['first call after start < 50 ms', firstMs < 50, `${f1(firstMs)} ms`],
+  ] as const;
+  console.log('\ntargets:');
+  for (const [name, ok, value] of checks) console.log(`- ${ok ? 'met' : 'NOT met'}: ${name} (${value})`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
