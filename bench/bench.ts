@@ -91,7 +91,9 @@ async function startChild(kind: 'service' | 'baseline'): Promise<{ child: ChildP
   const started = performance.now();
   if (kind === 'service') {
     const port = await freePort();
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
+    // SERVICE_NODE_FLAGS lets one try V8 flags on the service only (none by default, as npm start).
+    const flags = (process.env.SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...flags, join(ROOT, 'dist', 'src', 'server.js')], {
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', WEB_CONCURRENCY: '1' },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
