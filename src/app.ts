@@ -9,7 +9,10 @@ import helmet from 'helmet';
 import cors from 'cors';
 import { type Content, loadContent } from './content';
 import type { Config } from './config';
-import { HttpError, notFound, payloadTooLarge, toOperationOutcome, badRequest } from './errors';
+import { HttpError, notFound, payloadTooLarge, toOperationOutcome, badRequest, unauthorized } from './errors';
+import { JwtVerifier, loadTrustedClients } from './auth/jwt';
+import { adminAuthorized, cardRecords, parseFeedback, patientHash } from './governance';
+import { createStore, type Store } from './store';
 import { createLogger, type Logger } from './logger';
 import { Registry } from './cds/registry';
 import { type CallMeta, type PrefetchFetcher, type ServiceDeps, callService } from './cds/service';
@@ -27,12 +30,18 @@ export interface AppOptions {
   newId?: () => string;
   logger?: Logger;
   fetcher?: PrefetchFetcher;
+  store?: Store;
+  verifier?: JwtVerifier | null;
 }
 
 export interface App {
   app: express.Express;
   deps: ServiceDeps;
   logger: Logger;
+  store: Store;
+  /** Resolves when the store is ready (tables created, salt loaded). */
+  ready: Promise<void>;
+  close(): Promise<void>;
 }
 
 /** Build the service (content checked at start-up; throws on bad content or configuration). */
@@ -63,6 +72,20 @@ export function createApp(opts: AppOptions): App {
   const fetcher =
     opts.fetcher ?? new FhirFetcher({ allowlist: config.fhirAllowlist, timeoutMs: config.fhirTimeoutMs, maxPages: config.fhirMaxPages, logger });
   const deps = buildDeps({ ...opts, fetcher });
+  const store = opts.store ?? createStore({ databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, dataDir: config.dataDir });
+  let salt = '';
+  const ready = store.init().then(async () => {
+    salt = await store.salt();
+  });
+  ready.catch((e) => logger.error({ err: (e as Error).message, store: store.kind }, 'store not ready'));
+  const verifier =
+    opts.verifier !== undefined
+      ? opts.verifier
+      : config.trustedClientsFile
+        ? new JwtVerifier(loadTrustedClients(config.trustedClientsFile), { clockSkewSeconds: config.jwtClockSkewSeconds, maxAgeSeconds: config.jwtMaxAgeSeconds })
+        : null;
+  if (!verifier)
+    logger.warn('AUTHENTICATION IS OFF: CDS_TRUSTED_CLIENTS is not set, so any caller can use this service. Set it (and PUBLIC_BASE_URL) before any real deployment.');
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -77,11 +100,32 @@ export function createApp(opts: AppOptions): App {
       maxAge: 600,
     }),
   );
-  app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/fhir+json', 'application/*+json'] }));
-
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', version: deps.version, services: deps.registry.services.size });
+    res.json({
+      status: 'ok',
+      version: deps.version,
+      services: deps.registry.services.size,
+      auth: verifier ? 'jwt' : 'open',
+      ...(verifier ? {} : { warning: 'authentication is off: CDS_TRUSTED_CLIENTS is not set' }),
+      store: store.kind,
+    });
   });
+
+  // Every CDS endpoint (discovery, calls, feedback) requires the client's JWT when configured.
+  // After CORS, so that browser preflights (which carry no Authorization) are answered; before
+  // the body parser, so that an unauthenticated body is never parsed.
+  if (verifier) {
+    const base = config.publicBaseUrl!;
+    app.use('/cds-services', async (req: Request, _res: Response, next: NextFunction) => {
+      const audience = `${base}${req.baseUrl}${req.path === '/' ? '' : req.path}`;
+      const r = await verifier.verify(req.headers.authorization, audience);
+      if (r.ok) return next();
+      logger.warn({ path: req.path, reason: r.reason }, 'client JWT rejected');
+      next(unauthorized('jwt-rejected', r.reason));
+    });
+  }
+
+  app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/fhir+json', 'application/*+json'] }));
 
   app.get('/cds-services', (_req, res) => {
     res.json(deps.registry.discovery(deps.version));
@@ -92,11 +136,49 @@ export function createApp(opts: AppOptions): App {
     const meta: CallMeta = { service: String(req.params.id), hook: '', rules: [], indicators: [], keys: {} };
     res.locals.meta = meta;
     const response = await callService(String(req.params.id), req.body, deps, meta);
+    if (response.cards.length) {
+      // Recorded before answering, so feedback always finds its card. A store failure never
+      // withholds clinical guidance: it is logged and the cards go out.
+      try {
+        await ready;
+        const patientId = String((req.body as { context: { patientId: string } }).context.patientId);
+        await store.recordCards(cardRecords(response.cards, { hookInstance: meta.hookInstance ?? 'unknown', service: meta.service, patientHash: patientHash(salt, patientId), now: deps.clock() }, deps.content));
+      } catch (e) {
+        logger.error({ hookInstance: meta.hookInstance, err: (e as Error).message }, 'cards not recorded');
+      }
+    }
     res.json(response);
     logger.info(
       { hookInstance: meta.hookInstance, service: meta.service, hook: meta.hook, status: 200, ms: Number(process.hrtime.bigint() - started) / 1e6, rules: meta.rules, indicators: meta.indicators, gate: meta.gate, prefetch: meta.keys },
       'cds call',
     );
+  });
+
+  app.post('/cds-services/:id/feedback', async (req: Request, res: Response) => {
+    const id = String(req.params.id);
+    if (!deps.registry.get(id)) throw notFound('unknown-service', `No CDS service with id ${id}.`);
+    const items = parseFeedback(id, req.body, deps.clock());
+    try {
+      await ready;
+      const r = await store.recordFeedback(items);
+      logger.info({ service: id, items: items.length, stored: r.stored, duplicates: r.duplicates }, 'feedback');
+    } catch (e) {
+      logger.error({ service: id, err: (e as Error).message }, 'feedback not stored');
+      throw new HttpError(503, 'store-unavailable', [{ code: 'transient', diagnostics: 'Feedback could not be stored; retry later.' }]);
+    }
+    // Acknowledged only once committed (CDS Hooks: 200, no body needed).
+    res.status(200).end();
+  });
+
+  app.get('/governance/rules', async (req: Request, res: Response) => {
+    if (!config.adminToken) throw notFound('governance-disabled', 'Governance is disabled (ADMIN_TOKEN is not set).');
+    if (!adminAuthorized(req.headers.authorization, config.adminToken)) throw unauthorized('admin-token', 'bad or missing admin token');
+    await ready;
+    const stats = await store.ruleStats();
+    // Every rule of the current content, with zeros where nothing fired yet; older versions kept.
+    const rules = Object.entries(deps.content.cards.rules).map(([ruleId, c]) => stats.find((s) => s.ruleId === ruleId && s.ruleVersion === c.version) ?? { ruleId, ruleVersion: c.version, fired: 0, accepted: 0, overridden: 0, overrideReasons: {} });
+    for (const s of stats) if (!rules.includes(s)) rules.push(s);
+    res.json({ rules });
   });
 
   app.use((req: Request) => {
@@ -111,10 +193,11 @@ export function createApp(opts: AppOptions): App {
     // Diagnostics can echo request values (ids), so the log keeps only the code and the fields named.
     else logger.warn({ ...log, fields: e.issues.map((i) => i.expression).filter(Boolean).slice(0, 20) }, 'request rejected');
     if (res.headersSent) return;
+    if (e.status === 401) res.set('WWW-Authenticate', 'Bearer');
     res.status(e.status).type('application/fhir+json').json(toOperationOutcome(e));
   });
 
-  return { app, deps, logger };
+  return { app, deps, logger, store, ready, close: () => store.close() };
 }
 
 function toHttpError(err: unknown, limit: string): HttpError {

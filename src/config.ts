@@ -22,6 +22,14 @@ const envSchema = z.object({
   FHIR_TIMEOUT_MS: z.coerce.number().int().min(50).max(30000).default(300),
   FHIR_MAX_PAGES: z.coerce.number().int().min(1).max(50).default(5),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  CDS_TRUSTED_CLIENTS: z.string().min(1).optional(),
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  JWT_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
 });
 
 export type Config = {
@@ -36,6 +44,14 @@ export type Config = {
   fhirTimeoutMs: number;
   fhirMaxPages: number;
   webConcurrency: number;
+  trustedClientsFile?: string;
+  publicBaseUrl?: string;
+  jwtClockSkewSeconds: number;
+  jwtMaxAgeSeconds: number;
+  adminToken?: string;
+  dataDir: string;
+  databaseUrl?: string;
+  databaseSchema?: string;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -52,6 +68,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       throw new Error(`configuration: SITE_CONFIG_FILE ${e.SITE_CONFIG_FILE}: ${(err as Error).message}`);
     }
   }
+  if (e.CDS_TRUSTED_CLIENTS && !e.PUBLIC_BASE_URL)
+    throw new Error('configuration: PUBLIC_BASE_URL is required with CDS_TRUSTED_CLIENTS (the JWT audience is the URL the EHR calls)');
   const origins = e.CORS_ORIGINS.trim();
   return {
     port: e.PORT,
@@ -65,5 +83,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fhirTimeoutMs: e.FHIR_TIMEOUT_MS,
     fhirMaxPages: e.FHIR_MAX_PAGES,
     webConcurrency: e.WEB_CONCURRENCY,
+    trustedClientsFile: e.CDS_TRUSTED_CLIENTS,
+    publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    jwtClockSkewSeconds: e.JWT_CLOCK_SKEW_SECONDS,
+    jwtMaxAgeSeconds: e.JWT_MAX_AGE_SECONDS,
+    adminToken: e.ADMIN_TOKEN,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
   };
 }

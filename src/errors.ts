@@ -3,7 +3,7 @@ import type * as fhir4 from 'fhir/r4';
 /** One problem in a request, as it will appear in the OperationOutcome. */
 export interface Issue {
   /** OperationOutcome.issue.code (FHIR issue-type). */
-  code: 'invalid' | 'required' | 'value' | 'structure' | 'not-found' | 'too-long' | 'security' | 'login' | 'incomplete' | 'exception' | 'timeout' | 'processing' | 'not-supported';
+  code: 'invalid' | 'required' | 'value' | 'structure' | 'not-found' | 'too-long' | 'security' | 'login' | 'incomplete' | 'exception' | 'timeout' | 'processing' | 'not-supported' | 'transient';
   diagnostics: string;
   /** Where the problem is, e.g. `context.patientId` or `prefetch.labs`. */
   expression?: string;

@@ -3,12 +3,12 @@
  * worker processes (node:cluster) sharing the port. Stops cleanly on SIGTERM/SIGINT.
  */
 import cluster from 'node:cluster';
-import { loadConfig } from './config';
+import { type Config, loadConfig } from './config';
 import { createApp } from './app';
 import { createLogger } from './logger';
 
 function main(): void {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (e) {
@@ -41,18 +41,30 @@ function main(): void {
     process.stderr.write(`ttp-cds: ${(e as Error).message}\n`);
     process.exit(2);
   }
-  const server = built.app.listen(config.port, config.host, () => {
+  const app = built;
+  app.ready.then(
+    () => listen(),
+    (e) => {
+      logger.fatal({ err: (e as Error).message, store: app.store.kind }, 'store unavailable');
+      logger.flush();
+      process.stderr.write(`ttp-cds: store unavailable: ${(e as Error).message}\n`);
+      process.exit(2);
+    },
+  );
+  function listen(): void {
+  const server = app.app.listen(config!.port, config!.host, () => {
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
-    logger.info({ host: config.host, port, pid: process.pid }, `ttp-cds listening on http://${config.host}:${port}/cds-services`);
+    logger.info({ host: config!.host, port, pid: process.pid, store: app.store.kind }, `ttp-cds listening on http://${config!.host}:${port}/cds-services`);
   });
   server.keepAliveTimeout = 65_000;
   const stop = () => {
-    server.close(() => process.exit(0));
+    server.close(() => void app.close().finally(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  }
   process.on('unhandledRejection', (reason) => logger.error({ err: String(reason) }, 'unhandled rejection'));
 }
 

@@ -1,0 +1,118 @@
+/**
+ * One storage contract, run against both implementations for real: SQLite (a file in a temp
+ * folder) and PostgreSQL (TEST_DATABASE_URL, default the local server; skipped with a visible
+ * message when none answers).
+ */
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { SqliteStore } from '../../src/store/sqlite';
+import { PostgresStore } from '../../src/store/postgres';
+import type { CardRecord, FeedbackRecord, Store } from '../../src/store/types';
+
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function pgAvailable(): Promise<boolean> {
+  const c = new Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+const card = (n: number, ruleId = 'TTP-CAPLA-DAY5'): CardRecord => ({
+  cardUuid: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  hookInstance: `hi-${n}`,
+  service: 'ttp-patient-view',
+  ruleId,
+  ruleVersion: '1.0.0',
+  issuedAt: '2026-03-06T18:00:00.000Z',
+  patientHash: 'a'.repeat(64),
+});
+const fb = (n: number, outcome: 'accepted' | 'overridden', reasonCode?: string, ts = '2026-03-06T18:05:00Z'): FeedbackRecord => ({
+  service: 'ttp-patient-view',
+  cardUuid: card(n).cardUuid,
+  outcome,
+  outcomeTimestamp: ts,
+  acceptedSuggestions: outcome === 'accepted' ? ['s-1'] : [],
+  reasonSystem: reasonCode ? 'urn:ttp-cds:override-reason' : undefined,
+  reasonCode,
+  hasComment: false,
+  receivedAt: '2026-03-06T18:05:01.000Z',
+});
+
+function contract(name: string, make: () => Promise<Store | undefined>, cleanup?: () => Promise<void>) {
+  describe(name, () => {
+    let store: Store | undefined;
+    beforeAll(async () => {
+      store = await make();
+    });
+    afterAll(async () => {
+      await store?.close();
+      if (store) await cleanup?.();
+    });
+
+    test('records cards and feedback and counts per rule; the same feedback twice counts once', async () => {
+      if (!store) return;
+      await store.recordCards([card(1), card(2), card(3), card(4, 'TTP-PLT-TXN')]);
+      await store.recordCards([card(1)]); // a re-sent card is not a new card
+      expect(await store.recordFeedback([fb(1, 'accepted'), fb(2, 'overridden', 'bleeding-risk')])).toEqual({ stored: 2, duplicates: 0 });
+      expect(await store.recordFeedback([fb(2, 'overridden', 'bleeding-risk'), fb(3, 'overridden', 'patient-declined'), fb(3, 'overridden', 'patient-declined')])).toEqual({ stored: 1, duplicates: 2 });
+      // A later, distinct item for the same card (another timestamp) is stored but the card counts once.
+      await store.recordFeedback([fb(2, 'overridden', 'bleeding-risk', '2026-03-06T19:00:00Z')]);
+      const stats = await store.ruleStats();
+      expect(stats).toEqual([
+        { ruleId: 'TTP-CAPLA-DAY5', ruleVersion: '1.0.0', fired: 3, accepted: 1, overridden: 2, overrideReasons: { 'bleeding-risk': 1, 'patient-declined': 1 } },
+        { ruleId: 'TTP-PLT-TXN', ruleVersion: '1.0.0', fired: 1, accepted: 0, overridden: 0, overrideReasons: {} },
+      ]);
+    });
+
+    test('the salt is created once and stays', async () => {
+      if (!store) return;
+      const a = await store.salt();
+      expect(a).toMatch(/^[0-9a-f]{64}$/);
+      expect(await store.salt()).toBe(a);
+    });
+  });
+}
+
+contract('SqliteStore', async () => new SqliteStore(mkdtempSync(join(tmpdir(), 'ttp-sqlite-'))));
+
+const pgSchema = `ttp_test_${process.pid}_${Date.now()}`;
+contract(
+  'PostgresStore',
+  async () => {
+  if (!(await pgAvailable())) {
+    // eslint-disable-next-line no-console
+    console.warn(`SKIPPED: PostgreSQL store tests: no server answers at ${PG_URL.replace(/\/\/[^@]*@/, '//')} (set TEST_DATABASE_URL)`);
+    return undefined;
+  }
+  const s = new PostgresStore(PG_URL, pgSchema);
+  await s.init();
+  return s;
+  },
+  async () => {
+    const c = new Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS ${pgSchema} CASCADE`);
+    await c.end();
+  },
+);
+
+test('SQLite survives a reopen, and its file holds no patient id', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ttp-sqlite-'));
+  const a = new SqliteStore(dir);
+  await a.recordCards([card(9)]);
+  await a.recordFeedback([fb(9, 'overridden', 'bleeding-risk')]);
+  await a.close();
+  const b = new SqliteStore(dir);
+  expect((await b.ruleStats())[0]).toMatchObject({ fired: 1, overridden: 1 });
+  await b.close();
+  for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f)).includes('pat-1')).toBe(false);
+});
