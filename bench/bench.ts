@@ -8,7 +8,8 @@
  * (BENCH_SECONDS per measurement, default 5); no test depends on its numbers.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -94,7 +95,7 @@ async function startChild(kind: 'service' | 'baseline'): Promise<{ child: ChildP
     // SERVICE_NODE_FLAGS lets one try V8 flags on the service only (none by default, as npm start).
     const flags = (process.env.SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
     const child = spawn(process.execPath, [...flags, join(ROOT, 'dist', 'src', 'server.js')], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', WEB_CONCURRENCY: '1' },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', WEB_CONCURRENCY: '1', DATA_DIR: mkdtempSync(join(tmpdir(), 'ttp-bench-')) },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const startMs = await waitUp(port, started);

@@ -1,8 +1,11 @@
 /**
- * The embedded store: SQLite (better-sqlite3) in DATA_DIR. WAL journal with synchronous=FULL, so
- * a write is on disk when its call returns: a process killed with SIGKILL right after an
- * acknowledgement loses nothing. better-sqlite3 is synchronous; each call is one short
- * transaction.
+ * The embedded store: SQLite (better-sqlite3) in DATA_DIR, WAL journal. Two connections:
+ * - feedback commits with synchronous=FULL (fsync before the acknowledgement: survives kill -9
+ *   and power loss);
+ * - card records commit with synchronous=NORMAL (in the WAL before the CDS response: survives
+ *   kill -9; a power loss may drop the last few, which only leaves their later feedback
+ *   unjoined). This keeps an fsync out of every CDS call that returns cards.
+ * better-sqlite3 is synchronous; each call is one short transaction.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +16,7 @@ import { type CardRecord, type FeedbackRecord, type RuleStats, type Store, REASO
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
+  private readonly cardsDb: Database.Database;
   private readonly insertCard: Database.Statement;
   private readonly insertFeedback: Database.Statement;
 
@@ -28,7 +32,13 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     for (const sql of SCHEMA_SQL) this.db.exec(sql);
-    this.insertCard = this.db.prepare(
+    // ':memory:' databases are per connection, so there the cards share the one connection.
+    this.cardsDb = file === ':memory:' ? this.db : new Database(file);
+    if (this.cardsDb !== this.db) {
+      this.cardsDb.pragma('synchronous = NORMAL');
+      this.cardsDb.pragma('busy_timeout = 5000');
+    }
+    this.insertCard = this.cardsDb.prepare(
       `INSERT OR IGNORE INTO cards (card_uuid, hook_instance, service, rule_id, rule_version, issued_at, patient_hash) VALUES (@cardUuid, @hookInstance, @service, @ruleId, @ruleVersion, @issuedAt, @patientHash)`,
     );
     this.insertFeedback = this.db.prepare(
@@ -48,7 +58,7 @@ export class SqliteStore implements Store {
 
   async recordCards(cards: CardRecord[]): Promise<void> {
     if (cards.length === 0) return;
-    this.db.transaction((rows: CardRecord[]) => {
+    this.cardsDb.transaction((rows: CardRecord[]) => {
       for (const r of rows) this.insertCard.run(r);
     })(cards);
   }
@@ -67,6 +77,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    if (this.cardsDb !== this.db && this.cardsDb.open) this.cardsDb.close();
+    if (this.db.open) this.db.close();
   }
 }
