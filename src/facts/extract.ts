@@ -425,23 +425,27 @@ export function extractDrugs(record: PatientRecord, t: Tools, extraRequests: Any
     }
     return hit;
   };
+  /** Calls `f` for every drug class the medication belongs to. */
+  const eachClass = (meds: unknown[], f: (d: DrugClass, m: Match, display: string) => void) => {
+    const { matches, display } = classify(meds);
+    for (let k = 0; k < DRUG_CLASSES.length; k++) {
+      const m = matches[k];
+      if (m) f(DRUG_CLASSES[k]!, m, display);
+    }
+  };
   const out = new Map<DrugClass, DrugExposure>();
   for (const d of DRUG_CLASSES) out.set(d, { drug: d, orders: [], ignoredOrders: [], administrations: [] });
   const requests = [...record.all('MedicationRequest'), ...extraRequests];
   for (const r of requests) {
     const meds = medicationConcepts(r, record);
     if (meds.length === 0) continue;
-    const { matches, display } = classify(meds);
-    for (let k = 0; k < DRUG_CLASSES.length; k++) {
-      const d = DRUG_CLASSES[k]!;
-      const m = matches[k];
-      if (!m) continue;
+    eachClass(meds, (d, m, display) => {
       const order = medOrderOf(r, m, display);
       const exp = out.get(d)!;
       const intentOk = order.intent === undefined || ORDER_INTENTS.has(order.intent);
       if (NEVER_ORDERED.has(order.status) || !intentOk) exp.ignoredOrders.push(order);
       else exp.orders.push(order);
-    }
+    });
   }
   for (const a of record.all('MedicationAdministration')) {
     if (!GIVEN.has(String(a.status))) continue;
@@ -449,14 +453,10 @@ export function extractDrugs(record: PatientRecord, t: Tools, extraRequests: Any
     if (time === undefined) continue;
     const meds = medicationConcepts(a, record);
     if (meds.length === 0) continue;
-    const { matches, display } = classify(meds);
-    for (let k = 0; k < DRUG_CLASSES.length; k++) {
-      const d = DRUG_CLASSES[k]!;
-      const m = matches[k];
-      if (!m) continue;
+    eachClass(meds, (d, m, display) => {
       const admin: MedAdmin = { ref: refOf(a), time, dose: parseDose(obj(a.dosage)?.dose), by: m.by, display };
       out.get(d)!.administrations.push(admin);
-    }
+    });
   }
   for (const e of out.values()) e.administrations.sort((a, b) => a.time - b.time);
   return out;

@@ -2,7 +2,7 @@
  * Boundaries of every patient-view rule: the day it starts, the value at the threshold, data in
  * the wrong status, missing values. Each block shows the rule firing AND staying silent.
  */
-import { DRUGS, Scenario, dailyHb, day, ittpDefaults } from '../fixtures/builder';
+import { DRUGS, Scenario, dailyHb, day, ittpDefaults, recoveredAfterTpe } from '../fixtures/builder';
 import { cardFor, run } from '../helpers';
 
 const LDH5 = [1400, 1380, 1350, 1320, 1300];
@@ -294,9 +294,7 @@ describe('TTP-DX-RECONSIDER', () => {
 
 describe('TTP-CAPLA-STOP and TTP-CAPLA-DURATION', () => {
   const ending = (endDay: number, a13Day = 35, evalDay = 36) => {
-    const s = ittpDefaults(evalDay, { tpeThrough: 8, tpeOrderStatus: 'completed' });
-    s.series('plt', [12, 30, 60, 100, 140, 170, 190, 210, 230, 240]).series('ldh', [1400, 1000, 700, 500, 380, 300, 260, 240, 230, 220]);
-    dailyHb(s, 1, 10);
+    const s = recoveredAfterTpe(evalDay);
     s.med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '09:00'), end: day(endDay, '12:00'), givenAt: [day(evalDay - 1, '12:00')] });
     return s.lab('a13', 5, day(a13Day, '08:00'));
   };

@@ -2,7 +2,7 @@
  * Knowledge base section 5: every patient-view scenario, asserting what fires (and at which
  * indicator) and what stays silent. Ordering scenarios (7, 8, 16, 17, 20) are in orders.test.ts.
  */
-import { DRUGS, Scenario, dailyHb, day, ittpDefaults } from '../fixtures/builder';
+import { DRUGS, Scenario, dailyHb, day, ittpDefaults, recoveredAfterTpe } from '../fixtures/builder';
 import { cardFor, run } from '../helpers';
 
 const LDH_DOWN_SLOWLY = [1400, 1380, 1350, 1320, 1300];
@@ -105,9 +105,7 @@ const cases: Case[] = [
   {
     name: '14 caplacizumab ending, ADAMTS13 low',
     build: () => {
-      const s = ittpDefaults(36, { tpeThrough: 8, tpeOrderStatus: 'completed' });
-      s.series('plt', [12, 30, 60, 100, 140, 170, 190, 210, 230, 240]).series('ldh', [1400, 1000, 700, 500, 380, 300, 260, 240, 230, 220]);
-      dailyHb(s, 1, 10);
+      const s = recoveredAfterTpe(36);
       s.med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '09:00'), end: day(38, '23:00'), givenAt: Array.from({ length: 36 }, (_, i) => day(1 + i, '12:00')) });
       s.lab('a13', 5, day(35, '08:00'));
       return s;
@@ -118,9 +116,7 @@ const cases: Case[] = [
   {
     name: '15 early stop, ADAMTS13 recovered',
     build: () => {
-      const s = ittpDefaults(29, { tpeThrough: 8, tpeOrderStatus: 'completed' });
-      s.series('plt', [12, 30, 60, 100, 140, 170, 190, 210, 230, 240]).series('ldh', [1400, 1000, 700, 500, 380, 300, 260, 240, 230, 220]);
-      dailyHb(s, 1, 10);
+      const s = recoveredAfterTpe(29);
       s.med(DRUGS.caplacizumab, { status: 'stopped', doseMg: 11, route: 'sc', perDay: 1, start: day(1, '09:00'), end: day(28, '12:00'), givenAt: Array.from({ length: 28 }, (_, i) => day(1 + i, '12:00')) });
       s.lab('a13', 45, day(26, '08:00'));
       return s;
