@@ -54,7 +54,7 @@ export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrd
   if (f.age !== undefined && f.age < num(content, 'minAgeYears')) return { findings: [], gate: 'under-age', facts: f };
   if (f.activeIttp.length === 0) return { findings: [], gate: 'no-active-ittp', facts: f };
   const s = clinicalState(f, content);
-  const ctx: RuleContext = { f, s, content, units: deps.units, terminology: deps.terminology, hook, drafts, param: (n) => num(content, n) };
+  const ctx: RuleContext = { f, s, content, units: deps.units, terminology: deps.terminology, hook, drafts, param: (n) => num(content, n), flag: (n) => content.parameters[n] === true };
   if (f.subtypeConflict) return { findings: hook === 'patient-view' ? [subtypeConflict(ctx)] : [], gate: 'subtype-conflict', facts: f };
   if (f.exclusions.length > 0) return { findings: [], gate: 'excluded-subtype', facts: f };
   const registered = new Set(Object.entries(content.ruleRegistry).filter(([, r]) => r.hooks.includes(hook)).map(([id]) => id));

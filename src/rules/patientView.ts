@@ -7,7 +7,7 @@ import { DAY, HOUR, daysBetween, isoDate, localDate } from '../facts/clock';
 import { activeOrGiven, activeOrders, drug, exposureInWindow, finalInWindow, orderedOrGiven, series } from '../facts';
 import { inRemission, lastCaplaTime } from '../facts/state';
 import { isActiveOrder } from '../facts/extract';
-import type { Evidence, LabValue, MedOrder } from '../facts/types';
+import type { Evidence, MedOrder } from '../facts/types';
 import { fmt } from '../units';
 import { type Finding, type Rule, type RuleContext, labEvidence, matchNote } from './types';
 
@@ -58,14 +58,27 @@ function current(ctx: RuleContext) {
 
 // ---------------------------------------------------------------------------------------------
 
-/** TTP-CAPLA-DAY5 (patient-view part). */
+/** TTP-CAPLA-DAY5 (patient-view part), and the optional up-front info card (KB section 3). */
 export const caplaDay5: Rule = (ctx) => {
   const { f, s } = ctx;
   const ep = current(ctx);
-  if (!ep || s.noImprovement !== true) return;
+  if (!ep) return;
   if (activeOrGiven(f, 'capla')) return;
   if (f.bleeds.length > 0) return;
-  return caplaDay5Finding(ctx, 'default');
+  if (s.noImprovement === true) return caplaDay5Finding(ctx, 'default');
+  const a13 = s.a13;
+  if (ctx.flag('caplaUpfrontInfoCard') && a13 && (a13.value < ctx.param('adamts13SevereBelow') || a13.comparator?.startsWith('<'))) {
+    return {
+      ruleId: 'TTP-CAPLA-DAY5',
+      indicator: 'info',
+      variant: 'upfront',
+      params: { N: ep.peDay, x: `${a13.comparator ?? ''}${fmt(a13.value)}` },
+      evidence: [...episodeEvidence(ctx), ...labEvidence(a13, ctx.units, 'ADAMTS13 activity'), { label: 'Caplacizumab', value: 'not ordered-and-active, not given this episode' }],
+      notes: drugNotes(ctx, 'capla', 'Caplacizumab'),
+      suggestions: [{ key: 'start-caplacizumab' }],
+    };
+  }
+  return undefined;
 };
 
 export function caplaDay5Finding(ctx: RuleContext, summary: 'default' | 'order', peDay?: number): Finding {
@@ -559,5 +572,3 @@ export const PATIENT_VIEW_RULES: { id: string; rule: Rule; escalation: boolean }
   { id: 'TTP-CAPLA-DURATION', rule: caplaDuration, escalation: false },
 ];
 
-export { finalInWindow };
-export type { LabValue };

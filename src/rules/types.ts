@@ -57,6 +57,8 @@ export interface RuleContext {
   /** Draft orders of order-select/order-sign (selected ones flagged). */
   drafts: DraftOrder[];
   param: (name: string) => number;
+  /** A boolean site option (hooks/parameters.json). */
+  flag: (name: string) => boolean;
 }
 
 export type Rule = (ctx: RuleContext) => Finding | Finding[] | undefined;

@@ -103,6 +103,16 @@ describe('TTP-CAPLA-DAY5', () => {
     expect(run(s).ids).not.toContain('TTP-CAPLA-DAY5');
   });
 
+  test('the up-front info card (site option, off by default) fires from day 1 when ADAMTS13 < 10%', () => {
+    const early = nonResponder(2);
+    expect(run(early).ids).not.toContain('TTP-CAPLA-DAY5');
+    const o = run(early, 'patient-view', { site: { parameters: { caplaUpfrontInfoCard: true } } });
+    expect(o.byRule['TTP-CAPLA-DAY5']).toBe('info');
+    expect(cardFor(o, 'TTP-CAPLA-DAY5').summary).toBe('iTTP with ADAMTS13 4%: ISTH suggests caplacizumab up front (conditional). Consider starting it now.');
+    const onCapla = nonResponder(2).med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '12:00') });
+    expect(run(onCapla, 'patient-view', { site: { parameters: { caplaUpfrontInfoCard: true } } }).ids).not.toContain('TTP-CAPLA-DAY5');
+  });
+
   test('a caplacizumab order recognised by text says so', () => {
     const s = nonResponder().med({ text: 'Cablivi 11 mg' }, { status: 'cancelled' });
     expect(cardFor(run(s), 'TTP-CAPLA-DAY5').detail).toContain('status cancelled) does not count as ordered');
