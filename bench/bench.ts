@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { setDay1 } from '../test/fixtures/builder';
+import { anchorNowAt } from '../test/fixtures/builder';
 import { bodies } from './bodies';
 import { buildDeps } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -34,8 +34,7 @@ interface Body {
 }
 
 function anchorTo(evalDay: number): void {
-  const t = new Date();
-  setDay1(new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate() - (evalDay - 1))).toISOString().slice(0, 10));
+  anchorNowAt(evalDay);
 }
 
 function makeBodies(): Body[] {

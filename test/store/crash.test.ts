@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { setDay1 } from '../fixtures/builder';
+import { anchorNowAt } from '../fixtures/builder';
 import { nonResponderD5 } from '../fixtures/situations';
 
 const ROOT = join(__dirname, '..', '..');
@@ -49,10 +49,8 @@ async function start(dataDir: string): Promise<{ child: ChildProcess; url: strin
 beforeAll(() => {
   // The test runs the built service, as deployed: build it first.
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
-  // Dates relative to today (the server uses the real clock): yesterday is PE day 5, so all of
-  // the scenario's data are in the past whatever the time of day.
-  const t = new Date();
-  setDay1(new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate() - 5)).toISOString().slice(0, 10));
+  // The server uses the real clock: place the scenario so that now is the evening of PE day 5.
+  anchorNowAt(5);
 }, 120_000);
 
 test('kill -9 after acknowledgements loses nothing', async () => {
