@@ -365,10 +365,12 @@ export const peStopEarly: Rule = (ctx) => {
   const lookback = ctx.param('peStopLookbackDays') * DAY;
   if (f.now - ep.lastSession > lookback) return;
   const activeOrder = f.tpeOrders.find((o) => isActiveOrder(o, f.now));
-  const ended = f.tpeOrders
-    .filter((o) => (o.status === 'revoked' || o.status === 'completed') && (o.end ?? o.time ?? 0) >= ep.firstSession)
-    .sort((a, b) => (b.end ?? b.time ?? 0) - (a.end ?? a.time ?? 0))[0];
   const gapH = (f.now - ep.lastSession) / HOUR;
+  // `revoked` is a stop. `completed` is also how some EHRs close a per-session order after each
+  // exchange, so it counts as a stop only once the next daily session is due (>= 24 h).
+  const ended = f.tpeOrders
+    .filter((o) => (o.status === 'revoked' || (o.status === 'completed' && gapH >= 24)) && (o.end ?? o.time ?? 0) >= ep.firstSession)
+    .sort((a, b) => (b.end ?? b.time ?? 0) - (a.end ?? a.time ?? 0))[0];
   let how: string | undefined;
   let ref: string | undefined;
   if (ended && !activeOrder) {

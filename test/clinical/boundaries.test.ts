@@ -260,6 +260,15 @@ describe('TTP-PE-STOP-EARLY', () => {
     expect(run(gap(35)).ids).not.toContain('TTP-PE-STOP-EARLY');
     expect(run(gap(37)).byRule['TTP-PE-STOP-EARLY']).toBe('warning');
   });
+  test('a per-session TPE order completed after today\'s exchange is not a stop; revoked is', () => {
+    const perSession = (status: string) => {
+      const s = dailyHb(ittpDefaults(3, { skip: ['tpe'] }).series('plt', [20, 35, 50]).series('ldh', [1400, 1000, 700]), 1, 3).tpeDaily(1, 3);
+      return s.tpeOrder(status, { authored: day(3, '08:00'), lastUpdated: day(3, '13:00') });
+    };
+    expect(run(perSession('completed')).ids).not.toContain('TTP-PE-STOP-EARLY');
+    expect(run(perSession('revoked')).ids).toContain('TTP-PE-STOP-EARLY');
+  });
+
   test('a completed TPE order without any LDH says the response cannot be confirmed', () => {
     const s = dailyHb(ittpDefaults(4, { tpeThrough: 3, tpeOrderStatus: 'completed' }).series('plt', [20, 100, 160, 170]), 1, 4);
     const card = cardFor(run(s), 'TTP-PE-STOP-EARLY');
