@@ -72,6 +72,7 @@ export function createApp(opts: AppOptions): App {
   const fetcher =
     opts.fetcher ?? new FhirFetcher({ allowlist: config.fhirAllowlist, timeoutMs: config.fhirTimeoutMs, maxPages: config.fhirMaxPages, logger });
   const deps = buildDeps({ ...opts, fetcher });
+  deps.onInvalidResponse = (problems) => logger.error({ problems: problems.slice(0, 2000) }, 'a response broke the CDS Hooks card rules; it was sent anyway');
   const store = opts.store ?? createStore({ databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, dataDir: config.dataDir });
   let salt = '';
   const ready = store.init().then(async () => {

@@ -16,7 +16,7 @@ const envSchema = z.object({
   CORS_ORIGINS: z.string().default('https://sandbox.cds-hooks.org'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SITE_CONFIG_FILE: z.string().optional(),
-  CHECK_RESPONSES: bool.optional(),
+  CHECK_RESPONSES: z.enum(['throw', 'log', 'off']).default('log'),
   NODE_ENV: z.string().optional(),
   FHIR_ALLOWLIST: z.string().default('http://127.0.0.1:*,http://localhost:*,http://[::1]:*'),
   FHIR_TIMEOUT_MS: z.coerce.number().int().min(50).max(30000).default(300),
@@ -39,7 +39,8 @@ export type Config = {
   corsOrigins: string[] | '*';
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   site: unknown;
-  checkResponses: boolean;
+  /** throw: a card that breaks the spec is a 500 (tests); log: it is logged and sent; off. */
+  checkResponses: 'throw' | 'log' | 'off';
   fhirAllowlist: string[];
   fhirTimeoutMs: number;
   fhirMaxPages: number;
@@ -78,7 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: origins === '*' ? '*' : origins.split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: e.LOG_LEVEL,
     site,
-    checkResponses: e.CHECK_RESPONSES ?? e.NODE_ENV !== 'production',
+    checkResponses: e.CHECK_RESPONSES,
     fhirAllowlist: e.FHIR_ALLOWLIST.split(',').map((s) => s.trim()).filter(Boolean),
     fhirTimeoutMs: e.FHIR_TIMEOUT_MS,
     fhirMaxPages: e.FHIR_MAX_PAGES,

@@ -12,7 +12,7 @@ import { Scenario, at } from './fixtures/builder';
 import pino from 'pino';
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', CHECK_RESPONSES: 'true', DATA_DIR: ':memory:', ...env });
+  return loadConfig({ LOG_LEVEL: 'silent', CHECK_RESPONSES: 'throw', DATA_DIR: ':memory:', ...env });
 }
 
 let counter = 0;

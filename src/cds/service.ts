@@ -31,8 +31,10 @@ export interface ServiceDeps extends EngineDeps {
   clock: () => number;
   newId: () => string;
   fetcher?: PrefetchFetcher;
-  /** Check every response against the strict response schema (tests and development). */
-  checkResponses: boolean;
+  /** Check responses against the strict card schema: throw (tests), log (default) or off. */
+  checkResponses: 'throw' | 'log' | 'off';
+  /** Where `log` mode reports a violation. */
+  onInvalidResponse?: (problems: string) => void;
   version: string;
 }
 
@@ -198,7 +200,14 @@ export async function callService(serviceId: string, body: unknown, deps: Servic
   meta.rules = ev.findings.map((f) => f.ruleId);
   meta.indicators = cards.map((c) => c.indicator);
   const response: CdsResponse = { cards };
-  if (deps.checkResponses) checkResponse(response);
+  if (deps.checkResponses === 'throw') checkResponse(response);
+  else if (deps.checkResponses === 'log' && cards.length) {
+    try {
+      checkResponse(response);
+    } catch (e) {
+      deps.onInvalidResponse?.((e as Error).message);
+    }
+  }
   return response;
 }
 

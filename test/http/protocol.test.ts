@@ -5,8 +5,14 @@
 import request from 'supertest';
 import { responseSchema, findEmptyValues } from '../../src/cds/schemas';
 import { ALLOWED_TOKENS } from '../../src/cds/registry';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { createApp } from '../../src/app';
+import { loadContent } from '../../src/content';
+import { at } from '../fixtures/builder';
 import { NOW_D5, situations } from '../fixtures/situations';
-import { testApp } from '../helpers';
+import { testApp, testConfig } from '../helpers';
+import { loadConfig } from '../../src/config';
 
 const { app } = testApp({ now: NOW_D5 });
 const PV = '/cds-services/ttp-patient-view';
@@ -241,5 +247,33 @@ describe('prefetch semantics', () => {
   test('a paginated Bundle that cannot be followed is read, and the cards say a page is missing', async () => {
     const res = await request(app).post(PV).send(situations['paginated-bundle']()).expect(200);
     expect(res.body.cards[0].detail).toContain('Data not available: labs (the Bundle has more pages than were read)');
+  });
+});
+
+describe('response checks', () => {
+  function withBrokenCitation(mode: string) {
+    const content = loadContent();
+    content.citations.ISTH20!.url = 'not a url'; // after the start-up checks, to simulate a bug
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }));
+    return { app: createApp({ config: testConfig({ CHECK_RESPONSES: mode }), content, clock: () => at(NOW_D5), newId: () => '00000000-0000-4000-8000-000000000001', logger }).app, lines };
+  }
+
+  test('log (the default): a card that breaks the spec is logged and still sent', async () => {
+    const { app: a, lines } = withBrokenCitation('log');
+    const res = await request(a).post(PV).send(situations['full-prefetch-non-responder']()).expect(200);
+    expect(res.body.cards.length).toBe(2);
+    expect(lines.some((l) => l.includes('broke the CDS Hooks card rules') && l.includes('source.url'))).toBe(true);
+  });
+
+  test('throw (the tests): the same bug is a 500 that says so, without a stack trace', async () => {
+    const { app: a } = withBrokenCitation('throw');
+    const res = await request(a).post(PV).send(situations['full-prefetch-non-responder']()).expect(500);
+    expect(JSON.stringify(res.body)).not.toMatch(/\.ts:\d+/);
+  });
+
+  test('the default mode is log', () => {
+    expect(testConfig({ CHECK_RESPONSES: 'log' }).checkResponses).toBe('log');
+    expect(loadConfig({}).checkResponses).toBe('log');
   });
 });
