@@ -117,6 +117,37 @@ function parseValueString(s: string): { value: number; comparator?: LabValue['co
   return { comparator: (m[1] as LabValue['comparator']) || undefined, value: Number(m[2]!.replace(',', '.')), unit: m[3] || undefined };
 }
 
+function quantityRaw(q: Record<string, unknown>, comparator: string | undefined, unit: string | undefined): string {
+  return `${comparator ?? ''}${q.value ?? '?'} ${str(q.unit) ?? unit ?? ''}`.trim();
+}
+
+/** A numeric lab value; its source reference and reported text are built only if evidence shows them. */
+class NumericLab implements LabValue {
+  constructor(
+    readonly analyte: string,
+    readonly value: number,
+    readonly comparator: LabValue['comparator'],
+    readonly time: number,
+    readonly final: boolean,
+    readonly uln: number | undefined,
+    readonly by: MatchKind,
+    private readonly obs: AnyResource,
+    private readonly quantity: Record<string, unknown> | undefined,
+    private readonly unit: string | undefined,
+  ) {}
+  get ref(): string {
+    return refOf(this.obs);
+  }
+  get raw(): string {
+    if (this.quantity) return quantityRaw(this.quantity, this.comparator, this.unit);
+    if (typeof this.obs.valueString === 'string') return this.obs.valueString;
+    return String(this.value);
+  }
+  get interpretation(): string | undefined {
+    return undefined;
+  }
+}
+
 export function emptySeries(): LabSeries {
   return { final: [], preliminary: [], problems: [], pending: [] };
 }
@@ -147,10 +178,9 @@ export function extractLabs(observations: AnyResource[], t: Tools): Map<string, 
     const cls = classifyObservation(o, t);
     if (!cls) continue;
     const s = get(cls.analyte);
-    const ref = refOf(o);
     const time = observationTime(o);
     if (status === 'registered') {
-      s.pending.push({ ref, time });
+      s.pending.push({ ref: refOf(o), time });
       continue;
     }
     const def = t.units.analyte(cls.analyte);
@@ -163,7 +193,6 @@ export function extractLabs(observations: AnyResource[], t: Tools): Map<string, 
       value = numOf(q.value);
       comparator = (str(q.comparator) as LabValue['comparator']) ?? undefined;
       unit = quantityUnit(q);
-      raw = `${comparator ?? ''}${q.value ?? '?'} ${str(q.unit) ?? unit ?? ''}`.trim();
     } else if (typeof o.valueString === 'string') {
       raw = o.valueString;
       const p = parseValueString(o.valueString);
@@ -175,23 +204,25 @@ export function extractLabs(observations: AnyResource[], t: Tools): Map<string, 
       raw = conceptText(o.valueCodeableConcept as object) || 'coded result';
     }
     const interpretation = def.anyUnit && o.interpretation ? concepts(o.interpretation).map((c) => conceptText(c) || arr<{ code?: string }>(c.coding)[0]?.code || '').join(', ') || undefined : undefined;
+    // The reported text is needed only for problems and qualitative results.
+    const reported = () => (q ? quantityRaw(q, comparator, unit) : raw);
     if (time === undefined) {
-      s.problems.push({ analyte: cls.analyte, ref, reason: 'no effective time', raw });
+      s.problems.push({ analyte: cls.analyte, ref: refOf(o), reason: 'no effective time', raw: reported() });
       continue;
     }
     if (def.anyUnit) {
       // Qualitative or kit-specific results (inhibitor, IgG, smear): existence and interpretation matter.
-      const v: LabValue = { analyte: cls.analyte, value: value ?? NaN, comparator, time, final: FINAL.has(status), ref, by: cls.by, raw: raw || 'result', interpretation };
+      const v: LabValue = { analyte: cls.analyte, value: value ?? NaN, comparator, time, final: FINAL.has(status), ref: refOf(o), by: cls.by, raw: reported() || 'result', interpretation };
       (v.final ? s.final : s.preliminary).push(v);
       continue;
     }
     if (value === undefined) {
-      s.problems.push({ analyte: cls.analyte, time, ref, reason: 'no numeric value', raw: raw || 'no value' });
+      s.problems.push({ analyte: cls.analyte, time, ref: refOf(o), reason: 'no numeric value', raw: reported() || 'no value' });
       continue;
     }
     const conv = t.units.convert(cls.analyte, value, unit);
     if (!conv.ok) {
-      s.problems.push({ analyte: cls.analyte, time, ref, reason: conv.reason, raw });
+      s.problems.push({ analyte: cls.analyte, time, ref: refOf(o), reason: conv.reason, raw: reported() });
       continue;
     }
     let uln: number | undefined;
@@ -206,7 +237,7 @@ export function extractLabs(observations: AnyResource[], t: Tools): Map<string, 
         }
       }
     }
-    const v: LabValue = { analyte: cls.analyte, value: conv.value, comparator, time, final: FINAL.has(status), uln, ref, by: cls.by, raw, interpretation };
+    const v = new NumericLab(cls.analyte, conv.value, comparator, time, FINAL.has(status), uln, cls.by, o, q, unit);
     (v.final ? s.final : s.preliminary).push(v);
   }
   for (const s of series.values()) {
@@ -318,13 +349,25 @@ export function parseDose(q: unknown): Dose | undefined {
   const value = numOf(quantity.value);
   if (value === undefined) return undefined;
   const unit = quantityUnit(quantity) ?? '';
-  const raw = `${value} ${str(quantity.unit) ?? unit}`.trim();
   const factor = MASS_TO_MG[unit] ?? MASS_TO_MG[unit.toLowerCase().replace(/\s+/g, '')];
-  const lower = factor === undefined ? unit.toLowerCase().replace(/\s+/g, '') : unit;
-  if (factor !== undefined) return { mg: value * factor, raw };
-  const perM2 = /^(mg|g)\/(m2|m\^2|m²|\[?m2\]?)$/.exec(lower);
-  if (perM2) return { mgPerM2: value * (perM2[1] === 'g' ? 1000 : 1), raw };
-  return { raw };
+  if (factor !== undefined) return new ParsedDose(value, quantity, unit, value * factor, undefined);
+  const perM2 = /^(mg|g)\/(m2|m\^2|m²|\[?m2\]?)$/.exec(unit.toLowerCase().replace(/\s+/g, ''));
+  if (perM2) return new ParsedDose(value, quantity, unit, undefined, value * (perM2[1] === 'g' ? 1000 : 1));
+  return new ParsedDose(value, quantity, unit, undefined, undefined);
+}
+
+/** A dose; its printed text is built only when a card shows it. */
+class ParsedDose implements Dose {
+  constructor(
+    private readonly value: number,
+    private readonly quantity: Record<string, unknown>,
+    private readonly unit: string,
+    readonly mg: number | undefined,
+    readonly mgPerM2: number | undefined,
+  ) {}
+  get raw(): string {
+    return `${this.value} ${str(this.quantity.unit) ?? this.unit}`.trim();
+  }
 }
 
 function routeOf(route: unknown): { route?: MedOrder['route']; text?: string } {
@@ -453,13 +496,28 @@ export function extractDrugs(record: PatientRecord, t: Tools, extraRequests: Any
     if (time === undefined) continue;
     const meds = medicationConcepts(a, record);
     if (meds.length === 0) continue;
+    let dose: Dose | undefined | null = null;
     eachClass(meds, (d, m, display) => {
-      const admin: MedAdmin = { ref: refOf(a), time, dose: parseDose(obj(a.dosage)?.dose), by: m.by, display };
-      out.get(d)!.administrations.push(admin);
+      if (dose === null) dose = parseDose(obj(a.dosage)?.dose);
+      out.get(d)!.administrations.push(new Administration(a, time, dose, m.by, display));
     });
   }
   for (const e of out.values()) e.administrations.sort((a, b) => a.time - b.time);
   return out;
+}
+
+/** A medication administration; its reference is built only when evidence shows it. */
+class Administration implements MedAdmin {
+  constructor(
+    private readonly resource: AnyResource,
+    readonly time: number,
+    readonly dose: Dose | undefined,
+    readonly by: MatchKind,
+    readonly display: string,
+  ) {}
+  get ref(): string {
+    return refOf(this.resource);
+  }
 }
 
 /** An order is in effect at `now`: active and not past its end. */

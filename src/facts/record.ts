@@ -8,32 +8,56 @@ export interface DataGap {
   required: boolean;
 }
 
-/** All FHIR resources the EHR gave (or the service fetched) for one call, de-duplicated by type/id. */
+/**
+ * All FHIR resources the EHR gave (or the service fetched) for one call, de-duplicated by type/id.
+ * De-duplication is lazy and per type (a type read for the first time is de-duplicated once), and
+ * the id index is built only for types whose references are resolved: most resources are read once.
+ */
 export class PatientRecord {
   private readonly byType = new Map<string, AnyResource[]>();
-  private readonly byRef = new Map<string, AnyResource>();
+  private readonly dirty = new Set<string>();
+  private readonly index = new Map<string, Map<string, AnyResource>>();
   readonly gaps: DataGap[] = [];
   /** Keys whose data were not available at all (absent, failed): the rules treat them as unknown. */
   readonly unavailable = new Set<string>();
 
   add(resource: AnyResource): void {
     if (!resource || typeof resource.resourceType !== 'string') return;
-    const key = resource.id ? `${resource.resourceType}/${resource.id}` : undefined;
-    if (key) {
-      if (this.byRef.has(key)) return;
-      this.byRef.set(key, resource);
-    }
-    let list = this.byType.get(resource.resourceType);
-    if (!list) this.byType.set(resource.resourceType, (list = []));
+    const type = resource.resourceType;
+    let list = this.byType.get(type);
+    if (!list) this.byType.set(type, (list = []));
     list.push(resource);
+    if (list.length > 1) this.dirty.add(type);
+    this.index.delete(type);
   }
 
   all(type: string): AnyResource[] {
-    return this.byType.get(type) ?? [];
+    const list = this.byType.get(type);
+    if (!list) return [];
+    if (this.dirty.has(type)) {
+      this.dirty.delete(type);
+      const seen = new Set<string>();
+      let w = 0;
+      for (const r of list) {
+        if (typeof r.id === 'string') {
+          if (seen.has(r.id)) continue;
+          seen.add(r.id);
+        }
+        list[w++] = r;
+      }
+      list.length = w;
+    }
+    return list;
   }
 
   get(type: string, id: string): AnyResource | undefined {
-    return this.byRef.get(`${type}/${id}`);
+    let idx = this.index.get(type);
+    if (!idx) {
+      idx = new Map();
+      for (const r of this.all(type)) if (typeof r.id === 'string') idx.set(r.id, r);
+      this.index.set(type, idx);
+    }
+    return idx.get(id);
   }
 
   resolve(reference: unknown, container?: AnyResource): AnyResource | undefined {

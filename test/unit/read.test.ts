@@ -49,3 +49,22 @@ describe('odd shapes', () => {
     expect(parseRef('urn:uuid:1234')).toBeUndefined();
   });
 });
+
+describe('PatientRecord', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PatientRecord } = require('../../src/facts/record') as typeof import('../../src/facts/record');
+  test('the same resource from two prefetch keys counts once; resources without id are kept', () => {
+    const r = new PatientRecord();
+    const a = { resourceType: 'Observation', id: 'o1', status: 'final' };
+    r.add(a);
+    r.add({ resourceType: 'Observation', id: 'o1', status: 'final' });
+    r.add({ resourceType: 'Observation', id: 'o2' });
+    r.add({ resourceType: 'Observation' });
+    r.add({ resourceType: 'Observation' });
+    expect(r.all('Observation').map((x) => x.id)).toEqual(['o1', 'o2', undefined, undefined]);
+    expect(r.get('Observation', 'o1')).toBe(a);
+    r.add({ resourceType: 'Observation', id: 'o3' });
+    expect(r.get('Observation', 'o3')?.id).toBe('o3');
+    expect(r.all('Patient')).toEqual([]);
+  });
+});
