@@ -126,7 +126,7 @@ async function load(port: number, b: Body, connections: number): Promise<Load> {
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
 
-function costSplit(b: Body): Record<string, number> {
+async function costSplit(b: Body): Promise<Record<string, number>> {
   const config = loadConfig({ LOG_LEVEL: 'silent', NODE_ENV: 'production' });
   const deps = buildDeps({ config });
   const entry = deps.registry.get(b.service)!;
@@ -163,14 +163,12 @@ function costSplit(b: Body): Record<string, number> {
     t.render += performance.now() - s;
     return cards.length;
   };
-  return (async () => {
-    for (let i = 0; i < 5; i++) await run();
-    for (const k of Object.keys(t) as (keyof typeof t)[]) t[k] = 0;
-    for (let i = 0; i < n; i++) await run();
-    const out: Record<string, number> = {};
-    for (const [k, v] of Object.entries(t)) out[k] = v / n;
-    return out;
-  })() as unknown as Record<string, number>;
+  for (let i = 0; i < 5; i++) await run();
+  for (const k of Object.keys(t) as (keyof typeof t)[]) t[k] = 0;
+  for (let i = 0; i < n; i++) await run();
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(t)) out[k] = v / n;
+  return out;
 }
 
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
@@ -221,7 +219,7 @@ async function main(): Promise<void> {
   console.log('| body | resources | parse | validate | prefetch | facts | rules | render | total | us per resource (prefetch+facts+rules) |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const b of list) {
-    const c = await (costSplit(b) as unknown as Promise<Record<string, number>>);
+    const c = await costSplit(b);
     const total = Object.values(c).reduce((x, y) => x + y, 0);
     console.log(`| ${b.name} | ${b.resources} | ${f2(c.parse!)} | ${f2(c.validate!)} | ${f2(c.prefetch!)} | ${f2(c.facts!)} | ${f2(c.rules!)} | ${f2(c.render!)} | ${f2(total)} | ${f1(((c.prefetch! + c.facts! + c.rules!) * 1000) / b.resources)} |`);
   }

@@ -26,7 +26,3 @@ export function daysBetween(a: string, b: string): number {
 export function isoDate(ms: number | undefined, tz: string): string {
   return ms === undefined ? 'unknown date' : localDate(ms, tz);
 }
-
-export function isoDateTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

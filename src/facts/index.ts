@@ -179,7 +179,3 @@ export function onTreatment(f: Facts, d: DrugClass): boolean {
   const x = exposureInWindow(f, d);
   return x.given.length > 0 || x.orders.some((o) => o.status === 'active' || o.status === 'completed' || (o.status === 'stopped' && x.given.length > 0));
 }
-
-export function missingDataNotes(f: Facts, keys: string[]): string[] {
-  return f.gaps.filter((g) => keys.includes(g.key)).map((g) => `${g.key}: ${g.reason}`);
-}

@@ -28,7 +28,7 @@ export function escapeMd(s: string): string {
     .replace(/([\\`*_[\]|#])/g, '\\$1');
 }
 
-/** Fill `{name}` placeholders. Values are escaped unless the rule marked them as markdown (`md:` prefix is not used: rule params with ** are ours). */
+/** Fill `{name}` placeholders; values lose any HTML unless `escape` is false (summaries are plain text). */
 export function fill(template: string, params: Record<string, string | number>, escape = true): string {
   return template.replace(/\{([A-Za-z0-9]+)\}/g, (m, k: string) => {
     const v = params[k];

@@ -8,7 +8,7 @@
 import { DAY, HOUR, isoDate, localDate, daysBetween } from '../facts/clock';
 import { activeOrGiven, activeOrders, drug, series } from '../facts';
 import { isActiveOrder, medOrderOf, medicationConcepts } from '../facts/extract';
-import { concepts, conceptText, obj, parseTime, periodStart, refOf, type AnyResource } from '../fhir/read';
+import { concepts, conceptText, obj, parseTime, periodStart, refOf, statusCode, type AnyResource } from '../fhir/read';
 import type { Evidence, MedOrder } from '../facts/types';
 import { fmt } from '../units';
 import { caplaDay5Finding, caplaDurationFinding, caplaEnding, caplaStopFinding } from './patientView';
@@ -133,7 +133,7 @@ function caplacizumabOrder(ctx: RuleContext): Finding[] {
       evidence.push(...labEvidence(s.a13, units, 'ADAMTS13 activity, latest'));
     }
     // (f) caplacizumab allergy.
-    const allergy = ctx.f.record.all('AllergyIntolerance').find((a) => !['entered-in-error', 'refuted'].includes(String(firstCodeOf(a.verificationStatus))) && ctx.terminology.match('VS-CAPLA', a.code));
+    const allergy = ctx.f.record.all('AllergyIntolerance').find((a) => !['entered-in-error', 'refuted'].includes(String(statusCode(a.verificationStatus))) && ctx.terminology.match('VS-CAPLA', a.code));
     if (allergy) (problems.push('caplacizumab allergy'), evidence.push({ label: 'Allergy', value: conceptText(concepts(allergy.code)[0] ?? {}), ref: refOf(allergy) }));
     // ADAMTS13 pending: empiric start only with high clinical probability (ISTH-Dx).
     const a13 = series(f, 'adamts13');
@@ -158,14 +158,10 @@ function caplacizumabOrder(ctx: RuleContext): Finding[] {
   return out;
 }
 
-function firstCodeOf(v: unknown): string | undefined {
-  return concepts(v)[0]?.coding?.[0]?.code;
-}
-
 function findCondition(ctx: RuleContext, vs: string) {
   for (const c of ctx.f.record.all('Condition')) {
-    const clinical = firstCodeOf(c.clinicalStatus) ?? (typeof c.clinicalStatus === 'string' ? c.clinicalStatus : undefined);
-    const verification = firstCodeOf(c.verificationStatus);
+    const clinical = statusCode(c.clinicalStatus);
+    const verification = statusCode(c.verificationStatus);
     if (verification === 'refuted' || verification === 'entered-in-error') continue;
     if (clinical && !['active', 'recurrence', 'relapse'].includes(clinical)) continue;
     if (ctx.terminology.match(vs, c.code)) return { display: conceptText(concepts(c.code)[0] ?? {}) || vs, ref: refOf(c) };

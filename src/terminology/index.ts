@@ -4,7 +4,6 @@
  * map, and a text fallback. A match says how it was made, so that a card decided by a text match
  * can say so (KB section 4).
  */
-import type * as fhir4 from 'fhir/r4';
 import type { Content } from '../content';
 import { conceptText, concepts } from '../fhir/read';
 
@@ -193,14 +192,6 @@ export class Terminology {
 
   has(vsId: string): boolean {
     return this.sets.has(vsId);
-  }
-
-  /** Does this coding match the value set by code (verified, local or enabled unverified)? */
-  matchCoding(vsId: string, coding: fhir4.Coding): Match | undefined {
-    this.set(vsId);
-    if (typeof coding.code !== 'string' || typeof coding.system !== 'string') return undefined;
-    for (const h of this.codingHits(coding.system, coding.code)) if (h.vsId === vsId) return h.match;
-    return undefined;
   }
 
   /**
