@@ -112,9 +112,8 @@ function caplacizumabOrder(ctx: RuleContext): Finding[] {
     if (anti.length || antiDrafts.length) problems.push(`${anti[0]?.display ?? draftDisplay(ctx, antiDrafts[0]!)} active`);
     const recentlyStopped = drug(f, 'antithromb').orders.filter((o) => !isActiveOrder(o, f.now) && o.end !== undefined && f.now - o.end <= 3 * DAY);
     for (const o of recentlyStopped) notes.push(`${o.display} (${o.ref}) ended ${isoDate(o.end, f.tz)}; its effect may persist.`);
-    const cond = (vs: string) => f.conditions.find((c) => c.active && ctx.terminology.has(vs) && c.kind !== 'ittp') && findCondition(ctx, vs);
-    const coag = cond('VS-COAGULOPATHY');
-    const hep = cond('VS-SEVERE-HEPATIC');
+    const coag = findCondition(ctx, 'VS-COAGULOPATHY');
+    const hep = findCondition(ctx, 'VS-SEVERE-HEPATIC');
     if (coag) (problems.push('coagulopathy'), evidence.push({ label: 'Coagulopathy', value: coag.display, ref: coag.ref }));
     if (hep) (problems.push('severe hepatic impairment'), evidence.push({ label: 'Hepatic impairment', value: hep.display, ref: hep.ref }));
     if (f.bleeds.length) (problems.push('active bleed'), evidence.push({ label: 'Active bleeding', value: f.bleeds[0]!.display, time: f.bleeds[0]!.time, ref: f.bleeds[0]!.ref }));

@@ -194,6 +194,18 @@ describe('TTP-CAPLA-ORDER', () => {
     expectValidSuggestions(o);
   });
 
+  test('a coagulopathy or severe hepatic impairment on its own upgrades; a resolved one does not', () => {
+    const coag = stableD3().condition('', { text: 'Acquired hemophilia A (factor VIII deficiency)' });
+    caplaDraft(coag, { route: 'iv', count: 1, perDay: undefined });
+    expect(cardFor(run(coag, 'order-select'), 'TTP-CAPLA-ORDER').summary).toContain('coagulopathy');
+    const liver = stableD3().condition('', { text: 'Decompensated liver cirrhosis' });
+    caplaDraft(liver, { route: 'iv', count: 1, perDay: undefined });
+    expect(cardFor(run(liver, 'order-select'), 'TTP-CAPLA-ORDER').summary).toContain('severe hepatic impairment');
+    const resolved = stableD3().condition('', { text: 'Acquired hemophilia A', clinicalStatus: 'resolved' });
+    caplaDraft(resolved, { route: 'iv', count: 1, perDay: undefined });
+    expect(run(resolved, 'order-select').byRule['TTP-CAPLA-ORDER']).toBe('info');
+  });
+
   test('a planned surgery within 7 days upgrades', () => {
     const s = stableD3().serviceRequest('Laparoscopic cholecystectomy', 'active', { occurrence: day(6, '08:00') });
     caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
