@@ -28,10 +28,23 @@ export interface Evaluation {
 
 type Impl = { id: string; run: (ctx: RuleContext) => Finding[]; escalation: boolean };
 
+const PV_IMPLS: Impl[] = PATIENT_VIEW_RULES.map((r) => ({ id: r.id, escalation: r.escalation, run: (ctx: RuleContext) => [r.rule(ctx) ?? []].flat() }));
+
 function implementations(hook: HookName): Impl[] {
-  if (hook === 'patient-view')
-    return PATIENT_VIEW_RULES.map((r) => ({ id: r.id, escalation: r.escalation, run: (ctx: RuleContext) => [r.rule(ctx) ?? []].flat() }));
-  return ORDER_RULES;
+  return hook === 'patient-view' ? PV_IMPLS : ORDER_RULES;
+}
+
+/** The implementations registered for each hook, computed once per content (not per request). */
+const activeRules = new WeakMap<Content, Map<HookName, Impl[]>>();
+function rulesFor(content: Content, hook: HookName): Impl[] {
+  let byHook = activeRules.get(content);
+  if (!byHook) activeRules.set(content, (byHook = new Map()));
+  let list = byHook.get(hook);
+  if (!list) {
+    const registered = new Set(Object.entries(content.ruleRegistry).filter(([, r]) => r.hooks.includes(hook)).map(([id]) => id));
+    byHook.set(hook, (list = implementations(hook).filter((i) => registered.has(i.id))));
+  }
+  return list;
 }
 
 /** Every rule registered for a hook has an implementation for it, and vice versa (start-up check). */
@@ -57,10 +70,8 @@ export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrd
   const ctx: RuleContext = { f, s, content, units: deps.units, terminology: deps.terminology, hook, drafts, param: (n) => num(content, n), flag: (n) => content.parameters[n] === true };
   if (f.subtypeConflict) return { findings: hook === 'patient-view' ? [subtypeConflict(ctx)] : [], gate: 'subtype-conflict', facts: f };
   if (f.exclusions.length > 0) return { findings: [], gate: 'excluded-subtype', facts: f };
-  const registered = new Set(Object.entries(content.ruleRegistry).filter(([, r]) => r.hooks.includes(hook)).map(([id]) => id));
   const findings: Finding[] = [];
-  for (const impl of implementations(hook)) {
-    if (!registered.has(impl.id)) continue;
+  for (const impl of rulesFor(content, hook)) {
     if (impl.escalation && s.a13Negative) continue; // G3b
     findings.push(...impl.run(ctx));
   }
