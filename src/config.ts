@@ -17,7 +17,6 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SITE_CONFIG_FILE: z.string().optional(),
   CHECK_RESPONSES: z.enum(['throw', 'log', 'off']).default('log'),
-  NODE_ENV: z.string().optional(),
   FHIR_ALLOWLIST: z.string().default('http://127.0.0.1:*,http://localhost:*,http://[::1]:*'),
   FHIR_TIMEOUT_MS: z.coerce.number().int().min(50).max(30000).default(300),
   FHIR_MAX_PAGES: z.coerce.number().int().min(1).max(50).default(5),
