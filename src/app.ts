@@ -90,7 +90,24 @@ export function createApp(opts: AppOptions): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(helmet());
+  // No ETag: CDS answers are POST responses, never revalidated (it hashed every response).
+  app.set('etag', false);
+  // Headers for a JSON API (OWASP REST cheat sheet): nosniff, no framing, no referrer, HSTS
+  // behind TLS, and a CSP that forbids everything should a response ever be rendered. The
+  // headers that only steer HTML documents (DNS prefetch, download options, Flash policies,
+  // the legacy XSS filter, COOP, origin-agent-cluster) are left out.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
+      xFrameOptions: { action: 'deny' },
+    }),
+  );
   // CDS clients in a browser (the public sandbox, SMART-embedded EHRs) call with an Authorization
   // header, so the preflight must allow it. No cookies are used, so no credentials mode.
   app.use(
@@ -134,6 +151,8 @@ export function createApp(opts: AppOptions): App {
 
   app.post('/cds-services/:id', async (req: Request, res: Response) => {
     const started = process.hrtime.bigint();
+    // Guidance about one patient: never stored by a cache on the way.
+    res.set('Cache-Control', 'no-store');
     const meta: CallMeta = { service: String(req.params.id), hook: '', rules: [], indicators: [], keys: {} };
     res.locals.meta = meta;
     const response = await callService(String(req.params.id), req.body, deps, meta);
@@ -194,6 +213,7 @@ export function createApp(opts: AppOptions): App {
     // Diagnostics can echo request values (ids), so the log keeps only the code and the fields named.
     else logger.warn({ ...log, fields: e.issues.map((i) => i.expression).filter(Boolean).slice(0, 20) }, 'request rejected');
     if (res.headersSent) return;
+    res.set('Cache-Control', 'no-store');
     if (e.status === 401) res.set('WWW-Authenticate', 'Bearer');
     res.status(e.status).type('application/fhir+json').json(toOperationOutcome(e));
   });

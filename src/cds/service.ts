@@ -103,13 +103,15 @@ function draftOrders(req: CdsRequest, hook: HookName): DraftOrder[] {
 /** Resources that name another patient than the one in context are dropped (never mixed in). */
 function belongsToOtherPatient(r: AnyResource, patientId: string, own: string): boolean {
   if (r.resourceType === 'Patient') return typeof r.id === 'string' && r.id !== patientId;
-  for (const field of ['subject', 'patient']) {
-    const reference = obj(r[field])?.reference;
-    if (reference === undefined || reference === own) continue;
-    const ref = parseRef(reference);
-    if (ref?.type === 'Patient' && ref.id !== patientId) return true;
-  }
-  return false;
+  return namesOtherPatient(r.subject, patientId, own) || namesOtherPatient(r.patient, patientId, own);
+}
+
+function namesOtherPatient(field: unknown, patientId: string, own: string): boolean {
+  if (!field || typeof field !== 'object') return false;
+  const reference = (field as { reference?: unknown }).reference;
+  if (reference === undefined || reference === own) return false;
+  const ref = parseRef(reference);
+  return ref?.type === 'Patient' && ref.id !== patientId;
 }
 
 export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps: ServiceDeps, meta: CallMeta): Promise<PatientRecord> {

@@ -152,12 +152,6 @@ export function emptySeries(): LabSeries {
   return { final: [], preliminary: [], problems: [], pending: [] };
 }
 
-function classifyObservation(o: AnyResource, t: Tools): { analyte: string; by: MatchKind } | undefined {
-  // Codes decide first across all analytes; text only when no analyte matched by code.
-  const m = t.terminology.firstMatch(analyteSets(t), o.code);
-  return m ? { analyte: QUANT_ANALYTES_ORDER[m.index]!, by: m.match.by } : undefined;
-}
-
 const analyteSetCache = new WeakMap<Tools['units'], string[]>();
 function analyteSets(t: Tools): string[] {
   let s = analyteSetCache.get(t.units);
@@ -165,25 +159,30 @@ function analyteSets(t: Tools): string[] {
   return s;
 }
 
+/** What the EHR reported, as text: built only for problems and qualitative results. */
+function reportedText(q: Record<string, unknown> | undefined, comparator: string | undefined, unit: string | undefined, raw: string): string {
+  return q ? quantityRaw(q, comparator, unit) : raw;
+}
+
 export function extractLabs(observations: AnyResource[], t: Tools): Map<string, LabSeries> {
   const series = new Map<string, LabSeries>();
-  const get = (a: string) => {
-    let s = series.get(a);
-    if (!s) series.set(a, (s = emptySeries()));
-    return s;
-  };
+  // Codes decide first across all analytes; text only when no analyte matched by code.
+  const sets = analyteSets(t);
   for (const o of observations) {
     const status = typeof o.status === 'string' ? o.status : 'unknown';
     if (SKIP_OBS.has(status)) continue;
-    const cls = classifyObservation(o, t);
+    const cls = t.terminology.firstMatch(sets, o.code);
     if (!cls) continue;
-    const s = get(cls.analyte);
+    const analyte = QUANT_ANALYTES_ORDER[cls.index]!;
+    const by = cls.match.by;
+    let s = series.get(analyte);
+    if (!s) series.set(analyte, (s = emptySeries()));
     const time = observationTime(o);
     if (status === 'registered') {
       s.pending.push({ ref: refOf(o), time });
       continue;
     }
-    const def = t.units.analyte(cls.analyte);
+    const def = t.units.analyte(analyte);
     let value: number | undefined;
     let comparator: LabValue['comparator'];
     let unit: string | undefined;
@@ -203,48 +202,55 @@ export function extractLabs(observations: AnyResource[], t: Tools): Map<string, 
     } else if (obj(o.valueCodeableConcept)) {
       raw = conceptText(o.valueCodeableConcept as object) || 'coded result';
     }
-    const interpretation = def.anyUnit && o.interpretation ? concepts(o.interpretation).map((c) => conceptText(c) || arr<{ code?: string }>(c.coding)[0]?.code || '').join(', ') || undefined : undefined;
-    // The reported text is needed only for problems and qualitative results.
-    const reported = () => (q ? quantityRaw(q, comparator, unit) : raw);
     if (time === undefined) {
-      s.problems.push({ analyte: cls.analyte, ref: refOf(o), reason: 'no effective time', raw: reported() });
+      s.problems.push({ analyte, ref: refOf(o), reason: 'no effective time', raw: reportedText(q, comparator, unit, raw) });
       continue;
     }
     if (def.anyUnit) {
       // Qualitative or kit-specific results (inhibitor, IgG, smear): existence and interpretation matter.
-      const v: LabValue = { analyte: cls.analyte, value: value ?? NaN, comparator, time, final: FINAL.has(status), ref: refOf(o), by: cls.by, raw: reported() || 'result', interpretation };
+      const interpretation = o.interpretation ? concepts(o.interpretation).map((c) => conceptText(c) || arr<{ code?: string }>(c.coding)[0]?.code || '').join(', ') || undefined : undefined;
+      const v: LabValue = { analyte, value: value ?? NaN, comparator, time, final: FINAL.has(status), ref: refOf(o), by, raw: reportedText(q, comparator, unit, raw) || 'result', interpretation };
       (v.final ? s.final : s.preliminary).push(v);
       continue;
     }
     if (value === undefined) {
-      s.problems.push({ analyte: cls.analyte, time, ref: refOf(o), reason: 'no numeric value', raw: reported() || 'no value' });
+      s.problems.push({ analyte, time, ref: refOf(o), reason: 'no numeric value', raw: reportedText(q, comparator, unit, raw) || 'no value' });
       continue;
     }
-    const conv = t.units.convert(cls.analyte, value, unit);
-    if (!conv.ok) {
-      s.problems.push({ analyte: cls.analyte, time, ref: refOf(o), reason: conv.reason, raw: reported() });
+    const factor = t.units.factorFor(analyte, unit);
+    if (factor === undefined) {
+      s.problems.push({ analyte, time, ref: refOf(o), reason: t.units.whyNot(unit), raw: reportedText(q, comparator, unit, raw) });
       continue;
     }
     let uln: number | undefined;
-    for (const rr of arr<Record<string, unknown>>(o.referenceRange)) {
-      const high = obj(rr?.high);
-      const hv = high ? numOf(high.value) : undefined;
-      if (high && hv !== undefined) {
-        const hc = t.units.convert(cls.analyte, hv, quantityUnit(high) ?? unit);
-        if (hc.ok) {
-          uln = hc.value;
-          break;
+    const ranges = o.referenceRange;
+    if (ranges !== undefined) {
+      for (const rr of arr<Record<string, unknown>>(ranges)) {
+        const high = obj(rr?.high);
+        const hv = high ? numOf(high.value) : undefined;
+        if (high && hv !== undefined) {
+          const hf = t.units.factorFor(analyte, quantityUnit(high) ?? unit);
+          if (hf !== undefined) {
+            uln = hv * hf;
+            break;
+          }
         }
       }
     }
-    const v = new NumericLab(cls.analyte, conv.value, comparator, time, FINAL.has(status), uln, cls.by, o, q, unit);
+    const v = new NumericLab(analyte, value * factor, comparator, time, FINAL.has(status), uln, by, o, q, unit);
     (v.final ? s.final : s.preliminary).push(v);
   }
   for (const s of series.values()) {
-    s.final.sort((a, b) => a.time - b.time);
-    s.preliminary.sort((a, b) => a.time - b.time);
+    sortByTime(s.final);
+    sortByTime(s.preliminary);
   }
   return series;
+}
+
+/** Sorts by time; lab and administration lists usually arrive in order, which costs one pass. */
+export function sortByTime<T extends { time: number }>(list: T[]): T[] {
+  for (let i = 1; i < list.length; i++) if (list[i - 1]!.time > list[i]!.time) return list.sort((a, b) => a.time - b.time);
+  return list;
 }
 
 export function labDisplay(v: LabValue, units: Units): string {
@@ -457,52 +463,66 @@ export function medOrderOf(r: AnyResource, match: { by: MatchKind }, display: st
   };
 }
 
+interface DrugHit {
+  /** Per DRUG_CLASSES index: the match, if the medication belongs to that class. */
+  matches: (Match | undefined)[];
+  display: string;
+}
+
 export function extractDrugs(record: PatientRecord, t: Tools, extraRequests: AnyResource[] = []): Map<DrugClass, DrugExposure> {
-  const memo = new Map<string, { matches: (Match | undefined)[]; display: string }>();
-  const classify = (meds: unknown[]) => {
-    const key = conceptKey(meds);
+  // Orders and administrations repeat the same medication: classified once per distinct concept.
+  const memo = new Map<string, DrugHit>();
+  const classify = (r: AnyResource): DrugHit | undefined => {
+    const mcc = r.medicationCodeableConcept;
+    let meds: unknown[] | undefined;
+    let key: string;
+    // Fast path: one inline concept (a plain object) is its own key, without building the list.
+    if (r.medicationReference === undefined && mcc && typeof mcc === 'object' && !Array.isArray(mcc)) key = conceptKey(mcc);
+    else {
+      meds = medicationConcepts(r, record);
+      if (meds.length === 0) return undefined;
+      key = conceptKey(meds);
+    }
     let hit = memo.get(key);
     if (!hit) {
+      meds ??= medicationConcepts(r, record);
       hit = { matches: t.terminology.matchEach(DRUG_VS_LIST, meds), display: meds.map((m) => conceptText(m as object)).find((x) => x) ?? 'medication' };
       memo.set(key, hit);
     }
     return hit;
   };
-  /** Calls `f` for every drug class the medication belongs to. */
-  const eachClass = (meds: unknown[], f: (d: DrugClass, m: Match, display: string) => void) => {
-    const { matches, display } = classify(meds);
-    for (let k = 0; k < DRUG_CLASSES.length; k++) {
-      const m = matches[k];
-      if (m) f(DRUG_CLASSES[k]!, m, display);
-    }
-  };
   const out = new Map<DrugClass, DrugExposure>();
-  for (const d of DRUG_CLASSES) out.set(d, { drug: d, orders: [], ignoredOrders: [], administrations: [] });
-  const requests = [...record.all('MedicationRequest'), ...extraRequests];
+  const byIndex: DrugExposure[] = DRUG_CLASSES.map((d) => ({ drug: d, orders: [], ignoredOrders: [], administrations: [] }));
+  DRUG_CLASSES.forEach((d, k) => out.set(d, byIndex[k]!));
+  const requests = extraRequests.length ? [...record.all('MedicationRequest'), ...extraRequests] : record.all('MedicationRequest');
   for (const r of requests) {
-    const meds = medicationConcepts(r, record);
-    if (meds.length === 0) continue;
-    eachClass(meds, (d, m, display) => {
-      const order = medOrderOf(r, m, display);
-      const exp = out.get(d)!;
+    const hit = classify(r);
+    if (!hit) continue;
+    for (let k = 0; k < DRUG_CLASSES.length; k++) {
+      const m = hit.matches[k];
+      if (!m) continue;
+      const order = medOrderOf(r, m, hit.display);
+      const exp = byIndex[k]!;
       const intentOk = order.intent === undefined || ORDER_INTENTS.has(order.intent);
       if (NEVER_ORDERED.has(order.status) || !intentOk) exp.ignoredOrders.push(order);
       else exp.orders.push(order);
-    });
+    }
   }
   for (const a of record.all('MedicationAdministration')) {
-    if (!GIVEN.has(String(a.status))) continue;
+    if (typeof a.status !== 'string' || !GIVEN.has(a.status)) continue;
     const time = parseTime(a.effectiveDateTime) ?? periodStart(a.effectivePeriod);
     if (time === undefined) continue;
-    const meds = medicationConcepts(a, record);
-    if (meds.length === 0) continue;
+    const hit = classify(a);
+    if (!hit) continue;
     let dose: Dose | undefined | null = null;
-    eachClass(meds, (d, m, display) => {
+    for (let k = 0; k < DRUG_CLASSES.length; k++) {
+      const m = hit.matches[k];
+      if (!m) continue;
       if (dose === null) dose = parseDose(obj(a.dosage)?.dose);
-      out.get(d)!.administrations.push(new Administration(a, time, dose, m.by, display));
-    });
+      byIndex[k]!.administrations.push(new Administration(a, time, dose, m.by, hit.display));
+    }
   }
-  for (const e of out.values()) e.administrations.sort((a, b) => a.time - b.time);
+  for (const e of byIndex) sortByTime(e.administrations);
   return out;
 }
 

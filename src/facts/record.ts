@@ -20,18 +20,33 @@ export class PatientRecord {
   readonly gaps: DataGap[] = [];
   /** Keys whose data were not available at all (absent, failed): the rules treat them as unknown. */
   readonly unavailable = new Set<string>();
+  private runType = '';
+  private runList: AnyResource[] | undefined;
+  private runDirty = false;
 
   add(resource: AnyResource): void {
     if (!resource || typeof resource.resourceType !== 'string') return;
     const type = resource.resourceType;
-    let list = this.byType.get(type);
-    if (!list) this.byType.set(type, (list = []));
+    // Bundles hold runs of one type: the run's list is reused without lookups. Reading (all, get)
+    // ends the run, so an add after a read marks the type dirty and drops its index again.
+    let list = this.runList;
+    if (type !== this.runType || !list) {
+      list = this.byType.get(type);
+      if (!list) this.byType.set(type, (list = []));
+      this.runType = type;
+      this.runList = list;
+      this.runDirty = false;
+      this.index.delete(type);
+    }
     list.push(resource);
-    if (list.length > 1) this.dirty.add(type);
-    this.index.delete(type);
+    if (!this.runDirty && list.length > 1) {
+      this.dirty.add(type);
+      this.runDirty = true;
+    }
   }
 
   all(type: string): AnyResource[] {
+    this.runList = undefined;
     const list = this.byType.get(type);
     if (!list) return [];
     if (this.dirty.has(type)) {

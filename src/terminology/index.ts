@@ -55,6 +55,20 @@ interface Hit {
   match: Match;
 }
 const NO_HITS: readonly Hit[] = Object.freeze([]);
+export interface FirstMatch {
+  index: number;
+  match: Match;
+}
+interface CodingEntry {
+  hits: readonly Hit[];
+  /** The last `firstMatch` value-set list asked about, and its answer by code (null: none). */
+  firstSets: readonly string[] | undefined;
+  first: FirstMatch | null;
+}
+function firstByCode(hits: readonly Hit[], vsIds: readonly string[]): FirstMatch | null {
+  for (let i = 0; i < vsIds.length; i++) for (const h of hits) if (h.vsId === vsIds[i]) return { index: i, match: h.match };
+  return null;
+}
 
 /** A string that identifies a concept (or list of concepts) by its codes and texts. */
 export function conceptKey(value: unknown): string {
@@ -97,7 +111,7 @@ export class Terminology {
   private readonly prefixes: { system: string; code: string; vsId: string; by: MatchKind }[] = [];
   private readonly prefixSystems = new Set<string>();
   /** raw system -> raw code -> hits, shared across requests (codes repeat); bounded. */
-  private readonly codingCache = new Map<string, Map<string, readonly Hit[]>>();
+  private readonly codingCache = new Map<string, Map<string, CodingEntry>>();
   private codingCacheSize = 0;
   /** text -> value set -> matched: texts (lab and drug names) repeat across requests. Bounded. */
   private readonly textCache = new Map<string, Map<string, boolean>>();
@@ -132,8 +146,13 @@ export class Terminology {
     }
   }
 
-  /** The value sets one coding matches by code (cached by its raw system and code). */
+  /** The value sets one coding matches by code. */
   private codingHits(rawSystem: string, rawCode: string): readonly Hit[] {
+    return this.codingEntry(rawSystem, rawCode).hits;
+  }
+
+  /** The cache entry of one coding (by its raw system and code). */
+  private codingEntry(rawSystem: string, rawCode: string): CodingEntry {
     let bySystem = this.codingCache.get(rawSystem);
     const cached = bySystem?.get(rawCode);
     if (cached) return cached;
@@ -148,7 +167,7 @@ export class Terminology {
       const ingredient = this.rxMap.get(code);
       if (ingredient) for (const h of this.reverse.get(`${RXNORM}|${ingredient}`) ?? []) hits.push({ vsId: h.vsId, match: { by: 'local', what: `${what} (ingredient ${ingredient})` } });
     }
-    const out = hits.length ? hits : NO_HITS;
+    const out: CodingEntry = { hits: hits.length ? hits : NO_HITS, firstSets: undefined, first: null };
     if (this.codingCacheSize > 20_000) {
       this.codingCache.clear();
       this.codingCacheSize = 0;
@@ -238,16 +257,23 @@ export class Terminology {
   }
 
   /**
-   * The first value set of `vsIds` the concept matches: by code across all the sets first (from
-   * the shared coding cache), then by text (cached per text).
+   * The first value set of `vsIds` the concept matches: by code across all the sets first, then by
+   * text (cached per text). For a concept of one coding (the usual lab) the code answer is kept
+   * in the coding's cache entry, so a repeated code costs two lookups and allocates nothing.
    */
-  firstMatch(vsIds: readonly string[], value: unknown): { index: number; match: Match } | undefined {
-    const hits = this.hitsOf(value);
-    if (hits.length)
-      for (let i = 0; i < vsIds.length; i++) {
-        const m = this.byCode(hits, vsIds[i]!);
-        if (m) return { index: i, match: m };
+  firstMatch(vsIds: readonly string[], value: unknown): FirstMatch | undefined {
+    const single = this.singleCoding(value);
+    if (single) {
+      if (single.firstSets !== vsIds) {
+        single.first = firstByCode(single.hits, vsIds);
+        single.firstSets = vsIds;
       }
+      if (single.first) return single.first;
+    } else {
+      const hits = this.hitsOf(value);
+      const r = hits.length ? firstByCode(hits, vsIds) : null;
+      if (r) return r;
+    }
     const text = concepts(value).map(conceptText).filter(Boolean).join(' | ');
     if (!text) return undefined;
     for (let i = 0; i < vsIds.length; i++) {
@@ -255,6 +281,17 @@ export class Terminology {
       if (m) return { index: i, match: m };
     }
     return undefined;
+  }
+
+  /** The cache entry of a concept's only coding, if it has exactly one (or is a bare Coding). */
+  private singleCoding(value: unknown): CodingEntry | undefined {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    const o = value as { coding?: unknown; system?: unknown; code?: unknown };
+    const list = o.coding;
+    if (list === undefined) return typeof o.code === 'string' && typeof o.system === 'string' ? this.codingEntry(o.system, o.code) : undefined;
+    if (!Array.isArray(list) || list.length !== 1) return undefined;
+    const c = list[0] as { system?: unknown; code?: unknown } | null;
+    return c && typeof c.code === 'string' && typeof c.system === 'string' ? this.codingEntry(c.system, c.code) : undefined;
   }
 
   /** Match by code only (no text fallback). */

@@ -34,10 +34,35 @@ export class Units {
   convert(analyte: string, value: number, unit: string | undefined): Conversion {
     const def = this.analyte(analyte);
     if (def.anyUnit) return { ok: true, value, factor: 1 };
-    if (unit === undefined || unit.trim() === '') return { ok: false, reason: 'no unit' };
-    const factor = this.factor(analyte, def, unit.trim());
-    if (factor === null) return { ok: false, reason: `unit "${unit}" not understood` };
+    const factor = this.factorFor(analyte, unit);
+    if (factor === undefined) return { ok: false, reason: this.whyNot(unit) };
     return { ok: true, value: value * factor, factor };
+  }
+
+  /**
+   * The factor from `unit` to the analyte's rule unit (1 for analytes of any unit), or undefined
+   * when the unit is missing or not understood (then whyNot says which). No allocation on the
+   * hot path: every lab value goes through it.
+   */
+  factorFor(analyte: string, unit: string | undefined): number | undefined {
+    const def = this.analyte(analyte);
+    if (def.anyUnit) return 1;
+    if (unit === undefined) return undefined;
+    const perAnalyte = this.cache.get(analyte);
+    const hit = perAnalyte?.get(unit);
+    if (hit !== undefined) return hit ?? undefined;
+    const trimmed = unit.trim();
+    if (trimmed === '') return undefined;
+    const f = this.factor(analyte, def, trimmed);
+    // Also cached under the raw spelling, so the next identical unit is one lookup.
+    const m = this.cache.get(analyte)!;
+    if (m.size < 500) m.set(unit, f);
+    return f ?? undefined;
+  }
+
+  /** Why a unit gives no factor (for the card's "could not read" list). */
+  whyNot(unit: string | undefined): string {
+    return unit === undefined || unit.trim() === '' ? 'no unit' : `unit "${unit}" not understood`;
   }
 
   private factor(analyte: string, def: AnalyteDef, rawUnit: string): number | null {

@@ -91,6 +91,18 @@ describe('calling a service', () => {
     expect(res.body.cards.map((c: { source: { topic: { code: string } } }) => c.source.topic.code)).toEqual(['TTP-CAPLA-DAY5', 'TTP-REFRACTORY-2L']);
   });
 
+  test('answers carry API security headers, no-store and no ETag', async () => {
+    for (const res of [await request(app).post(PV).send(situations['full-prefetch-non-responder']()).expect(200), await request(app).post(PV).send('{').type('json').expect(400)]) {
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect(res.headers.etag).toBeUndefined();
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
   test('a stable, responding patient gets { "cards": [] }', async () => {
     const res = await request(app).post(PV).send(situations['stable-patient']()).expect(200);
     expect(res.body).toEqual({ cards: [] });

@@ -21,14 +21,23 @@ describe('parseTime', () => {
 
   test('agrees with Date.parse on every valid instant', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1900-01-01'), max: new Date('2100-12-31'), noInvalidDate: true }), fc.integer({ min: -12, max: 14 }), (d, offsetH) => {
+      fc.property(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), fc.integer({ min: -12, max: 14 }), (d, offsetH) => {
         const iso = d.toISOString();
         expect(parseTime(iso)).toBe(Date.parse(iso));
         const sign = offsetH < 0 ? '-' : '+';
         const withOffset = `${iso.slice(0, 19)}${sign}${String(Math.abs(offsetH)).padStart(2, '0')}:00`;
         expect(parseTime(withOffset)).toBe(Date.parse(withOffset));
+        // Date-only and minute precision, as EHRs send them.
+        expect(parseTime(iso.slice(0, 10))).toBe(Date.parse(iso.slice(0, 10)));
+        expect(parseTime(`${iso.slice(0, 16)}Z`)).toBe(Date.parse(`${iso.slice(0, 16)}Z`));
       }),
+      { numRuns: 1000 },
     );
+  });
+
+  test('years before 100 are not shifted to the 1900s (Date.UTC would)', () => {
+    expect(parseTime('0050-06-01')).toBe(Date.parse('0050-06-01'));
+    expect(parseTime('2026-03-04T10:15:3Z')).toBeUndefined();
   });
 });
 
