@@ -465,7 +465,7 @@ export function medOrderOf(r: AnyResource, match: { by: MatchKind }, display: st
 
 interface DrugHit {
   /** Per DRUG_CLASSES index: the match, if the medication belongs to that class. */
-  matches: (Match | undefined)[];
+  matches: readonly (Match | undefined)[];
   display: string;
 }
 
@@ -474,18 +474,16 @@ export function extractDrugs(record: PatientRecord, t: Tools, extraRequests: Any
   const memo = new Map<string, DrugHit>();
   const classify = (r: AnyResource): DrugHit | undefined => {
     const mcc = r.medicationCodeableConcept;
-    let meds: unknown[] | undefined;
-    let key: string;
-    // Fast path: one inline concept (a plain object) is its own key, without building the list.
-    if (r.medicationReference === undefined && mcc && typeof mcc === 'object' && !Array.isArray(mcc)) key = conceptKey(mcc);
-    else {
-      meds = medicationConcepts(r, record);
-      if (meds.length === 0) return undefined;
-      key = conceptKey(meds);
+    // Fast path: one inline concept (a plain object), classified with the terminology's memo.
+    if (r.medicationReference === undefined && mcc && typeof mcc === 'object' && !Array.isArray(mcc)) {
+      const c = t.terminology.classify(DRUG_VS_LIST, mcc);
+      return { matches: c.matches, display: c.text || 'medication' };
     }
+    const meds = medicationConcepts(r, record);
+    if (meds.length === 0) return undefined;
+    const key = conceptKey(meds);
     let hit = memo.get(key);
     if (!hit) {
-      meds ??= medicationConcepts(r, record);
       hit = { matches: t.terminology.matchEach(DRUG_VS_LIST, meds), display: meds.map((m) => conceptText(m as object)).find((x) => x) ?? 'medication' };
       memo.set(key, hit);
     }

@@ -64,6 +64,13 @@ interface CodingEntry {
   /** The last `firstMatch` value-set list asked about, and its answer by code (null: none). */
   firstSets: readonly string[] | undefined;
   first: FirstMatch | null;
+  /** The last `classify` call on a concept of this one coding: its inputs and answer. */
+  each?: { vsIds: readonly string[]; text: unknown; display: unknown; result: Classified };
+}
+/** A concept matched against several value sets, and the text a human reads for it. */
+export interface Classified {
+  matches: readonly (Match | undefined)[];
+  text: string;
 }
 function firstByCode(hits: readonly Hit[], vsIds: readonly string[]): FirstMatch | null {
   for (let i = 0; i < vsIds.length; i++) for (const h of hits) if (h.vsId === vsIds[i]) return { index: i, match: h.match };
@@ -115,6 +122,8 @@ export class Terminology {
   private codingCacheSize = 0;
   /** text -> value set -> matched: texts (lab and drug names) repeat across requests. Bounded. */
   private readonly textCache = new Map<string, Map<string, boolean>>();
+  /** value-set list -> concept text -> classification, for concepts of text only. Bounded. */
+  private readonly textClassified = new Map<readonly string[], Map<string, Classified>>();
 
   constructor(content: Content) {
     const sys = content.terminology.systems;
@@ -281,6 +290,39 @@ export class Terminology {
       if (m) return { index: i, match: m };
     }
     return undefined;
+  }
+
+  /**
+   * matchEach (with the text fallback) for one concept, plus its text. For a concept of one coding
+   * the answer is kept on the coding's cache entry and reused while the concept's text and
+   * display are the same: orders and administrations repeat one medication many times.
+   */
+  classify(vsIds: readonly string[], value: unknown): Classified {
+    const single = this.singleCoding(value);
+    if (!single) {
+      // A concept of text only (no coding, as for drugs without a verified code): memo by text.
+      const o = value as { text?: unknown; coding?: unknown; code?: unknown } | null;
+      if (o && typeof o === 'object' && typeof o.text === 'string' && o.coding === undefined && o.code === undefined && !Array.isArray(o)) {
+        let perSets = this.textClassified.get(vsIds);
+        if (!perSets) this.textClassified.set(vsIds, (perSets = new Map()));
+        let r = perSets.get(o.text);
+        if (!r) {
+          r = { matches: this.matchEach(vsIds, value), text: o.text };
+          if (perSets.size >= TEXT_CACHE_MAX) perSets.clear();
+          perSets.set(o.text, r);
+        }
+        return r;
+      }
+      return { matches: this.matchEach(vsIds, value), text: concepts(value).map(conceptText).find(Boolean) ?? '' };
+    }
+    const o = value as { text?: unknown; coding?: { display?: unknown }[]; display?: unknown };
+    const text = o.text;
+    const display = o.coding ? o.coding[0]!.display : o.display;
+    const memo = single.each;
+    if (memo && memo.vsIds === vsIds && memo.text === text && memo.display === display) return memo.result;
+    const result: Classified = { matches: this.matchEach(vsIds, value), text: concepts(value).map(conceptText).find(Boolean) ?? '' };
+    single.each = { vsIds, text, display, result };
+    return result;
   }
 
   /** The cache entry of a concept's only coding, if it has exactly one (or is a bare Coding). */
