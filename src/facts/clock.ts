@@ -1,4 +1,6 @@
 /** Calendar arithmetic in the site's timezone (PE day 1 is a local calendar date, D1). */
+import { parseTime } from '../fhir/read';
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -14,13 +16,30 @@ function formatter(tz: string): Intl.DateTimeFormat {
 
 /** YYYY-MM-DD of an instant in the timezone. */
 export function localDate(ms: number, tz: string): string {
-  if (tz === 'UTC' || tz === 'Etc/UTC') return new Date(ms).toISOString().slice(0, 10);
+  if (tz === 'UTC' || tz === 'Etc/UTC') return utcDate(ms);
   return formatter(tz).format(ms);
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** YYYY-MM-DD in UTC by integer arithmetic (H. Hinnant's civil_from_days), without a Date object. */
+function utcDate(ms: number): string {
+  const z = Math.floor(ms / DAY) + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (!(y >= 0 && y <= 9999)) return new Date(ms).toISOString().slice(0, 10);
+  return `${y < 1000 ? String(y).padStart(4, '0') : y}-${pad2(m)}-${pad2(d)}`;
 }
 
 /** Whole calendar days from date a to date b (YYYY-MM-DD). */
 export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY);
+  return Math.round(((parseTime(b) ?? NaN) - (parseTime(a) ?? NaN)) / DAY);
 }
 
 export function isoDate(ms: number | undefined, tz: string): string {

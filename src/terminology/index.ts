@@ -60,7 +60,10 @@ export interface FirstMatch {
   match: Match;
 }
 interface CodingEntry {
+  rawSystem: string;
   hits: readonly Hit[];
+  /** Another system spelling with the same code. */
+  next: CodingEntry | undefined;
   /** The last `firstMatch` value-set list asked about, and its answer by code (null: none). */
   firstSets: readonly string[] | undefined;
   first: FirstMatch | null;
@@ -117,8 +120,11 @@ export class Terminology {
   private readonly reverse = new Map<string, { vsId: string; by: MatchKind }[]>();
   private readonly prefixes: { system: string; code: string; vsId: string; by: MatchKind }[] = [];
   private readonly prefixSystems = new Set<string>();
-  /** raw system -> raw code -> hits, shared across requests (codes repeat); bounded. */
-  private readonly codingCache = new Map<string, Map<string, CodingEntry>>();
+  /**
+   * raw code -> entries (one per raw system spelling, chained), shared across requests (codes
+   * repeat); bounded. Keyed by the code alone: only the short code string is hashed per lookup.
+   */
+  private readonly codingCache = new Map<string, CodingEntry>();
   private codingCacheSize = 0;
   /** text -> value set -> matched: texts (lab and drug names) repeat across requests. Bounded. */
   private readonly textCache = new Map<string, Map<string, boolean>>();
@@ -162,9 +168,9 @@ export class Terminology {
 
   /** The cache entry of one coding (by its raw system and code). */
   private codingEntry(rawSystem: string, rawCode: string): CodingEntry {
-    let bySystem = this.codingCache.get(rawSystem);
-    const cached = bySystem?.get(rawCode);
-    if (cached) return cached;
+    const head = this.codingCache.get(rawCode);
+    let chain = 0;
+    for (let e = head; e; e = e.next, chain++) if (e.rawSystem === rawSystem) return e;
     const system = normalizeSystem(rawSystem);
     const code = normalizeCode(system, rawCode);
     const what = `${system}|${rawCode}`;
@@ -176,14 +182,17 @@ export class Terminology {
       const ingredient = this.rxMap.get(code);
       if (ingredient) for (const h of this.reverse.get(`${RXNORM}|${ingredient}`) ?? []) hits.push({ vsId: h.vsId, match: { by: 'local', what: `${what} (ingredient ${ingredient})` } });
     }
-    const out: CodingEntry = { hits: hits.length ? hits : NO_HITS, firstSets: undefined, first: null };
     if (this.codingCacheSize > 20_000) {
       this.codingCache.clear();
       this.codingCacheSize = 0;
     }
-    if (!bySystem) this.codingCache.set(rawSystem, (bySystem = new Map()));
-    bySystem.set(rawCode, out);
-    this.codingCacheSize++;
+    const out: CodingEntry = { rawSystem, hits: hits.length ? hits : NO_HITS, firstSets: undefined, first: null, next: this.codingCache.get(rawCode) };
+    // One code under many system spellings is not real data: past a few, answers are not kept
+    // (a request of thousands would otherwise make every lookup walk a long chain).
+    if (chain < 8) {
+      this.codingCache.set(rawCode, out);
+      this.codingCacheSize++;
+    } else out.next = undefined;
     return out;
   }
 
