@@ -12,11 +12,15 @@ export type KeyState =
   | { kind: 'absent' }
   | { kind: 'null' }
   | { kind: 'outcome'; diagnostics: string }
-  | { kind: 'data'; resources: AnyResource[]; next?: string; total?: number }
+  /** `resources` is filled only when classify had no sink (the sink got them one by one). */
+  | { kind: 'data'; resources: AnyResource[]; count: number; next?: string; total?: number }
   | { kind: 'invalid'; reason: string };
 
-/** Classify one prefetch value. `present` is false when the key is not in the object at all. */
-export function classify(present: boolean, value: unknown, expectedTypes: string[]): KeyState {
+/**
+ * Classify one prefetch value. `present` is false when the key is not in the object at all.
+ * With a `sink`, each resource goes to it as it is found (one pass over the Bundle, no list).
+ */
+export function classify(present: boolean, value: unknown, expectedTypes: string[], sink?: (r: AnyResource) => void): KeyState {
   if (!present || value === undefined) return { kind: 'absent' };
   if (value === null) return { kind: 'null' };
   const o = obj(value);
@@ -30,18 +34,26 @@ export function classify(present: boolean, value: unknown, expectedTypes: string
   }
   if (o.resourceType === 'Bundle') {
     const resources: AnyResource[] = [];
-    for (const e of arr<Record<string, unknown>>(o.entry)) {
-      const r = obj(e?.resource);
-      if (!r || typeof r.resourceType !== 'string') continue;
+    let count = 0;
+    const entries = o.entry;
+    for (const e of Array.isArray(entries) ? entries : arr<unknown>(entries)) {
+      const r = (e as { resource?: unknown } | null)?.resource as AnyResource | undefined;
+      if (!r || typeof r !== 'object' || Array.isArray(r) || typeof r.resourceType !== 'string') continue;
       // A searchset may carry OperationOutcome entries (search mode "outcome"): not data.
       if (r.resourceType === 'OperationOutcome') continue;
-      resources.push(r as AnyResource);
+      count++;
+      if (sink) sink(r);
+      else resources.push(r);
     }
     const next = arr<Record<string, unknown>>(o.link).find((l) => l?.relation === 'next' && typeof l.url === 'string')?.url as string | undefined;
-    return { kind: 'data', resources, next, total: typeof o.total === 'number' ? o.total : undefined };
+    return { kind: 'data', resources, count, next, total: typeof o.total === 'number' ? o.total : undefined };
   }
   if (!expectedTypes.includes(o.resourceType)) return { kind: 'invalid', reason: `holds a ${o.resourceType}, expected ${expectedTypes.join(' or ')} (or a Bundle of them)` };
-  return { kind: 'data', resources: [o as AnyResource] };
+  if (sink) {
+    sink(o as AnyResource);
+    return { kind: 'data', resources: [], count: 1 };
+  }
+  return { kind: 'data', resources: [o as AnyResource], count: 1 };
 }
 
 export interface TokenContext {

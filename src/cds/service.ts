@@ -118,14 +118,29 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
   const record = new PatientRecord();
   const prefetch = (req.prefetch ?? {}) as Record<string, unknown>;
   const patientId = (req.context as { patientId: string }).patientId;
+  // Resources go into the record as the prefetch is classified (one pass over each Bundle);
+  // those naming another patient are dropped, and a prefetched Patient that is not the context's
+  // patient is an error.
+  const ownRef = `Patient/${patientId}`;
+  let dropped = 0;
+  let currentKey = '';
+  let wrongPatient = false;
+  const sink = (r: AnyResource) => {
+    if (currentKey === 'patient' && r.resourceType === 'Patient' && r.id !== undefined && r.id !== patientId) wrongPatient = true;
+    if (belongsToOtherPatient(r, patientId, ownRef)) dropped++;
+    else record.add(r);
+  };
   const states = new Map<string, KeyState>();
   const invalid: Issue[] = [];
   for (const key of [...entry.required, ...entry.optional]) {
-    const st = classify(Object.prototype.hasOwnProperty.call(prefetch, key), prefetch[key], deps.content.data[key]!.resourceTypes);
+    currentKey = key;
+    const st = classify(Object.prototype.hasOwnProperty.call(prefetch, key), prefetch[key], deps.content.data[key]!.resourceTypes, sink);
     if (st.kind === 'invalid') invalid.push({ code: 'structure', diagnostics: `prefetch.${key} ${st.reason}`, expression: `prefetch.${key}` });
+    else if (st.kind === 'data') meta.keys[key] = { source: 'prefetch', resources: st.count };
     states.set(key, st);
   }
   if (invalid.length) throw badRequest('invalid-prefetch', invalid);
+  if (wrongPatient) throw badRequest('prefetch-patient-mismatch', [{ code: 'value', diagnostics: `prefetch.patient is not Patient/${patientId} (context.patientId)`, expression: 'prefetch.patient' }]);
 
   // Keys to fetch: absent or OperationOutcome (the EHR failed); paginated bundles follow `next`.
   const toFetch = [...states].filter(([, s]) => s.kind === 'absent' || s.kind === 'outcome').map(([k]) => k);
@@ -162,24 +177,18 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
     record.unavailable.add(key);
     meta.keys[key] = { ...meta.keys[key], source: 'missing' };
   }
-  let dropped = 0;
-  const ownRef = `Patient/${patientId}`;
   for (const [key, st] of states) {
     if (st.kind === 'null') meta.keys[key] ??= { source: 'null' };
     if (st.kind !== 'data') continue;
-    meta.keys[key] = { ...(meta.keys[key] ?? { source: 'prefetch' }), resources: st.resources.length };
     if (st.next) record.gaps.push({ key, reason: 'the Bundle has more pages than were read', required: entry.required.includes(key) });
-    for (const r of st.resources) {
-      if (belongsToOtherPatient(r, patientId, ownRef)) {
-        dropped++;
-        continue;
-      }
-      record.add(r);
+    // Fetched keys: their resources were listed by the fetcher, and go in now.
+    if (meta.keys[key]?.source === 'fetched') {
+      meta.keys[key] = { ...meta.keys[key]!, resources: st.count };
+      currentKey = key;
+      for (const r of st.resources) sink(r);
     }
   }
-  const pt = states.get('patient');
-  if (pt?.kind === 'data' && pt.resources.some((r) => r.resourceType === 'Patient' && r.id !== undefined && r.id !== patientId))
-    throw badRequest('prefetch-patient-mismatch', [{ code: 'value', diagnostics: `prefetch.patient is not Patient/${patientId} (context.patientId)`, expression: 'prefetch.patient' }]);
+  if (wrongPatient) throw badRequest('prefetch-patient-mismatch', [{ code: 'value', diagnostics: `prefetch.patient is not Patient/${patientId} (context.patientId)`, expression: 'prefetch.patient' }]);
   if (dropped) record.gaps.push({ key: 'prefetch', reason: `${dropped} resource(s) for another patient were ignored`, required: false });
   return record;
 }

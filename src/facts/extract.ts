@@ -5,6 +5,7 @@
 import { type Terminology, type MatchKind, type Match, conceptKey } from '../terminology';
 import type { Units } from '../units';
 import { fmt } from '../units';
+import type { AnalyteDef } from '../content';
 import {
   type AnyResource,
   arr,
@@ -94,8 +95,9 @@ export function extractConditions(record: PatientRecord, t: Tools): ConditionFac
 // ---------------------------------------------------------------------------------------------
 // Labs
 
-const FINAL = new Set(['final', 'amended', 'corrected']);
-const SKIP_OBS = new Set(['entered-in-error', 'cancelled']);
+// Status tests by comparison (no hashing): they run for every resource.
+const isFinal = (status: string) => status === 'final' || status === 'amended' || status === 'corrected';
+const skipObservation = (status: string) => status === 'entered-in-error' || status === 'cancelled';
 const QUANT_ANALYTES_ORDER = ['platelets', 'hemoglobin', 'ldh', 'adamts13Inhibitor', 'adamts13', 'creatinine', 'troponin', 'smear', 'height', 'weight'];
 
 function observationTime(o: AnyResource): number | undefined {
@@ -152,11 +154,15 @@ export function emptySeries(): LabSeries {
   return { final: [], preliminary: [], problems: [], pending: [] };
 }
 
-const analyteSetCache = new WeakMap<Tools['units'], string[]>();
-function analyteSets(t: Tools): string[] {
-  let s = analyteSetCache.get(t.units);
-  if (!s) analyteSetCache.set(t.units, (s = QUANT_ANALYTES_ORDER.map((a) => t.units.analyte(a).valueSet)));
-  return s;
+/** The analytes' value sets (for firstMatch) and definitions, by QUANT_ANALYTES_ORDER index. */
+const analyteCache = new WeakMap<Tools['units'], { sets: string[]; defs: AnalyteDef[] }>();
+function analytes(t: Tools): { sets: string[]; defs: AnalyteDef[] } {
+  let a = analyteCache.get(t.units);
+  if (!a) {
+    const defs = QUANT_ANALYTES_ORDER.map((x) => t.units.analyte(x));
+    analyteCache.set(t.units, (a = { sets: defs.map((d) => d.valueSet), defs }));
+  }
+  return a;
 }
 
 /** What the EHR reported, as text: built only for problems and qualitative results. */
@@ -167,10 +173,10 @@ function reportedText(q: Record<string, unknown> | undefined, comparator: string
 export function extractLabs(observations: AnyResource[], t: Tools): Map<string, LabSeries> {
   const series = new Map<string, LabSeries>();
   // Codes decide first across all analytes; text only when no analyte matched by code.
-  const sets = analyteSets(t);
+  const { sets, defs } = analytes(t);
   for (const o of observations) {
     const status = typeof o.status === 'string' ? o.status : 'unknown';
-    if (SKIP_OBS.has(status)) continue;
+    if (skipObservation(status)) continue;
     const cls = t.terminology.firstMatch(sets, o.code);
     if (!cls) continue;
     const analyte = QUANT_ANALYTES_ORDER[cls.index]!;
@@ -182,7 +188,7 @@ export function extractLabs(observations: AnyResource[], t: Tools): Map<string, 
       s.pending.push({ ref: refOf(o), time });
       continue;
     }
-    const def = t.units.analyte(analyte);
+    const def = defs[cls.index]!;
     let value: number | undefined;
     let comparator: LabValue['comparator'];
     let unit: string | undefined;
@@ -209,7 +215,7 @@ export function extractLabs(observations: AnyResource[], t: Tools): Map<string, 
     if (def.anyUnit) {
       // Qualitative or kit-specific results (inhibitor, IgG, smear): existence and interpretation matter.
       const interpretation = o.interpretation ? concepts(o.interpretation).map((c) => conceptText(c) || arr<{ code?: string }>(c.coding)[0]?.code || '').join(', ') || undefined : undefined;
-      const v: LabValue = { analyte, value: value ?? NaN, comparator, time, final: FINAL.has(status), ref: refOf(o), by, raw: reportedText(q, comparator, unit, raw) || 'result', interpretation };
+      const v: LabValue = { analyte, value: value ?? NaN, comparator, time, final: isFinal(status), ref: refOf(o), by, raw: reportedText(q, comparator, unit, raw) || 'result', interpretation };
       (v.final ? s.final : s.preliminary).push(v);
       continue;
     }
@@ -237,7 +243,7 @@ export function extractLabs(observations: AnyResource[], t: Tools): Map<string, 
         }
       }
     }
-    const v = new NumericLab(analyte, value * factor, comparator, time, FINAL.has(status), uln, by, o, q, unit);
+    const v = new NumericLab(analyte, value * factor, comparator, time, isFinal(status), uln, by, o, q, unit);
     (v.final ? s.final : s.preliminary).push(v);
   }
   for (const s of series.values()) {
@@ -265,13 +271,13 @@ export function labDisplay(v: LabValue, units: Units): string {
 // ---------------------------------------------------------------------------------------------
 // Plasma exchange sessions (D1) and service requests
 
-const SESSION_STATUS = new Set(['completed', 'in-progress']);
+const isSessionStatus = (status: unknown) => status === 'completed' || status === 'in-progress';
 
 export function extractSessions(record: PatientRecord, t: Tools, now: number): TpeSession[] {
   const out: TpeSession[] = [];
   const seen = new Set<string>();
   for (const p of record.all('Procedure')) {
-    if (!SESSION_STATUS.has(String(p.status))) continue;
+    if (!isSessionStatus(p.status)) continue;
     const m = t.terminology.match('VS-TPE', p.code);
     if (!m) continue;
     const time = parseTime(p.performedDateTime) ?? periodStart(p.performedPeriod);
@@ -325,7 +331,7 @@ export const DRUG_CLASSES = Object.keys(DRUG_VS) as DrugClass[];
 const DRUG_VS_LIST = DRUG_CLASSES.map((d) => DRUG_VS[d]);
 const NEVER_ORDERED = new Set(['cancelled', 'draft', 'entered-in-error', 'unknown']);
 const ORDER_INTENTS = new Set(['order', 'original-order', 'reflex-order', 'filler-order', 'instance-order']);
-const GIVEN = new Set(['completed', 'in-progress', 'stopped']);
+const isGiven = (status: unknown) => status === 'completed' || status === 'in-progress' || status === 'stopped';
 
 /** The medication concept(s) of a request or administration: inline, contained, referenced, or the reference's display. */
 export function medicationConcepts(r: AnyResource, record: PatientRecord): unknown[] {
@@ -507,7 +513,7 @@ export function extractDrugs(record: PatientRecord, t: Tools, extraRequests: Any
     }
   }
   for (const a of record.all('MedicationAdministration')) {
-    if (typeof a.status !== 'string' || !GIVEN.has(a.status)) continue;
+    if (!isGiven(a.status)) continue;
     const time = parseTime(a.effectiveDateTime) ?? periodStart(a.effectivePeriod);
     if (time === undefined) continue;
     const hit = classify(a);

@@ -19,6 +19,8 @@ export type Conversion = { ok: true; value: number; factor: number } | { ok: fal
 export class Units {
   private readonly cache = new Map<string, Map<string, number | null>>();
   private readonly aliases: Map<string, string>;
+  /** analyte -> the last unit converted and its factor. */
+  private readonly last = new Map<string, { unit: string; factor: number | undefined }>();
 
   constructor(private readonly content: Content) {
     this.aliases = new Map(Object.entries(content.site.unitAliases));
@@ -48,16 +50,25 @@ export class Units {
     const def = this.analyte(analyte);
     if (def.anyUnit) return 1;
     if (unit === undefined) return undefined;
+    // One slot per analyte first: a record's values of one analyte nearly always share a unit.
+    const last = this.last.get(analyte);
+    if (last && last.unit === unit) return last.factor;
     const perAnalyte = this.cache.get(analyte);
-    const hit = perAnalyte?.get(unit);
-    if (hit !== undefined) return hit ?? undefined;
-    const trimmed = unit.trim();
-    if (trimmed === '') return undefined;
-    const f = this.factor(analyte, def, trimmed);
-    // Also cached under the raw spelling, so the next identical unit is one lookup.
-    const m = this.cache.get(analyte)!;
-    if (m.size < 500) m.set(unit, f);
-    return f ?? undefined;
+    let hit = perAnalyte?.get(unit);
+    if (hit === undefined) {
+      const trimmed = unit.trim();
+      if (trimmed === '') return undefined;
+      hit = this.factor(analyte, def, trimmed);
+      // Also cached under the raw spelling, so the next identical unit is one lookup.
+      const m = this.cache.get(analyte)!;
+      if (m.size < 500) m.set(unit, hit);
+    }
+    const factor = hit ?? undefined;
+    if (last) {
+      last.unit = unit;
+      last.factor = factor;
+    } else this.last.set(analyte, { unit, factor });
+    return factor;
   }
 
   /** Why a unit gives no factor (for the card's "could not read" list). */
