@@ -10,7 +10,7 @@ import cors from 'cors';
 import { type Content, loadContent } from './content';
 import type { Config } from './config';
 import { HttpError, notFound, payloadTooLarge, toOperationOutcome, badRequest, unauthorized } from './errors';
-import { JwtVerifier, loadTrustedClients } from './auth/jwt';
+import type { JwtVerifier } from './auth/jwt';
 import { adminAuthorized, cardRecords, parseFeedback, patientHash } from './governance';
 import { createStore, type Store } from './store';
 import { createLogger, type Logger } from './logger';
@@ -83,7 +83,7 @@ export function createApp(opts: AppOptions): App {
     opts.verifier !== undefined
       ? opts.verifier
       : config.trustedClientsFile
-        ? new JwtVerifier(loadTrustedClients(config.trustedClientsFile), { clockSkewSeconds: config.jwtClockSkewSeconds, maxAgeSeconds: config.jwtMaxAgeSeconds })
+        ? createVerifier(config)
         : null;
   if (!verifier)
     logger.warn('AUTHENTICATION IS OFF: CDS_TRUSTED_CLIENTS is not set, so any caller can use this service. Set it (and PUBLIC_BASE_URL) before any real deployment.');
@@ -219,6 +219,13 @@ export function createApp(opts: AppOptions): App {
   });
 
   return { app, deps, logger, store, ready, close: () => store.close() };
+}
+
+/** The JWT verifier, loaded only when trusted clients are configured (jose stays out of open mode). */
+function createVerifier(config: Config): JwtVerifier {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { JwtVerifier: Verifier, loadTrustedClients } = require('./auth/jwt') as typeof import('./auth/jwt');
+  return new Verifier(loadTrustedClients(config.trustedClientsFile!), { clockSkewSeconds: config.jwtClockSkewSeconds, maxAgeSeconds: config.jwtMaxAgeSeconds });
 }
 
 function toHttpError(err: unknown, limit: string): HttpError {

@@ -170,7 +170,7 @@ function reportedText(q: Record<string, unknown> | undefined, comparator: string
   return q ? quantityRaw(q, comparator, unit) : raw;
 }
 
-export function extractLabs(observations: AnyResource[], t: Tools): Map<string, LabSeries> {
+export function extractLabs(observations: readonly AnyResource[], t: Tools): Map<string, LabSeries> {
   const series = new Map<string, LabSeries>();
   // Codes decide first across all analytes; text only when no analyte matched by code.
   const { sets, defs } = analytes(t);
@@ -275,7 +275,8 @@ const isSessionStatus = (status: unknown) => status === 'completed' || status ==
 
 export function extractSessions(record: PatientRecord, t: Tools, now: number): TpeSession[] {
   const out: TpeSession[] = [];
-  const seen = new Set<string>();
+  // The record is de-duplicated by id; sessions without an id are told apart by time.
+  let idless: Set<number> | undefined;
   for (const p of record.all('Procedure')) {
     if (!isSessionStatus(p.status)) continue;
     const m = t.terminology.match('VS-TPE', p.code);
@@ -283,16 +284,18 @@ export function extractSessions(record: PatientRecord, t: Tools, now: number): T
     const time = parseTime(p.performedDateTime) ?? periodStart(p.performedPeriod);
     // A session in the future is a data error; it is not counted.
     if (time === undefined || time > now + DAY / 24) continue;
-    const key = `${time}|${refOf(p)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (typeof p.id !== 'string') {
+      idless ??= new Set();
+      if (idless.has(time)) continue;
+      idless.add(time);
+    }
     out.push({ time, ref: refOf(p), by: m.by });
   }
-  return out.sort((a, b) => a.time - b.time);
+  return sortByTime(out);
 }
 
 /** Service requests in a value set, with any status (the rules decide which statuses count). */
-export function extractServiceRequests(resources: AnyResource[], vsId: string, t: Tools): OrderFact[] {
+export function extractServiceRequests(resources: readonly AnyResource[], vsId: string, t: Tools): OrderFact[] {
   const out: OrderFact[] = [];
   for (const r of resources) {
     if (r.resourceType !== 'ServiceRequest') continue;

@@ -1,6 +1,8 @@
 import type { AnyResource } from '../fhir/read';
 import { parseRef } from '../fhir/read';
 
+const NONE: readonly AnyResource[] = Object.freeze([]);
+
 /** Why a data key is missing or partial, so that cards can say what they could not see. */
 export interface DataGap {
   key: string;
@@ -9,63 +11,55 @@ export interface DataGap {
 }
 
 /**
- * All FHIR resources the EHR gave (or the service fetched) for one call, de-duplicated by type/id.
- * De-duplication is lazy and per type (a type read for the first time is de-duplicated once), and
- * the id index is built only for types whose references are resolved: most resources are read once.
+ * All FHIR resources the EHR gave (or the service fetched) for one call, de-duplicated by type/id
+ * as they are added (the first copy wins), so that a resource sent twice (in two prefetch keys,
+ * or twice in one Bundle) is never counted twice. The id index is built only for types whose
+ * references are resolved: most resources are read once.
  */
 export class PatientRecord {
   private readonly byType = new Map<string, AnyResource[]>();
-  private readonly dirty = new Set<string>();
+  /** type -> ids seen; created when a type gets its second resource. */
+  private readonly seen = new Map<string, Set<string>>();
   private readonly index = new Map<string, Map<string, AnyResource>>();
   readonly gaps: DataGap[] = [];
   /** Keys whose data were not available at all (absent, failed): the rules treat them as unknown. */
   readonly unavailable = new Set<string>();
+  // Bundles hold runs of one type: the run's list and id set are reused without lookups.
   private runType = '';
   private runList: AnyResource[] | undefined;
-  private runDirty = false;
 
   add(resource: AnyResource): void {
     if (!resource || typeof resource.resourceType !== 'string') return;
     const type = resource.resourceType;
-    // Bundles hold runs of one type: the run's list is reused without lookups. Reading (all, get)
-    // ends the run, so an add after a read marks the type dirty and drops its index again.
     let list = this.runList;
     if (type !== this.runType || !list) {
       list = this.byType.get(type);
       if (!list) this.byType.set(type, (list = []));
       this.runType = type;
       this.runList = list;
-      this.runDirty = false;
       this.index.delete(type);
     }
-    list.push(resource);
-    if (!this.runDirty && list.length > 1) {
-      this.dirty.add(type);
-      this.runDirty = true;
+    const id = resource.id;
+    if (typeof id === 'string' && list.length > 0) {
+      let ids = this.seen.get(type);
+      if (!ids) {
+        ids = new Set();
+        for (const r of list) if (typeof r.id === 'string') ids.add(r.id);
+        this.seen.set(type, ids);
+      }
+      const before = ids.size;
+      ids.add(id);
+      if (ids.size === before) return;
     }
+    list.push(resource);
   }
 
-  all(type: string): AnyResource[] {
-    this.runList = undefined;
-    const list = this.byType.get(type);
-    if (!list) return [];
-    if (this.dirty.has(type)) {
-      this.dirty.delete(type);
-      const seen = new Set<string>();
-      let w = 0;
-      for (const r of list) {
-        if (typeof r.id === 'string') {
-          if (seen.has(r.id)) continue;
-          seen.add(r.id);
-        }
-        list[w++] = r;
-      }
-      list.length = w;
-    }
-    return list;
+  all(type: string): readonly AnyResource[] {
+    return this.byType.get(type) ?? NONE;
   }
 
   get(type: string, id: string): AnyResource | undefined {
+    this.runList = undefined;
     let idx = this.index.get(type);
     if (!idx) {
       idx = new Map();

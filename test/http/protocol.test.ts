@@ -103,6 +103,14 @@ describe('calling a service', () => {
     }
   });
 
+  test('duplicated-resources (every lab, session and drug twice) give the same cards', async () => {
+    const plain = await request(app).post(PV).send(situations['full-prefetch-non-responder']()).expect(200);
+    const dup = await request(app).post(PV).send(situations['duplicated-resources']()).expect(200);
+    const view = (b: { cards: { summary: string; detail?: string }[] }) => b.cards.map((c) => [c.summary, c.detail]);
+    expect(view(dup.body)).toEqual(view(plain.body));
+    expect(dup.body.cards).toHaveLength(2);
+  });
+
   test('a stable, responding patient gets { "cards": [] }', async () => {
     const res = await request(app).post(PV).send(situations['stable-patient']()).expect(200);
     expect(res.body).toEqual({ cards: [] });
