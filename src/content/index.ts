@@ -40,6 +40,8 @@ const analyteSchema = z.object({
   molecularWeight: z.number().positive().optional(),
   equivalents: z.record(z.string(), z.number().positive()).optional(),
   anyUnit: z.boolean().optional(),
+  /** The rules read this analyte against its upper limit of normal (the result's referenceRange). */
+  usesUln: z.boolean().optional(),
 });
 const unitsSchema = z.object({ analytes: z.record(z.string(), analyteSchema) });
 

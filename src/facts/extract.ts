@@ -229,7 +229,8 @@ export function extractLabs(observations: readonly AnyResource[], t: Tools): Map
       continue;
     }
     let uln: number | undefined;
-    const ranges = o.referenceRange;
+    // The reference range is read only where a rule uses it (LDH x ULN).
+    const ranges = def.usesUln ? o.referenceRange : undefined;
     if (ranges !== undefined) {
       for (const rr of arr<Record<string, unknown>>(ranges)) {
         const high = obj(rr?.high);

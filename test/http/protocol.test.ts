@@ -111,6 +111,14 @@ describe('calling a service', () => {
     expect(dup.body.cards).toHaveLength(2);
   });
 
+  test('labs-of-another-patient in the Bundle are ignored (the same labs for this patient are a response)', async () => {
+    const ids = (b: { cards: { source: { topic: { code: string } } }[] }) => b.cards.map((c) => c.source.topic.code);
+    const mixed = await request(app).post(PV).send(situations['labs-of-another-patient']()).expect(200);
+    expect(ids(mixed.body)).toEqual(['TTP-CAPLA-DAY5', 'TTP-REFRACTORY-2L']);
+    const own = await request(app).post(PV).send(situations['recovery-of-this-patient']()).expect(200);
+    expect(ids(own.body)).not.toContain('TTP-CAPLA-DAY5');
+  });
+
   test('a stable, responding patient gets { "cards": [] }', async () => {
     const res = await request(app).post(PV).send(situations['stable-patient']()).expect(200);
     expect(res.body).toEqual({ cards: [] });
