@@ -522,27 +522,28 @@ export function extractDrugs(record: PatientRecord, t: Tools, extraRequests: Any
     if (time === undefined) continue;
     const hit = classify(a);
     if (!hit) continue;
-    let dose: Dose | undefined | null = null;
     for (let k = 0; k < DRUG_CLASSES.length; k++) {
       const m = hit.matches[k];
-      if (!m) continue;
-      if (dose === null) dose = parseDose(obj(a.dosage)?.dose);
-      byIndex[k]!.administrations.push(new Administration(a, time, dose, m.by, hit.display));
+      if (m) byIndex[k]!.administrations.push(new Administration(a, time, m.by, hit.display));
     }
   }
   for (const e of byIndex) sortByTime(e.administrations);
   return out;
 }
 
-/** A medication administration; its reference is built only when evidence shows it. */
+/** A medication administration; its dose and reference are read only when a rule or evidence asks. */
 class Administration implements MedAdmin {
+  private parsedDose: Dose | undefined | null = null;
   constructor(
     private readonly resource: AnyResource,
     readonly time: number,
-    readonly dose: Dose | undefined,
     readonly by: MatchKind,
     readonly display: string,
   ) {}
+  get dose(): Dose | undefined {
+    if (this.parsedDose === null) this.parsedDose = parseDose(obj(this.resource.dosage)?.dose);
+    return this.parsedDose;
+  }
   get ref(): string {
     return refOf(this.resource);
   }
