@@ -272,8 +272,8 @@ async function main(): Promise<void> {
     const j = (await r.json()) as { cards?: unknown[] };
     if (r.status !== 200) throw new Error(`${b.name}: service answered ${r.status}`);
     // Warm both (JIT) before measuring, then count this body's peak RSS from here.
-    await load(svc, b, 10, 1);
-    await load(base, b, 10, 1);
+    await load(svc, b, 10, 2);
+    await load(base, b, 10, 2);
     resetPeakRss(svc.child.pid!);
     resetPeakRss(base.child.pid!);
     const loads = [await paired(svc, base, b, 1), await paired(svc, base, b, 10)];
