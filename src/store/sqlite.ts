@@ -19,6 +19,9 @@ export class SqliteStore implements Store {
   private readonly cardsDb: Database.Database;
   private readonly insertCard: Database.Statement;
   private readonly insertFeedback: Database.Statement;
+  /** Built once: every CDS call with cards runs it. */
+  private readonly insertCards: (rows: CardRecord[]) => void;
+  private readonly insertFeedbackItems: (rows: FeedbackRecord[]) => number;
 
   /** `dir` is a folder (the file is ttp-cds.sqlite in it) or ':memory:'. */
   constructor(dir: string) {
@@ -45,6 +48,15 @@ export class SqliteStore implements Store {
       `INSERT OR IGNORE INTO feedback (card_uuid, outcome, outcome_timestamp, service, accepted_suggestions, reason_system, reason_code, has_comment, received_at)
        VALUES (@cardUuid, @outcome, @outcomeTimestamp, @service, @acceptedSuggestions, @reasonSystem, @reasonCode, @hasComment, @receivedAt)`,
     );
+    this.insertCards = this.cardsDb.transaction((rows: CardRecord[]) => {
+      for (const r of rows) this.insertCard.run(r);
+    });
+    this.insertFeedbackItems = this.db.transaction((rows: FeedbackRecord[]) => {
+      let stored = 0;
+      for (const r of rows)
+        stored += this.insertFeedback.run({ ...r, acceptedSuggestions: JSON.stringify(r.acceptedSuggestions), reasonSystem: r.reasonSystem ?? null, reasonCode: r.reasonCode ?? null, hasComment: r.hasComment ? 1 : 0 }).changes;
+      return stored;
+    });
   }
 
   async init(): Promise<void> {}
@@ -58,17 +70,11 @@ export class SqliteStore implements Store {
 
   async recordCards(cards: CardRecord[]): Promise<void> {
     if (cards.length === 0) return;
-    this.cardsDb.transaction((rows: CardRecord[]) => {
-      for (const r of rows) this.insertCard.run(r);
-    })(cards);
+    this.insertCards(cards);
   }
 
   async recordFeedback(items: FeedbackRecord[]): Promise<{ stored: number; duplicates: number }> {
-    let stored = 0;
-    this.db.transaction((rows: FeedbackRecord[]) => {
-      for (const r of rows)
-        stored += this.insertFeedback.run({ ...r, acceptedSuggestions: JSON.stringify(r.acceptedSuggestions), reasonSystem: r.reasonSystem ?? null, reasonCode: r.reasonCode ?? null, hasComment: r.hasComment ? 1 : 0 }).changes;
-    })(items);
+    const stored = this.insertFeedbackItems(items);
     return { stored, duplicates: items.length - stored };
   }
 
