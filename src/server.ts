@@ -6,6 +6,7 @@ import cluster from 'node:cluster';
 import { type Config, loadConfig } from './config';
 import { createApp } from './app';
 import { createLogger } from './logger';
+import { warmUp } from './cds/warmup';
 
 function main(): void {
   let config: Config;
@@ -43,7 +44,18 @@ function main(): void {
   }
   const app = built;
   app.ready.then(
-    () => listen(),
+    async () => {
+      // A synthetic call through every service before the port opens (nothing stored); a failure
+      // is logged and does not stop the service.
+      const started = performance.now();
+      try {
+        const cards = await warmUp(app.deps);
+        logger.info({ ms: Math.round(performance.now() - started), cards }, 'warm-up done');
+      } catch (e) {
+        logger.error({ err: (e as Error).message }, 'warm-up failed; serving anyway');
+      }
+      listen();
+    },
     (e) => {
       logger.fatal({ err: (e as Error).message, store: app.store.kind }, 'store unavailable');
       logger.flush();
