@@ -130,6 +130,9 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
     if (belongsToOtherPatient(r, patientId, ownRef)) dropped++;
     else record.add(r);
   };
+  const refuseWrongPatient = () => {
+    if (wrongPatient) throw badRequest('prefetch-patient-mismatch', [{ code: 'value', diagnostics: `prefetch.patient is not Patient/${patientId} (context.patientId)`, expression: 'prefetch.patient' }]);
+  };
   const states = new Map<string, KeyState>();
   const invalid: Issue[] = [];
   for (const key of [...entry.required, ...entry.optional]) {
@@ -140,7 +143,8 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
     states.set(key, st);
   }
   if (invalid.length) throw badRequest('invalid-prefetch', invalid);
-  if (wrongPatient) throw badRequest('prefetch-patient-mismatch', [{ code: 'value', diagnostics: `prefetch.patient is not Patient/${patientId} (context.patientId)`, expression: 'prefetch.patient' }]);
+  // Checked before any fetch, and again once fetched keys are in.
+  refuseWrongPatient();
 
   // Keys to fetch: absent or OperationOutcome (the EHR failed); paginated bundles follow `next`.
   const toFetch = [...states].filter(([, s]) => s.kind === 'absent' || s.kind === 'outcome').map(([k]) => k);
@@ -188,7 +192,7 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
       for (const r of st.resources) sink(r);
     }
   }
-  if (wrongPatient) throw badRequest('prefetch-patient-mismatch', [{ code: 'value', diagnostics: `prefetch.patient is not Patient/${patientId} (context.patientId)`, expression: 'prefetch.patient' }]);
+  refuseWrongPatient();
   if (dropped) record.gaps.push({ key: 'prefetch', reason: `${dropped} resource(s) for another patient were ignored`, required: false });
   return record;
 }
