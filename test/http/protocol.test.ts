@@ -158,24 +158,20 @@ describe('bad requests get a clear 4xx with an OperationOutcome', () => {
     await request(app).post(PV).send([1, 2]).expect(400);
   });
 
-  test('missing context.patientId: 400 naming the field', async () => {
-    const res = await request(app).post(PV).send(situations['missing-patient-id']()).expect(400);
-    expectOutcome(res.body, ['context.patientId']);
-  });
-
-  test('a userId of the wrong type: 400 naming the field', async () => {
-    const res = await request(app).post(PV).send(situations['bad-user-id']()).expect(400);
-    expectOutcome(res.body, ['context.userId']);
+  test.each([
+    ['missing context.patientId: 400 naming the field', 'missing-patient-id', ['context.patientId']],
+    ['a userId of the wrong type: 400 naming the field', 'bad-user-id', ['context.userId']],
+    ['a hook that does not match the service: 400', 'wrong-hook', ['hook']],
+    ['a prefetch value that is not a resource: 400 naming the key', 'prefetch-value-not-a-resource', ['prefetch.labs']],
+    ['a prefetched Patient that is not context.patientId: 400', 'prefetch-for-another-patient', ['prefetch.patient']],
+  ] as const)('%s', async (_name, situation, fields) => {
+    const res = await request(app).post(PV).send(situations[situation]()).expect(400);
+    expectOutcome(res.body, [...fields]);
   });
 
   test('missing hookInstance and context: 400 naming both', async () => {
     const res = await request(app).post(PV).send({ hook: 'patient-view' }).expect(400);
     expectOutcome(res.body, ['hookInstance', 'context']);
-  });
-
-  test('a hook that does not match the service: 400', async () => {
-    const res = await request(app).post(PV).send(situations['wrong-hook']()).expect(400);
-    expectOutcome(res.body, ['hook']);
   });
 
   test('fhirAuthorization without fhirServer: 400', async () => {
@@ -195,16 +191,6 @@ describe('bad requests get a clear 4xx with an OperationOutcome', () => {
     delete (body.context as Record<string, unknown>).draftOrders;
     const res = await request(app).post('/cds-services/ttp-order-select').send(body).expect(400);
     expectOutcome(res.body, ['context.draftOrders']);
-  });
-
-  test('a prefetch value that is not a resource: 400 naming the key', async () => {
-    const res = await request(app).post(PV).send(situations['prefetch-value-not-a-resource']()).expect(400);
-    expectOutcome(res.body, ['prefetch.labs']);
-  });
-
-  test('a prefetched Patient that is not context.patientId: 400', async () => {
-    const res = await request(app).post(PV).send(situations['prefetch-for-another-patient']()).expect(400);
-    expectOutcome(res.body, ['prefetch.patient']);
   });
 
   test('unknown service: 404', async () => {
