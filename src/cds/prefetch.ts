@@ -20,7 +20,7 @@ export type KeyState =
  * Classify one prefetch value. `present` is false when the key is not in the object at all.
  * With a `sink`, each resource goes to it as it is found (one pass over the Bundle, no list).
  */
-export function classify(present: boolean, value: unknown, expectedTypes: string[], sink?: (r: AnyResource) => void): KeyState {
+export function classify(present: boolean, value: unknown, expectedTypes: string[], sink?: (r: AnyResource, type: string) => void): KeyState {
   if (!present || value === undefined) return { kind: 'absent' };
   if (value === null) return { kind: 'null' };
   const o = obj(value);
@@ -35,14 +35,18 @@ export function classify(present: boolean, value: unknown, expectedTypes: string
   if (o.resourceType === 'Bundle') {
     const resources: AnyResource[] = [];
     let count = 0;
-    const entries = o.entry;
-    for (const e of Array.isArray(entries) ? entries : arr<unknown>(entries)) {
-      const r = (e as { resource?: unknown } | null)?.resource as AnyResource | undefined;
-      if (!r || typeof r !== 'object' || Array.isArray(r) || typeof r.resourceType !== 'string') continue;
+    const entries = Array.isArray(o.entry) ? (o.entry as unknown[]) : arr<unknown>(o.entry);
+    // Runs for every resource of every call: the resource type is read once and handed on.
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      if (e === null || typeof e !== 'object') continue;
+      const r = (e as { resource?: unknown }).resource as AnyResource | undefined;
+      if (r === null || typeof r !== 'object' || Array.isArray(r)) continue;
+      const type = r.resourceType;
       // A searchset may carry OperationOutcome entries (search mode "outcome"): not data.
-      if (r.resourceType === 'OperationOutcome') continue;
+      if (typeof type !== 'string' || type === 'OperationOutcome') continue;
       count++;
-      if (sink) sink(r);
+      if (sink) sink(r, type);
       else resources.push(r);
     }
     const next = arr<Record<string, unknown>>(o.link).find((l) => l?.relation === 'next' && typeof l.url === 'string')?.url as string | undefined;
@@ -50,7 +54,7 @@ export function classify(present: boolean, value: unknown, expectedTypes: string
   }
   if (!expectedTypes.includes(o.resourceType)) return { kind: 'invalid', reason: `holds a ${o.resourceType}, expected ${expectedTypes.join(' or ')} (or a Bundle of them)` };
   if (sink) {
-    sink(o as AnyResource);
+    sink(o as AnyResource, o.resourceType);
     return { kind: 'data', resources: [], count: 1 };
   }
   return { kind: 'data', resources: [o as AnyResource], count: 1 };

@@ -100,14 +100,9 @@ function draftOrders(req: CdsRequest, hook: HookName): DraftOrder[] {
   return drafts;
 }
 
-/** Resources that name another patient than the one in context are dropped (never mixed in). */
-function belongsToOtherPatient(r: AnyResource, patientId: string, own: string): boolean {
-  if (r.resourceType === 'Patient') return typeof r.id === 'string' && r.id !== patientId;
-  return namesOtherPatient(r.subject, patientId, own) || namesOtherPatient(r.patient, patientId, own);
-}
-
+/** A subject/patient reference that names another Patient than the context's. */
 function namesOtherPatient(field: unknown, patientId: string, own: string): boolean {
-  if (!field || typeof field !== 'object') return false;
+  if (field === undefined || field === null || typeof field !== 'object') return false;
   const reference = (field as { reference?: unknown }).reference;
   if (reference === undefined || reference === own) return false;
   const ref = parseRef(reference);
@@ -125,10 +120,23 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
   let dropped = 0;
   let currentKey = '';
   let wrongPatient = false;
-  const sink = (r: AnyResource) => {
-    if (currentKey === 'patient' && r.resourceType === 'Patient' && r.id !== undefined && r.id !== patientId) wrongPatient = true;
-    if (belongsToOtherPatient(r, patientId, ownRef)) dropped++;
-    else record.add(r);
+  // Runs for every resource of the call. Resources that name another patient are dropped, never
+  // mixed in: a Patient by its id, the others by subject or patient.
+  const sink = (r: AnyResource, type: string) => {
+    if (type === 'Patient') {
+      const id = r.id;
+      if (id !== undefined && id !== patientId) {
+        if (currentKey === 'patient') wrongPatient = true;
+        if (typeof id === 'string') {
+          dropped++;
+          return;
+        }
+      }
+    } else if (namesOtherPatient(r.subject, patientId, ownRef) || namesOtherPatient(r.patient, patientId, ownRef)) {
+      dropped++;
+      return;
+    }
+    record.add(r, type);
   };
   const refuseWrongPatient = () => {
     if (wrongPatient) throw badRequest('prefetch-patient-mismatch', [{ code: 'value', diagnostics: `prefetch.patient is not Patient/${patientId} (context.patientId)`, expression: 'prefetch.patient' }]);
@@ -189,7 +197,7 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
     if (meta.keys[key]?.source === 'fetched') {
       meta.keys[key] = { ...meta.keys[key]!, resources: st.count };
       currentKey = key;
-      for (const r of st.resources) sink(r);
+      for (const r of st.resources) sink(r, r.resourceType);
     }
   }
   refuseWrongPatient();

@@ -27,25 +27,28 @@ export class PatientRecord {
   // Bundles hold runs of one type: the run's list and id set are reused without lookups.
   private runType = '';
   private runList: AnyResource[] | undefined;
+  private runIds: Set<string> | undefined;
 
-  add(resource: AnyResource): void {
-    if (!resource || typeof resource.resourceType !== 'string') return;
-    const type = resource.resourceType;
+  /** Adds a resource; `type` is its resourceType when the caller has read it already. */
+  add(resource: AnyResource, type: string | undefined = resource?.resourceType): void {
+    if (!resource || typeof type !== 'string') return;
     let list = this.runList;
     if (type !== this.runType || !list) {
       list = this.byType.get(type);
       if (!list) this.byType.set(type, (list = []));
       this.runType = type;
       this.runList = list;
+      this.runIds = this.seen.get(type);
       this.index.delete(type);
     }
     const id = resource.id;
     if (typeof id === 'string' && list.length > 0) {
-      let ids = this.seen.get(type);
+      let ids = this.runIds;
       if (!ids) {
         ids = new Set();
         for (const r of list) if (typeof r.id === 'string') ids.add(r.id);
         this.seen.set(type, ids);
+        this.runIds = ids;
       }
       const before = ids.size;
       ids.add(id);
@@ -60,6 +63,7 @@ export class PatientRecord {
 
   get(type: string, id: string): AnyResource | undefined {
     this.runList = undefined;
+    this.runIds = undefined;
     let idx = this.index.get(type);
     if (!idx) {
       idx = new Map();

@@ -169,6 +169,23 @@ describe('bad requests get a clear 4xx with an OperationOutcome', () => {
     expectOutcome(res.body, [...fields]);
   });
 
+  test.each([
+    ['a fhirServer that is not a URL', { fhirServer: 'ehr.example.org/fhir' }, 'fhirServer', /absolute http\(s\) URL/],
+    ['a fhirServer of another scheme', { fhirServer: 'ftp://ehr.example.org/fhir' }, 'fhirServer', /absolute http\(s\) URL/],
+    ['a prefetch that is a list', { prefetch: [] }, 'prefetch', /JSON object/],
+    ['a prefetch that is a string', { prefetch: 'labs' }, 'prefetch', /JSON object/],
+    ['an extension that is not an object', { extension: 3 }, 'extension', /JSON object/],
+  ] as const)('%s: 400 naming the field', async (_name, change, field, message) => {
+    const res = await request(app).post(PV).send({ ...situations['full-prefetch-non-responder'](), ...change }).expect(400);
+    expectOutcome(res.body, [field]);
+    expect(JSON.stringify(res.body)).toMatch(message);
+  });
+
+  test('a fhirServer with a port, a path and IPv6 loopback is accepted', async () => {
+    for (const fhirServer of ['https://ehr.example.org:8443/fhir/r4', 'http://[::1]:8080/fhir', 'http://127.0.0.1:9/fhir?x=1'])
+      await request(app).post(PV).send({ ...situations['full-prefetch-non-responder'](), fhirServer }).expect(200);
+  });
+
   test('missing hookInstance and context: 400 naming both', async () => {
     const res = await request(app).post(PV).send({ hook: 'patient-view' }).expect(400);
     expectOutcome(res.body, ['hookInstance', 'context']);

@@ -1,0 +1,33 @@
+/** The request envelope's hand-written checks against what they replace. */
+import fc from 'fast-check';
+import { HTTP_URL } from '../../src/cds/schemas';
+
+describe('HTTP_URL (fhirServer and card links)', () => {
+  test('every string it accepts parses as an http(s) URL', () => {
+    const urlish = fc.oneof(
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      fc.string({ unit: fc.constantFrom(...'htps:/[]@%?#.-_~ 0123456789abcdefABCDEF\\'.split('')), maxLength: 30 }).map((x) => `http${x}`),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(urlish, (s) => {
+        if (!HTTP_URL.test(s)) return;
+        const u = new URL(s);
+        expect(['http:', 'https:']).toContain(u.protocol);
+        expect(u.hostname.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('it accepts the URLs EHRs send', () => {
+    const accepted = fc.webUrl({ withQueryParameters: true, withFragments: true, authoritySettings: { withPort: true } });
+    fc.assert(fc.property(accepted, (s) => expect(HTTP_URL.test(s)).toBe(true)), { numRuns: 500 });
+    for (const s of ['https://ehr.example.org/fhir/r4', 'http://localhost:8080/fhir', 'http://[::1]:3000/fhir', 'https://a.b/c?x=1#y']) expect(HTTP_URL.test(s)).toBe(true);
+  });
+
+  test('it refuses what is not an absolute http(s) URL', () => {
+    for (const s of ['', 'ehr.example.org/fhir', 'ftp://x.org', 'https://', 'https:// x.org', 'https://x.org/a b', 'javascript:alert(1)', 'http:/x.org', 'https://user@x.org'])
+      expect(HTTP_URL.test(s)).toBe(false);
+  });
+});
