@@ -2,7 +2,7 @@
 import { loadContent } from '../../src/content';
 import { Units } from '../../src/units';
 import { Terminology } from '../../src/terminology';
-import { extractLabs, parseDose } from '../../src/facts/extract';
+import { extractLabs, medOrderOf, parseDose } from '../../src/facts/extract';
 import { buildFacts } from '../../src/facts';
 import { clinicalState } from '../../src/facts/state';
 import { DRUGS, Scenario, at, dailyHb, day, ittpDefaults } from '../fixtures/builder';
@@ -220,5 +220,30 @@ describe('clinical response (D2) and improvement (D4)', () => {
     expect(st.baselinePlatelets?.value).toBe(12);
     expect(st.latestPlatelets?.value).toBe(16);
     expect(st.refractoryNumeric).toBe(true);
+  });
+});
+
+describe('route of a medication order', () => {
+  const order = (route: unknown) => medOrderOf({ resourceType: 'MedicationRequest', id: 'm', status: 'active', intent: 'order', dosageInstruction: [{ route }] } as AnyResource, { by: 'code' }, 'x');
+  test.each([
+    ['SNOMED intravenous', { coding: [{ system: 'http://snomed.info/sct', code: '47625008' }] }, 'iv'],
+    ['SNOMED subcutaneous', { coding: [{ system: 'http://snomed.info/sct', code: '34206005', display: 'Subcutaneous route' }] }, 'sc'],
+    ['SNOMED oral', { coding: [{ system: 'http://snomed.info/sct', code: '26643006' }] }, 'oral'],
+    ['text IV', { text: 'I.V. infusion' }, 'iv'],
+    ['text SC', { text: 'SubQ (subcut)' }, 'sc'],
+    ['text PO', { text: 'PO' }, 'oral'],
+    ['a coding sent as an object, not a list', { coding: { code: '47625008' } }, 'iv'],
+    ['two concepts, the second coded', [{ text: 'unclear' }, { coding: [{ code: '26643006' }] }], 'oral'],
+    ['something else', { text: 'intrathecal' }, 'other'],
+  ])('%s', (_name, route, expected) => {
+    expect(order(route).route).toBe(expected);
+  });
+  test('no route: none, and no text', () => {
+    const o = order(undefined);
+    expect(o.route).toBeUndefined();
+    expect(o.routeText).toBeUndefined();
+  });
+  test('the text is kept, lower-cased, for evidence', () => {
+    expect(order({ text: 'Subcutaneous' }).routeText).toBe('subcutaneous');
   });
 });
