@@ -119,7 +119,7 @@ const actionSchema = z
   .object({
     type: z.enum(['create', 'update', 'delete']),
     description: nonEmpty,
-    resource: z.record(z.string(), z.unknown()).optional(),
+    resource: jsonObject.optional(),
     resourceId: nonEmpty.optional(),
   })
   .strict()
@@ -174,18 +174,49 @@ export type Suggestion = z.infer<typeof suggestionSchema>;
 export type Action = z.infer<typeof actionSchema>;
 export type Coding = z.infer<typeof codingSchema>;
 
-/** Spec item 2: no null, "", [] or {} anywhere in a response (except the top-level cards: []). */
-export function findEmptyValues(value: unknown, path = ''): string[] {
-  if (value === null) return [path || '(root)'];
-  if (typeof value === 'string') return value === '' ? [path] : [];
-  if (Array.isArray(value)) {
-    if (value.length === 0 && path !== 'cards') return [path];
-    return value.flatMap((v, i) => findEmptyValues(v, `${path}[${i}]`));
-  }
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 0) return [path];
-    return entries.flatMap(([k, v]) => (v === undefined ? [] : findEmptyValues(v, path ? `${path}.${k}` : k)));
-  }
-  return [];
+/**
+ * Spec item 2: no null, "", [] or {} anywhere in a response (except the top-level cards: []).
+ * Paths are built only for what is found (it walks every card of every response).
+ */
+export function findEmptyValues(value: unknown): string[] {
+  const found: string[] = [];
+  const path: (string | number)[] = [];
+  const here = () => path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+  const walk = (v: unknown): void => {
+    if (v === null) {
+      found.push(here() || '(root)');
+      return;
+    }
+    if (typeof v === 'string') {
+      if (v === '') found.push(here());
+      return;
+    }
+    if (typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      if (v.length === 0) {
+        if (!(path.length === 1 && path[0] === 'cards')) found.push(here());
+        return;
+      }
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        walk(v[i]);
+        path.pop();
+      }
+      return;
+    }
+    const keys = Object.keys(v);
+    if (keys.length === 0) {
+      found.push(here());
+      return;
+    }
+    for (const k of keys) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x === undefined) continue;
+      path.push(k);
+      walk(x);
+      path.pop();
+    }
+  };
+  walk(value);
+  return found;
 }

@@ -1,6 +1,6 @@
 /** The request envelope's hand-written checks against what they replace. */
 import fc from 'fast-check';
-import { HTTP_URL } from '../../src/cds/schemas';
+import { HTTP_URL, findEmptyValues } from '../../src/cds/schemas';
 
 describe('HTTP_URL (fhirServer and card links)', () => {
   test('every string it accepts parses as an http(s) URL', () => {
@@ -29,5 +29,29 @@ describe('HTTP_URL (fhirServer and card links)', () => {
   test('it refuses what is not an absolute http(s) URL', () => {
     for (const s of ['', 'ehr.example.org/fhir', 'ftp://x.org', 'https://', 'https:// x.org', 'https://x.org/a b', 'javascript:alert(1)', 'http:/x.org', 'https://user@x.org'])
       expect(HTTP_URL.test(s)).toBe(false);
+  });
+});
+
+describe('findEmptyValues (spec: no null, "", [] or {} in a response)', () => {
+  test('names the path of every empty value, and allows only the top-level cards: []', () => {
+    expect(findEmptyValues({ cards: [] })).toEqual([]);
+    expect(
+      findEmptyValues({
+        cards: [
+          { summary: '', source: { label: 'x', topic: {} }, suggestions: [{ actions: [] }], links: [{ url: null }], detail: undefined, n: 0, ok: false },
+          { cards: [] },
+        ],
+        extra: {},
+      }),
+    ).toEqual(['cards[0].summary', 'cards[0].source.topic', 'cards[0].suggestions[0].actions', 'cards[0].links[0].url', 'cards[1].cards', 'extra']);
+    expect(findEmptyValues(null)).toEqual(['(root)']);
+  });
+
+  test('a response built of non-empty values has none (generated)', () => {
+    const leaf = fc.oneof(fc.string({ minLength: 1 }), fc.integer(), fc.boolean());
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { minLength: 1, maxLength: 4 }), fc.dictionary(fc.string({ minLength: 1 }), tie('node'), { minKeys: 1, maxKeys: 4 })),
+    })).node;
+    fc.assert(fc.property(tree, (t) => expect(findEmptyValues({ cards: [t] })).toEqual([])), { numRuns: 300 });
   });
 });
