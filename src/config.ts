@@ -21,7 +21,7 @@ const envSchema = z.object({
   FHIR_TIMEOUT_MS: z.coerce.number().int().min(50).max(30000).default(300),
   FHIR_MAX_PAGES: z.coerce.number().int().min(1).max(50).default(5),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
-  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(100),
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(30),
   CDS_TRUSTED_CLIENTS: z.string().min(1).optional(),
   PUBLIC_BASE_URL: z.string().url().optional(),
   JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
