@@ -139,6 +139,16 @@ function cpuMs(pid: number): number {
   }
 }
 
+/** CPU time the hypervisor gave to other guests (steal) and all CPU time, from /proc/stat (Linux), in ticks. */
+function cpuTicks(): { steal: number; total: number } {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return { steal: f[7] ?? 0, total: f.slice(0, 8).reduce((a, b) => a + b, 0) };
+  } catch {
+    return { steal: NaN, total: NaN };
+  }
+}
+
 /** Resets a process's peak RSS (VmHWM), so that each body's peak can be read (Linux). */
 function resetPeakRss(pid: number): void {
   try {
@@ -258,7 +268,7 @@ async function main(): Promise<void> {
   console.log(
     `ttp-cds benchmark: node ${process.version}, loopback, one service process against a bare Express 5 app; ${ROUNDS} alternating rounds of ${SECONDS} s per figure (medians)\n`,
   );
-  const results: Record<string, { load: Paired[]; cards?: number; rss: { service: number; baseline: number } }> = {};
+  const results: Record<string, { load: Paired[]; cards?: number; rss: { service: number; baseline: number }; stealPct: number }> = {};
 
   // The service first, alone on a fresh process: start-up and the first CDS call after it.
   const svc = await startChild('service');
@@ -278,8 +288,12 @@ async function main(): Promise<void> {
     await load(base, b, 10, 2);
     resetPeakRss(svc.child.pid!);
     resetPeakRss(base.child.pid!);
+    const t0 = cpuTicks();
     const loads = [await paired(svc, base, b, 1), await paired(svc, base, b, 10)];
-    results[b.name] = { load: loads, cards: j.cards?.length, rss: { service: peakRssMb(svc.child.pid!), baseline: peakRssMb(base.child.pid!) } };
+    const t1 = cpuTicks();
+    // A shared VM: the share of CPU time taken by other guests while this body was measured.
+    const stealPct = (100 * (t1.steal - t0.steal)) / (t1.total - t0.total);
+    results[b.name] = { load: loads, cards: j.cards?.length, rss: { service: peakRssMb(svc.child.pid!), baseline: peakRssMb(base.child.pid!) }, stealPct };
   }
   svc.child.kill('SIGTERM');
   base.child.kill('SIGTERM');
@@ -299,6 +313,7 @@ async function main(): Promise<void> {
   }
   console.log('\npeak RSS under each body\'s load (MB), service / baseline:');
   for (const b of list) console.log(`- ${b.name}: ${results[b.name]!.rss.service} / ${results[b.name]!.rss.baseline}`);
+  console.log(`CPU steal (time the hypervisor gave to other guests) while each body was measured: ${list.map((b) => `${b.name} ${f1(results[b.name]!.stealPct)}%`).join(', ')}`);
   console.log(`start-up to first answer: service ${f1(svc.startMs)} ms, baseline ${f1(base.startMs)} ms; first CDS call after start (${thirty.name}): ${f1(firstMs)} ms (${firstBody.cards?.length ?? '?'} cards)`);
 
   console.log('\nper-request cost in-process (ms, mean):\n');
