@@ -3,6 +3,7 @@
  * the same cards with full, half and no prefetch; the bearer token reaches the server; failures
  * give 412 in bounded time; a fhirServer outside the allow-list gets no call at all.
  */
+import { createServer } from 'node:http';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
@@ -154,5 +155,35 @@ describe('prefetch fallback', () => {
     const all = lines.join('\n');
     expect(all).not.toContain(TOKEN);
     expect(all).not.toContain(scenario.patientId);
+  });
+});
+
+describe('a FHIR server that answers with another patient', () => {
+  /** A loopback stub: GET /Patient/... answers Patient/someone-else; every search answers an empty searchset. */
+  async function wrongServer(): Promise<{ url: string; paths: string[]; close: () => Promise<void> }> {
+    const paths: string[] = [];
+    const srv = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      const body = (req.url ?? '').startsWith('/fhir/Patient/')
+        ? { resourceType: 'Patient', id: 'someone-else', birthDate: '1980-01-01' }
+        : { resourceType: 'Bundle', type: 'searchset', entry: [] };
+      res.writeHead(200, { 'content-type': 'application/fhir+json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const { port } = srv.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}/fhir`, paths, close: () => new Promise((r) => srv.close(() => r())) };
+  }
+
+  test('a fetched Patient that is not context.patientId: 400 naming prefetch.patient, no cards', async () => {
+    const stub = await wrongServer();
+    try {
+      const res = await request(appWith()).post(PV).send(body(stub, (k) => k !== 'patient')).expect(400);
+      expect(stub.paths.some((p) => p.startsWith('/fhir/Patient/'))).toBe(true);
+      expect(res.body.resourceType).toBe('OperationOutcome');
+      expect(res.body.issue.flatMap((i: { expression?: string[] }) => i.expression ?? [])).toContain('prefetch.patient');
+      expect(JSON.stringify(res.body)).not.toContain('"cards"');
+    } finally {
+      await stub.close();
+    }
   });
 });
