@@ -44,6 +44,8 @@ export interface App {
   close(): Promise<void>;
 }
 
+const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json\s*(?:;|$)/i;
+
 /** Build the service (content checked at start-up; throws on bad content or configuration). */
 export function buildDeps(opts: AppOptions): ServiceDeps {
   const content = opts.content ?? loadContent({ site: opts.config.site });
@@ -143,7 +145,9 @@ export function createApp(opts: AppOptions): App {
     });
   }
 
-  app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/fhir+json', 'application/*+json'] }));
+  // JSON bodies: application/json, application/fhir+json and any application/*+json, with parameters.
+  // One precompiled test per request instead of matching three media-type patterns.
+  app.use(express.json({ limit: config.bodyLimit, type: (req) => JSON_MEDIA_TYPE.test(req.headers['content-type'] ?? '') }));
 
   app.get('/cds-services', (_req, res) => {
     res.json(deps.registry.discovery(deps.version));

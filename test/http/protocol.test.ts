@@ -149,6 +149,21 @@ describe('bad requests get a clear 4xx with an OperationOutcome', () => {
     expect(res.body.issue[0].diagnostics).toMatch(/not valid JSON/);
   });
 
+  test.each(['application/json', 'application/fhir+json', 'application/fhir+json; charset=utf-8', 'Application/JSON;charset=UTF-8', 'application/vnd.example+json'])(
+    'a body sent as %s is read as JSON',
+    async (type) => {
+      await request(app).post(PV).set('Content-Type', type).send(JSON.stringify(situations['full-prefetch-non-responder']())).expect(200);
+    },
+  );
+
+  test.each(['text/plain', 'text/json', 'application/jsonp', 'application/xml', 'application/json-patch'])('a body sent as %s is not read: 400', async (type) => {
+    await request(app).post(PV).set('Content-Type', type).send(JSON.stringify(situations['full-prefetch-non-responder']())).expect(400);
+  });
+
+  test('JSON in another charset than UTF-8: 415', async () => {
+    await request(app).post(PV).set('Content-Type', 'application/json; charset=latin1').send(JSON.stringify(situations['full-prefetch-non-responder']())).expect(415);
+  });
+
   test('not JSON at all: 400', async () => {
     const res = await request(app).post(PV).set('Content-Type', 'text/plain').send('hello').expect(400);
     expectOutcome(res.body, []);
