@@ -17,11 +17,12 @@ const ref = (types: string[]) =>
 const fhirId = z.string().regex(FHIR_ID, 'must be a FHIR id (1-64 letters, digits, - or .)');
 
 /**
- * An absolute http(s) URL: scheme, host (name, IPv4 or [IPv6]), optional port, then anything
- * without whitespace. A regex rather than z.url() (a URL parse, about 5 us per request); a
+ * An absolute http(s) URL: scheme, host (name, IPv4 or [IPv6]), optional port (0-65535), then
+ * anything without whitespace. A regex rather than z.url() (a URL parse, about 5 us per request); a
  * property test checks that everything it accepts parses as an http(s) URL.
  */
-export const HTTP_URL = /^https?:\/\/(?:[A-Za-z0-9\-._~%]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:[/?#]\S*)?$/;
+export const HTTP_URL =
+  /^https?:\/\/(?:[A-Za-z0-9\-._~]+|\[[0-9A-Fa-f:.]+\])(?::(?:\d{1,4}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5]))?(?:[/?#]\S*)?$/;
 export const httpUrl = z.string().regex(HTTP_URL, 'must be an absolute http(s) URL');
 
 /**

@@ -4,7 +4,13 @@ import { HTTP_URL, findEmptyValues } from '../../src/cds/schemas';
 
 describe('HTTP_URL (fhirServer and card links)', () => {
   test('every string it accepts parses as an http(s) URL', () => {
+    // Shaped like a URL (scheme, host, port, path) from characters that URL parsing refuses in places.
+    const part = (chars: string, maxLength: number) => fc.string({ unit: fc.constantFrom(...chars.split('')), maxLength });
+    const shaped = fc
+      .tuple(fc.constantFrom('http://', 'https://', 'http:/', 'ftp://'), part('az09%.-_~[]:@', 12), fc.option(fc.integer({ min: 0, max: 999999 })), part('/?#az%. ', 8))
+      .map(([scheme, host, port, rest]) => `${scheme}${host}${port === null ? '' : `:${port}`}${rest}`);
     const urlish = fc.oneof(
+      shaped,
       fc.webUrl({ withQueryParameters: true, withFragments: true }),
       fc.string({ unit: fc.constantFrom(...'htps:/[]@%?#.-_~ 0123456789abcdefABCDEF\\'.split('')), maxLength: 30 }).map((x) => `http${x}`),
       fc.string(),
@@ -27,7 +33,7 @@ describe('HTTP_URL (fhirServer and card links)', () => {
   });
 
   test('it refuses what is not an absolute http(s) URL', () => {
-    for (const s of ['', 'ehr.example.org/fhir', 'ftp://x.org', 'https://', 'https:// x.org', 'https://x.org/a b', 'javascript:alert(1)', 'http:/x.org', 'https://user@x.org'])
+    for (const s of ['', 'ehr.example.org/fhir', 'ftp://x.org', 'https://', 'https:// x.org', 'https://x.org/a b', 'javascript:alert(1)', 'http:/x.org', 'https://user@x.org', 'http://%zz/', 'http://a:99999/', 'http://[zz]/'])
       expect(HTTP_URL.test(s)).toBe(false);
   });
 });
