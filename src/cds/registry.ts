@@ -13,6 +13,8 @@ export interface ServiceEntry {
   required: string[];
   /** Data keys whose absence degrades the cards. */
   optional: string[];
+  /** required then optional: every key a call reads, listed once. */
+  keys: string[];
   prefetch: Record<string, string>;
 }
 
@@ -66,7 +68,9 @@ export class Registry {
         }
         prefetch[k] = q;
       }
-      this.services.set(def.id, { def, rules, required: [...required].sort(), optional: [...optional].sort(), prefetch });
+      const req = [...required].sort();
+      const opt = [...optional].sort();
+      this.services.set(def.id, { def, rules, required: req, optional: opt, keys: [...req, ...opt], prefetch });
     }
   }
 

@@ -113,15 +113,13 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
   const record = new PatientRecord();
   const prefetch = (req.prefetch ?? {}) as Record<string, unknown>;
   const patientId = (req.context as { patientId: string }).patientId;
-  // Resources go into the record as the prefetch is classified (one pass over each Bundle);
-  // those naming another patient are dropped, and a prefetched Patient that is not the context's
-  // patient is an error.
+  // Resources go into the record as the prefetch is classified (one pass over each Bundle). Those
+  // naming another patient are dropped, never mixed in: a Patient by its id, the others by subject
+  // or patient; a prefetched Patient that is not the context's patient is an error.
   const ownRef = `Patient/${patientId}`;
   let dropped = 0;
   let currentKey = '';
   let wrongPatient = false;
-  // Runs for every resource of the call. Resources that name another patient are dropped, never
-  // mixed in: a Patient by its id, the others by subject or patient.
   const sink = (r: AnyResource, type: string) => {
     if (type === 'Patient') {
       const id = r.id;
@@ -143,7 +141,7 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
   };
   const states = new Map<string, KeyState>();
   const invalid: Issue[] = [];
-  for (const key of [...entry.required, ...entry.optional]) {
+  for (const key of entry.keys) {
     currentKey = key;
     const st = classify(Object.prototype.hasOwnProperty.call(prefetch, key), prefetch[key], deps.content.data[key]!.resourceTypes, sink);
     if (st.kind === 'invalid') invalid.push({ code: 'structure', diagnostics: `prefetch.${key} ${st.reason}`, expression: `prefetch.${key}` });

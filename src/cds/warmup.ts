@@ -54,7 +54,7 @@ function request(serviceId: string, deps: ServiceDeps, now: number): Record<stri
   const entry = deps.registry.get(serviceId)!;
   const all = records(deps.content, now);
   const prefetch: Record<string, unknown> = {};
-  for (const key of [...entry.required, ...entry.optional]) {
+  for (const key of entry.keys) {
     const types = deps.content.data[key]!.resourceTypes;
     const matching = all.filter((r) => types.includes(r.resourceType));
     prefetch[key] =

@@ -18,8 +18,8 @@ export interface RenderContext {
   userId?: string;
 }
 
-/** Escape text from the EHR for markdown: no HTML, no table breaks, no stray emphasis or links. */
 const MD_SPECIAL = /[\r\n&<>\\`*_[\]|#]/;
+/** Escape text from the EHR for markdown: no HTML, no table breaks, no stray emphasis or links. */
 export function escapeMd(s: string): string {
   // Most evidence (numbers, dates, references) has nothing to escape.
   if (!MD_SPECIAL.test(s)) return s;
@@ -118,8 +118,8 @@ function dropUndefined<T extends Record<string, unknown>>(o: T): T {
   return o;
 }
 
-/** A template resource for this patient, encounter and user. */
 const templateJson = new WeakMap<Record<string, unknown>, string>();
+/** A template resource for this patient, encounter and user. */
 function instantiate(template: Record<string, unknown>, rc: RenderContext): Record<string, unknown> {
   // Templates are JSON from cards/: a fresh copy is parsed from their text, kept once per template
   // (faster than structuredClone of the object, and nothing shared between cards).
