@@ -5,7 +5,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { badRequest, type Issue } from './errors';
-import type { Card } from './cds/schemas';
+import { type Card, formatPath } from './cds/schemas';
 import type { Content } from './content';
 import type { CardRecord, FeedbackRecord, Store } from './store/types';
 
@@ -37,7 +37,7 @@ export function parseFeedback(service: string, body: unknown, now: number): Feed
   const r = feedbackSchema.safeParse(body);
   if (!r.success) {
     const issues: Issue[] = r.error.issues.map((i) => {
-      const path = i.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+      const path = formatPath(i.path);
       return { code: 'value', diagnostics: `${path || 'body'}: ${i.message}`, expression: path || undefined };
     });
     throw badRequest('invalid-feedback', issues);

@@ -180,6 +180,11 @@ export type Suggestion = z.infer<typeof suggestionSchema>;
 export type Action = z.infer<typeof actionSchema>;
 export type Coding = z.infer<typeof codingSchema>;
 
+/** A path as FHIRPath-like text: `context.draftOrders.entry[0].resource` (zod issue paths, empty values). */
+export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), prefix);
+}
+
 /**
  * Spec item 2: no null, "", [] or {} anywhere in a response (except the top-level cards: []).
  * Paths are built only for what is found (it walks every card of every response).
@@ -187,7 +192,7 @@ export type Coding = z.infer<typeof codingSchema>;
 export function findEmptyValues(value: unknown): string[] {
   const found: string[] = [];
   const path: (string | number)[] = [];
-  const here = () => path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+  const here = () => formatPath(path);
   const walk = (v: unknown): void => {
     if (v === null) {
       found.push(here() || '(root)');

@@ -13,7 +13,7 @@ import type { DraftOrder } from '../rules/types';
 import { renderCard } from '../render/cards';
 import { type KeyState, classify, fillTemplate } from './prefetch';
 import type { Registry, ServiceEntry } from './registry';
-import { type CdsRequest, type CdsResponse, requestSchemas, responseSchema, findEmptyValues } from './schemas';
+import { type CdsRequest, type CdsResponse, requestSchemas, responseSchema, findEmptyValues, formatPath } from './schemas';
 
 /** Fetches prefetch keys the EHR did not provide (issue: prefetch fallback). */
 export interface PrefetchFetcher {
@@ -50,7 +50,7 @@ export interface CallMeta {
 
 function zodIssues(error: z.ZodError, prefix = ''): Issue[] {
   return error.issues.map((i) => {
-    const path = i.path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), prefix);
+    const path = formatPath(i.path, prefix);
     const missing = i.code === 'invalid_type' && /received undefined/.test(i.message);
     return { code: missing ? 'required' : 'value', diagnostics: missing ? `${path || 'body'} is required` : `${path || 'body'}: ${i.message}`, expression: path || undefined };
   });
