@@ -19,11 +19,16 @@ const TOKEN = 'tok-3f9a8c';
 const scenario = nonResponderD5();
 const content = loadContent();
 
+/**
+ * The fetch deadline is 5 s here unless a test sets it: the tests that compare cards must not depend
+ * on a loopback fetch beating the 300 ms production default on a busy CI machine (one did not).
+ * The deadline tests set theirs.
+ */
 function appWith(env: Record<string, string> = {}, logLines?: string[]) {
   const logger = logLines
     ? pino({ level: 'info' }, new Writable({ write: (chunk, _e, cb) => (logLines.push(String(chunk)), cb()) }))
     : pino({ level: 'silent' });
-  return createApp({ config: testConfig(env), content, clock: () => at(NOW_D5), newId: seqId, logger }).app;
+  return createApp({ config: testConfig({ FHIR_TIMEOUT_MS: '5000', ...env }), content, clock: () => at(NOW_D5), newId: seqId, logger }).app;
 }
 
 /** What identifies a card for comparison: rule, indicator, summary, detail (uuids differ by design). */
@@ -85,7 +90,7 @@ describe('prefetch fallback', () => {
     await s.close();
     server = undefined;
     const started = Date.now();
-    const res = await request(appWith()).post(PV).send(body({ url }, (k) => k !== 'conditions')).expect(412);
+    const res = await request(appWith({ FHIR_TIMEOUT_MS: '300' })).post(PV).send(body({ url }, (k) => k !== 'conditions')).expect(412);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(res.body.issue[0].diagnostics).toMatch(/cannot reach fhirServer/);
   });
