@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { type Config, loadConfig } from './config';
 import { createApp } from './app';
 import { createLogger } from './logger';
-import { warmUp } from './cds/warmup';
+import { warmUp, warmUpHttp } from './cds/warmup';
 
 function main(): void {
   let config: Config;
@@ -52,12 +52,14 @@ function main(): void {
   const app = built;
   app.ready.then(
     async () => {
-      // A synthetic call through every service before the port opens (nothing stored); a failure
-      // is logged and does not stop the service.
+      // Synthetic calls through every service, then through the HTTP app on a port of its own,
+      // before the service's port opens (nothing stored); a failure is logged and does not stop
+      // the service.
       const started = performance.now();
       try {
         const cards = await warmUp(app.deps);
-        logger.info({ ms: Math.round(performance.now() - started), cards }, 'warm-up done');
+        const http = await warmUpHttp(app.app, app.deps);
+        logger.info({ ms: Math.round(performance.now() - started), cards, http }, 'warm-up done');
       } catch (e) {
         logger.error({ err: (e as Error).message }, 'warm-up failed; serving anyway');
       }

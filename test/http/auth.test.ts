@@ -17,7 +17,8 @@ import { createApp } from '../../src/app';
 import { loadContent } from '../../src/content';
 import { at } from '../fixtures/builder';
 import { NOW_D5, nonResponderD5 } from '../fixtures/situations';
-import { seqId, testConfig } from '../helpers';
+import { warmUpHttp } from '../../src/cds/warmup';
+import { deps, seqId, testConfig } from '../helpers';
 
 const BASE = 'https://cds.hospital.example/ttp';
 const PV = '/cds-services/ttp-patient-view';
@@ -202,4 +203,10 @@ describe('trusting CDS clients', () => {
     writeFileSync(file, JSON.stringify({ clients: [{ iss: ISS, jwks: { keys: [{ ...(await exportJWK(es.privateKey)), kid: 'x' }] } }] }));
     expect(() => createApp({ config: testConfig({ CDS_TRUSTED_CLIENTS: file, PUBLIC_BASE_URL: BASE }), content, logger: pino({ level: 'silent' }) })).toThrow(/public key/);
   });
+});
+
+test('the HTTP warm-up of a service that requires client JWTs gets 401s and does not fail start-up', async () => {
+  const statuses = await warmUpHttp(app, deps());
+  expect(Object.values(statuses).length).toBeGreaterThan(0);
+  expect(Object.values(statuses).every((s) => s === 401)).toBe(true);
 });
