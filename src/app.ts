@@ -41,6 +41,8 @@ export interface App {
   store: Store;
   /** Resolves when the store is ready (tables created, salt loaded). */
   ready: Promise<void>;
+  /** The client JWT verifier, when trusted clients are configured. */
+  verifier?: JwtVerifier;
   close(): Promise<void>;
 }
 
@@ -222,7 +224,7 @@ export function createApp(opts: AppOptions): App {
     res.status(e.status).type('application/fhir+json').json(toOperationOutcome(e));
   });
 
-  return { app, deps, logger, store, ready, close: () => store.close() };
+  return { app, deps, logger, store, ready, verifier: verifier ?? undefined, close: () => store.close() };
 }
 
 /** The JWT verifier, loaded only when trusted clients are configured (jose stays out of open mode). */

@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { type Config, loadConfig } from './config';
 import { createApp } from './app';
 import { createLogger } from './logger';
-import { warmUp, warmUpHttp } from './cds/warmup';
+import { warmUpApp } from './cds/warmup';
 
 function main(): void {
   let config: Config;
@@ -52,14 +52,13 @@ function main(): void {
   const app = built;
   app.ready.then(
     async () => {
-      // Synthetic calls through every service, then through the HTTP app on a port of its own,
-      // before the service's port opens (nothing stored); a failure is logged and does not stop
-      // the service.
+      // Synthetic calls through every service, then through the HTTP app on a port of its own (or
+      // the JWT verifier), before the service's port opens (nothing stored); a failure is logged
+      // and does not stop the service.
       const started = performance.now();
       try {
-        const cards = await warmUp(app.deps);
-        const http = await warmUpHttp(app.app, app.deps);
-        logger.info({ ms: Math.round(performance.now() - started), cards, http }, 'warm-up done');
+        const done = await warmUpApp(app);
+        logger.info({ ms: Math.round(performance.now() - started), ...done }, 'warm-up done');
       } catch (e) {
         logger.error({ err: (e as Error).message }, 'warm-up failed; serving anyway');
       }

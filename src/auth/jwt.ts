@@ -7,6 +7,7 @@
  * before (replay cache until the token expires). A failure is a 401 without detail; the reason
  * goes to the log, never the token.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
@@ -66,6 +67,9 @@ export class JwtVerifier {
   /** `${iss} ${jti}` -> expiry (epoch s). */
   private readonly seen = new Map<string, number>();
 
+  /** Per issuer, the inline keys and algorithms to warm up, with the signature size in bytes. */
+  private readonly issuerKeys = new Map<string, { kid?: string; alg: string; size: number }[]>();
+
   constructor(
     trusted: TrustedClients,
     private readonly opts: { clockSkewSeconds: number; maxAgeSeconds: number; maxReplayEntries?: number; now?: () => number } = { clockSkewSeconds: 30, maxAgeSeconds: 300 },
@@ -78,6 +82,15 @@ export class JwtVerifier {
         jku: new Map((c.jku ?? []).map((u) => [u, createRemoteJWKSet(new URL(u), { timeoutDuration: 2000, cooldownDuration: 30_000, cacheMaxAge: 600_000 })])),
         tenant: c.tenant,
       });
+      const algorithms = c.algorithms ?? DEFAULT_ALGS;
+      const keys: { kid?: string; alg: string; size: number }[] = [];
+      for (const k of c.jwks?.keys ?? []) {
+        for (const alg of algorithms) {
+          const size = signatureSize(k as Record<string, unknown>, alg);
+          if (size) keys.push({ kid: k.kid, alg, size });
+        }
+      }
+      this.issuerKeys.set(c.iss, keys);
     }
   }
 
@@ -134,8 +147,39 @@ export class JwtVerifier {
     }
   }
 
+  /**
+   * Start-up warm-up: for each issuer's inline keys, one verification of a token whose signature
+   * is random bytes, per key and accepted algorithm. It imports the key and runs the signature
+   * check, which fails as it must (nothing is accepted or remembered), so that the first EHR call
+   * does not pay for the key import and the first run of jose and the crypto code. Keys behind
+   * `jku` are fetched on first use, not here. Returns the number of checks run.
+   */
+  async warmUp(): Promise<number> {
+    let n = 0;
+    for (const [iss, client] of this.issuerKeys) {
+      for (const { kid, alg, size } of client) {
+        const enc = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+        const now = Math.floor((this.opts.now?.() ?? Date.now()) / 1000);
+        const token = `${enc({ alg, typ: 'JWT', ...(kid ? { kid } : {}) })}.${enc({ iss, aud: 'warm-up', iat: now, exp: now + 60, jti: 'warm-up' })}.${randomBytes(size).toString('base64url')}`;
+        const r = await this.verify(`Bearer ${token}`, 'warm-up');
+        if (r.ok) throw new Error('JWT warm-up: a token with a random signature was accepted');
+        n++;
+      }
+    }
+    return n;
+  }
+
   private purge(now: number): void {
     if (this.seen.size < (this.opts.maxReplayEntries ?? 100_000)) return;
     for (const [k, exp] of this.seen) if (exp < now) this.seen.delete(k);
   }
+}
+
+/** The size of a JWS signature with this key and algorithm, or 0 when the key does not fit it. */
+function signatureSize(key: Record<string, unknown>, alg: string): number {
+  if (typeof key.alg === 'string' && key.alg !== alg) return 0;
+  if (key.kty === 'EC') return ({ ES256: 64, ES384: 96, ES512: 132 } as Record<string, number>)[alg] ?? 0;
+  if (key.kty === 'RSA' && /^(RS|PS)/.test(alg) && typeof key.n === 'string') return Buffer.from(key.n, 'base64url').length;
+  if (key.kty === 'OKP' && alg === 'EdDSA') return 64;
+  return 0;
 }

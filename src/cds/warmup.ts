@@ -10,6 +10,7 @@
  */
 import { type RequestListener, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { App } from '../app';
 import type { Content } from '../content';
 import type { AnyResource } from '../fhir/read';
 import { DAY } from '../facts/clock';
@@ -168,4 +169,15 @@ function post(port: number, path: string, body: string): Promise<number> {
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * The whole start-up warm-up of a built app: the synthetic calls, then the HTTP calls, or, when
+ * client JWTs are required (the HTTP calls would only be refused, and logged as such), the
+ * verifier's keys and crypto instead.
+ */
+export async function warmUpApp(app: Pick<App, 'app' | 'deps' | 'verifier'>): Promise<{ cards: Record<string, number>; http: Record<string, number> | string; jwtChecks?: number }> {
+  const cards = await warmUp(app.deps);
+  if (app.verifier) return { cards, http: 'skipped: client JWTs are required', jwtChecks: await app.verifier.warmUp() };
+  return { cards, http: await warmUpHttp(app.app, app.deps) };
 }

@@ -14,10 +14,11 @@ import { SignJWT, exportJWK, generateKeyPair, type KeyLike } from 'jose';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app';
+import { JwtVerifier } from '../../src/auth/jwt';
 import { loadContent } from '../../src/content';
 import { at } from '../fixtures/builder';
 import { NOW_D5, nonResponderD5 } from '../fixtures/situations';
-import { warmUpHttp } from '../../src/cds/warmup';
+import { warmUpApp } from '../../src/cds/warmup';
 import { deps, seqId, testConfig } from '../helpers';
 
 const BASE = 'https://cds.hospital.example/ttp';
@@ -34,6 +35,7 @@ let jkuKeys: { privateKey: KeyLike; publicKey: KeyLike };
 let jwksServer: Server;
 let jwksUrl: string;
 let app: ReturnType<typeof createApp>['app'];
+let verifier: JwtVerifier | undefined;
 const logLines: string[] = [];
 
 beforeAll(async () => {
@@ -60,13 +62,15 @@ beforeAll(async () => {
       ],
     }),
   );
-  app = createApp({
+  const built = createApp({
     config: testConfig({ CDS_TRUSTED_CLIENTS: file, PUBLIC_BASE_URL: BASE, CORS_ORIGINS: 'https://sandbox.cds-hooks.org' }),
     content,
     clock: () => at(NOW_D5),
     newId: seqId,
     logger: pino({ level: 'warn' }, new Writable({ write: (c, _e, cb) => (logLines.push(String(c)), cb()) })),
-  }).app;
+  });
+  app = built.app;
+  verifier = built.verifier;
 });
 afterAll(async () => {
   await new Promise((r) => jwksServer.close(r));
@@ -205,8 +209,24 @@ describe('trusting CDS clients', () => {
   });
 });
 
-test('the HTTP warm-up of a service that requires client JWTs gets 401s and does not fail start-up', async () => {
-  const statuses = await warmUpHttp(app, deps());
-  expect(Object.values(statuses).length).toBeGreaterThan(0);
-  expect(Object.values(statuses).every((s) => s === 401)).toBe(true);
+test('with client JWTs required, the start-up warm-up skips the HTTP calls (they would be refused and logged) and warms the verifier', async () => {
+  const done = await warmUpApp({ app, deps: deps(), verifier });
+  expect(done.http).toBe('skipped: client JWTs are required');
+  expect(done.jwtChecks).toBe(2);
+  expect(logLines.some((l) => l.includes('client JWT rejected') && l.includes('warm-up'))).toBe(false);
+});
+
+test('the verifier warm-up checks each inline key once with a random signature, accepts nothing and remembers nothing', async () => {
+  const v = new JwtVerifier({
+    clients: [
+      { iss: ISS, jwks: { keys: [{ ...(await exportJWK(es.publicKey)), kid: 'es-1', alg: 'ES384' }] } },
+      { iss: ISS_RS, jwks: { keys: [{ ...(await exportJWK(rs.publicKey)), kid: 'rs-1', alg: 'RS384' }] } },
+      { iss: ISS_JKU, jku: [jwksUrl] },
+    ],
+  });
+  // One EC key for ES384, one RSA key for RS384; the jku issuer's keys are fetched on first use.
+  expect(await v.warmUp()).toBe(2);
+  // A real token with the warm-up's jti still passes: the refused checks left no replay entry.
+  const t = await token(PV, { jti: 'warm-up' });
+  expect(await v.verify(`Bearer ${t}`, `${BASE}${PV}`)).toEqual({ ok: true, iss: ISS, jti: 'warm-up' });
 });

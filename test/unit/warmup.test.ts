@@ -1,6 +1,6 @@
 /** The start-up warm-up: every service answers its synthetic call, and the non-responder fires. */
 import request from 'supertest';
-import { warmUp, warmUpHttp } from '../../src/cds/warmup';
+import { warmUp, warmUpApp } from '../../src/cds/warmup';
 import { deps, testApp } from '../helpers';
 
 test('every service answers the synthetic call; the day-5 non-responder gets cards on each hook', async () => {
@@ -15,8 +15,9 @@ test('the HTTP warm-up answers 200 through every service and stores nothing', as
   const admin = 'warm-up-admin-token-0123456789';
   const built = testApp({ env: { ADMIN_TOKEN: admin } });
   await built.ready;
-  const statuses = await warmUpHttp(built.app, built.deps);
-  expect(statuses).toEqual(Object.fromEntries([...built.deps.registry.services.keys()].map((id) => [id, 200])));
+  const done = await warmUpApp(built);
+  expect(done.http).toEqual(Object.fromEntries([...built.deps.registry.services.keys()].map((id) => [id, 200])));
+  expect(done.jwtChecks).toBeUndefined();
   // A patient without data: no card, so no governance record.
   const rules = (await request(built.app).get('/governance/rules').set('Authorization', `Bearer ${admin}`).expect(200)).body.rules as { fired: number }[];
   expect(rules.length).toBeGreaterThan(0);
