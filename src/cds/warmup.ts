@@ -76,6 +76,15 @@ function records(content: Content, now: number): AnyResource[] {
   return out;
 }
 
+/** The context of a synthetic call: the order hooks get the drafts, and order-select selects the first. */
+function syntheticContext(hook: string, drafts: Record<string, unknown>[]): Record<string, unknown> {
+  const context: Record<string, unknown> = { patientId: PATIENT, userId: 'Practitioner/warm-up' };
+  if (hook === 'patient-view') return context;
+  context.draftOrders = { resourceType: 'Bundle', type: 'collection', entry: drafts.map((resource) => ({ resource })) };
+  if (hook === 'order-select') context.selections = [`${drafts[0]!.resourceType}/${drafts[0]!.id}`];
+  return context;
+}
+
 function request(serviceId: string, deps: ServiceDeps, now: number): Record<string, unknown> {
   const entry = deps.registry.get(serviceId)!;
   const all = records(deps.content, now);
@@ -86,22 +95,23 @@ function request(serviceId: string, deps: ServiceDeps, now: number): Record<stri
     prefetch[key] =
       key === 'patient' ? (matching[0] ?? null) : matching.length ? { resourceType: 'Bundle', type: 'searchset', entry: matching.map((resource) => ({ resource })) } : null;
   }
-  const context: Record<string, unknown> = { patientId: PATIENT, userId: 'Practitioner/warm-up' };
-  if (entry.def.hook !== 'patient-view') {
-    const draft = { resourceType: 'ServiceRequest', id: 'wu-draft', status: 'draft', intent: 'order', subject: { reference: `Patient/${PATIENT}` }, code: { coding: [coding(deps.content, 'VS-PLTX')] } };
-    // And a medication draft, so that the order rules' dose and route readers run too.
-    const drug = {
-      resourceType: 'MedicationRequest',
-      id: 'wu-draft-rtx',
-      status: 'draft',
-      intent: 'order',
-      subject: { reference: `Patient/${PATIENT}` },
-      medicationCodeableConcept: { coding: [coding(deps.content, 'VS-RTX')] },
-      dosageInstruction: [{ route: { text: 'IV' }, doseAndRate: [{ doseQuantity: { value: 375, unit: 'mg/m2' } }] }],
-    };
-    context.draftOrders = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: draft }, { resource: drug }] };
-    if (entry.def.hook === 'order-select') context.selections = ['ServiceRequest/wu-draft'];
-  }
+  const drafts =
+    entry.def.hook === 'patient-view'
+      ? []
+      : [
+          { resourceType: 'ServiceRequest', id: 'wu-draft', status: 'draft', intent: 'order', subject: { reference: `Patient/${PATIENT}` }, code: { coding: [coding(deps.content, 'VS-PLTX')] } },
+          // And a medication draft, so that the order rules' dose and route readers run too.
+          {
+            resourceType: 'MedicationRequest',
+            id: 'wu-draft-rtx',
+            status: 'draft',
+            intent: 'order',
+            subject: { reference: `Patient/${PATIENT}` },
+            medicationCodeableConcept: { coding: [coding(deps.content, 'VS-RTX')] },
+            dosageInstruction: [{ route: { text: 'IV' }, doseAndRate: [{ doseQuantity: { value: 375, unit: 'mg/m2' } }] }],
+          },
+        ];
+  const context = syntheticContext(entry.def.hook, drafts);
   return { hook: entry.def.hook, hookInstance: `warm-up-${serviceId}`, context, prefetch };
 }
 
@@ -140,12 +150,8 @@ export async function warmUpHttp(handler: RequestListener, deps: ServiceDeps): P
   const statuses: Record<string, number> = {};
   try {
     for (const [id, entry] of deps.registry.services) {
-      const context: Record<string, unknown> = { patientId: PATIENT, userId: 'Practitioner/warm-up' };
-      if (entry.def.hook !== 'patient-view') {
-        const draft = { resourceType: 'ServiceRequest', id: 'wu-draft', status: 'draft', intent: 'order', subject: { reference: `Patient/${PATIENT}` }, code: { text: 'warm-up' } };
-        context.draftOrders = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: draft }] };
-        if (entry.def.hook === 'order-select') context.selections = ['ServiceRequest/wu-draft'];
-      }
+      const draft = { resourceType: 'ServiceRequest', id: 'wu-draft', status: 'draft', intent: 'order', subject: { reference: `Patient/${PATIENT}` }, code: { text: 'warm-up' } };
+      const context = syntheticContext(entry.def.hook, entry.def.hook === 'patient-view' ? [] : [draft]);
       const body = JSON.stringify({ hook: entry.def.hook, hookInstance: `warm-up-http-${id}`, context, prefetch: Object.fromEntries(entry.keys.map((k) => [k, null])) });
       statuses[id] = await post(port, `/cds-services/${encodeURIComponent(id)}`, body);
     }
