@@ -35,3 +35,38 @@ test('a site timezone moves the calendar date', () => {
   expect(localDate(ms, 'Europe/Paris')).toBe('2026-03-05');
   expect(localDate(ms, 'America/New_York')).toBe('2026-03-04');
 });
+
+test('local dates in site timezones, kept by quarter hour, are what Intl gives for every instant', () => {
+  // Whole-hour, half-hour and 45-minute offsets, both hemispheres' DST, and a date-line zone.
+  const zones = ['Europe/Paris', 'America/New_York', 'America/St_Johns', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Pacific/Apia', 'America/Sao_Paulo'];
+  const intl = new Map(zones.map((tz) => [tz, new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })]));
+  const modern = fc.integer({ min: Date.parse('1975-01-01T00:00:00Z'), max: Date.parse('2060-12-31T23:59:59.999Z') });
+  fc.assert(
+    fc.property(modern, fc.constantFrom(...zones), fc.integer({ min: -3, max: 3 }), (ms, tz, minutes) => {
+      // Each instant and its neighbours a few minutes away (the same quarter hour or the next):
+      // a memo filled by one must give the other its own date.
+      for (const t of [ms, ms + minutes * 60_000]) expect(localDate(t, tz)).toBe(intl.get(tz)!.format(t));
+    }),
+    { numRuns: 5000 },
+  );
+  // Around local midnights and DST changes, minute by minute.
+  for (const [tz, at] of [
+    ['Europe/Paris', '2026-03-28T22:50:00Z'],
+    ['Europe/Paris', '2026-10-24T21:50:00Z'],
+    ['Asia/Kathmandu', '2026-05-01T18:05:00Z'],
+    ['Pacific/Chatham', '2026-04-04T10:30:00Z'],
+    ['America/St_Johns', '2026-11-01T02:20:00Z'],
+  ] as const)
+    for (let m = 0; m < 40; m++) {
+      const t = Date.parse(at) + m * 60_000;
+      expect(localDate(t, tz)).toBe(intl.get(tz)!.format(t));
+    }
+  // Before 1980 Intl answers directly: Paris was then 9 min 21 s ahead of UTC, so local midnight
+  // fell inside a quarter hour (23:50:39 UTC), whose two halves have different dates.
+  const before = Date.parse('1890-06-01T23:46:00Z');
+  const after = Date.parse('1890-06-01T23:55:00Z');
+  expect(intl.get('Europe/Paris')!.format(before)).toBe('1890-06-01');
+  expect(intl.get('Europe/Paris')!.format(after)).toBe('1890-06-02');
+  expect(localDate(before, 'Europe/Paris')).toBe('1890-06-01');
+  expect(localDate(after, 'Europe/Paris')).toBe('1890-06-02');
+});
