@@ -49,7 +49,7 @@ test('local dates in site timezones, kept by quarter hour, are what Intl gives f
     }),
     { numRuns: 5000 },
   );
-  // Around local midnights and DST changes, minute by minute.
+  // Around local midnights, minute by minute (in Paris on the eves of the 2026 DST changes).
   for (const [tz, at] of [
     ['Europe/Paris', '2026-03-28T22:50:00Z'],
     ['Europe/Paris', '2026-10-24T21:50:00Z'],
