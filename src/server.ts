@@ -72,18 +72,18 @@ function main(): void {
     },
   );
   function listen(): void {
-  const server = app.app.listen(config!.port, config!.host, () => {
-    const addr = server.address();
-    const port = typeof addr === 'object' && addr ? addr.port : config.port;
-    logger.info({ host: config!.host, port, pid: process.pid, store: app.store.kind }, `ttp-cds listening on http://${config!.host}:${port}/cds-services`);
-  });
-  server.keepAliveTimeout = 65_000;
-  const stop = () => {
-    server.close(() => void app.close().finally(() => process.exit(0)));
-    setTimeout(() => process.exit(0), 5000).unref();
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+    const server = app.app.listen(config!.port, config!.host, () => {
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.port;
+      logger.info({ host: config!.host, port, pid: process.pid, store: app.store.kind }, `ttp-cds listening on http://${config!.host}:${port}/cds-services`);
+    });
+    server.keepAliveTimeout = 65_000;
+    const stop = () => {
+      server.close(() => void app.close().finally(() => process.exit(0)));
+      setTimeout(() => process.exit(0), 5000).unref();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   }
   process.on('unhandledRejection', (reason) => logger.error({ err: String(reason) }, 'unhandled rejection'));
 }
