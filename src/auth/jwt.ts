@@ -60,6 +60,8 @@ interface Client {
   local?: JWTVerifyGetKey;
   jku: Map<string, JWTVerifyGetKey>;
   tenant?: string;
+  /** The inline keys and the algorithms each fits, with the signature size in bytes (warmUp). */
+  warmUpKeys: { kid?: string; alg: string; size: number }[];
 }
 
 export class JwtVerifier {
@@ -67,30 +69,26 @@ export class JwtVerifier {
   /** `${iss} ${jti}` -> expiry (epoch s). */
   private readonly seen = new Map<string, number>();
 
-  /** Per issuer, the inline keys and algorithms to warm up, with the signature size in bytes. */
-  private readonly issuerKeys = new Map<string, { kid?: string; alg: string; size: number }[]>();
-
   constructor(
     trusted: TrustedClients,
     private readonly opts: { clockSkewSeconds: number; maxAgeSeconds: number; maxReplayEntries?: number; now?: () => number } = { clockSkewSeconds: 30, maxAgeSeconds: 300 },
   ) {
     for (const c of trusted.clients) {
+      const algorithms = c.algorithms ?? DEFAULT_ALGS;
+      const warmUpKeys: Client['warmUpKeys'] = [];
+      for (const k of c.jwks?.keys ?? [])
+        for (const alg of algorithms) {
+          const size = signatureSize(k as Record<string, unknown>, alg);
+          if (size) warmUpKeys.push({ kid: k.kid, alg, size });
+        }
       this.clients.set(c.iss, {
         iss: c.iss,
-        algorithms: c.algorithms ?? DEFAULT_ALGS,
+        algorithms,
         local: c.jwks ? createLocalJWKSet(c.jwks as never) : undefined,
         jku: new Map((c.jku ?? []).map((u) => [u, createRemoteJWKSet(new URL(u), { timeoutDuration: 2000, cooldownDuration: 30_000, cacheMaxAge: 600_000 })])),
         tenant: c.tenant,
+        warmUpKeys,
       });
-      const algorithms = c.algorithms ?? DEFAULT_ALGS;
-      const keys: { kid?: string; alg: string; size: number }[] = [];
-      for (const k of c.jwks?.keys ?? []) {
-        for (const alg of algorithms) {
-          const size = signatureSize(k as Record<string, unknown>, alg);
-          if (size) keys.push({ kid: k.kid, alg, size });
-        }
-      }
-      this.issuerKeys.set(c.iss, keys);
     }
   }
 
@@ -156,10 +154,10 @@ export class JwtVerifier {
    */
   async warmUp(): Promise<number> {
     let n = 0;
-    for (const [iss, client] of this.issuerKeys) {
-      for (const { kid, alg, size } of client) {
-        const enc = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
-        const now = Math.floor((this.opts.now?.() ?? Date.now()) / 1000);
+    const enc = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const now = Math.floor((this.opts.now?.() ?? Date.now()) / 1000);
+    for (const [iss, client] of this.clients) {
+      for (const { kid, alg, size } of client.warmUpKeys) {
         const token = `${enc({ alg, typ: 'JWT', ...(kid ? { kid } : {}) })}.${enc({ iss, aud: 'warm-up', iat: now, exp: now + 60, jti: 'warm-up' })}.${randomBytes(size).toString('base64url')}`;
         const r = await this.verify(`Bearer ${token}`, 'warm-up');
         if (r.ok) throw new Error('JWT warm-up: a token with a random signature was accepted');

@@ -2,7 +2,8 @@
  * Start-up warm-up: before the port opens, every service answers synthetic calls (a made-up
  * patient on TPE day 5 without response, built from the content's own codes and units, with every
  * kind of data the rules read). Nothing is stored or logged as a call. Then one call per service
- * goes through the HTTP app on a loopback port of its own (warmUpHttp). The first clinician after
+ * goes through the HTTP app on a loopback port of its own (warmUpHttp), or, when client JWTs are
+ * required, the verifier checks its keys instead (warmUpApp). The first clinician after
  * a deploy then does not pay for lazy initialisation (unit factors, compiled schemas and regular
  * expressions, first JIT tiers, the first body read): measured with curl on a 30-day record, the
  * first call after start took 6-12 ms instead of 22-28 ms. A content or engine fault shows at
@@ -47,15 +48,16 @@ function records(content: Content, now: number): AnyResource[] {
     return { value, unit, system: 'http://unitsofmeasure.org', code: unit };
   };
   const observation = (id: string, code: object, at: number, value: object): AnyResource => ({ resourceType: 'Observation', id, subject, status: 'final', code, effectiveDateTime: iso(at), ...value });
+  const daily = ['platelets', 'ldh', 'hemoglobin'];
   for (let d = 0; d < 5; d++) {
     const t = day1 + d * DAY;
     out.push({ resourceType: 'Procedure', id: `wu-p${d}`, subject, status: 'completed', code: { coding: [coding(content, 'VS-TPE')] }, performedDateTime: iso(t + 3_600_000) });
-    for (const analyte of ['platelets', 'ldh', 'hemoglobin'])
+    for (const analyte of daily)
       out.push(observation(`wu-${analyte}-${d}`, { coding: [coding(content, content.units.analytes[analyte]!.valueSet)] }, t, { valueQuantity: quantity(analyte, VALUES[analyte]!) }));
   }
   const today = day1 + 4 * DAY;
   for (const [analyte, def] of Object.entries(content.units.analytes)) {
-    if (analyte === 'platelets' || analyte === 'ldh' || analyte === 'hemoglobin') continue;
+    if (daily.includes(analyte)) continue;
     const vs = content.terminology.valueSets[def.valueSet];
     // By code where the value set has one, else by the text its patterns read (ADAMTS13 inhibitor).
     const code = vs?.codes.length ? { coding: [coding(content, def.valueSet)] } : { text: analyte === 'adamts13Inhibitor' ? 'ADAMTS13 inhibitor' : analyte };
@@ -135,9 +137,8 @@ export async function warmUp(deps: ServiceDeps, rounds = 3): Promise<Record<stri
  * port of its own (not the service's port, which is not open yet), so that the first clinician
  * does not pay for the first body read, route, JSON answer and log line (about 10 ms measured).
  * The call is a patient without data (every prefetch key null): no card, so nothing is stored;
- * each shows in the log as a `cds call` with hookInstance `warm-up-http-<service>`. With client
- * JWTs required it gets a 401 and warms only what comes before the check. Returns the status by
- * service.
+ * each shows in the log as a `cds call` with hookInstance `warm-up-http-<service>`. Not used when
+ * client JWTs are required (warmUpApp). Returns the status by service.
  */
 export async function warmUpHttp(handler: RequestListener, deps: ServiceDeps): Promise<Record<string, number>> {
   // exclusive: in a cluster worker, a port of its own rather than one shared through the primary.
