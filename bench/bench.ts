@@ -12,6 +12,10 @@
  * the two sides closely in time; five of them make the median steadier than three). Bounded in
  * time (about 4 x 2 x 2 x rounds x seconds, plus warm-ups and the in-process split: about 3.5 min);
  * no test depends on its numbers.
+ *
+ * The ratio target is judged on the rounds, not on their median alone (bench/stats.ts): met when
+ * the median's distribution-free interval (the range of five rounds, 93.75%) is at or above 0.8,
+ * NOT met when it is below, undecided when it straddles 0.8.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +25,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { anchorNowAt } from '../test/fixtures/builder';
 import { bodies } from './bodies';
+import { atLeast, type Verdict } from './stats';
 import { buildDeps } from '../src/app';
 import { loadConfig } from '../src/config';
 import { validateRequest, resolvePrefetch, type CallMeta } from '../src/cds/service';
@@ -338,20 +343,35 @@ async function main(): Promise<void> {
     console.log(`| ${b.name} | ${b.resources} | ${f2(c.parse!)} | ${f2(c.validate!)} | ${f2(c.prefetch!)} | ${f2(c.facts!)} | ${f2(c.rules!)} | ${f2(c.render!)} | ${f2(total)} | ${f1(((c.prefetch! + c.facts! + c.rules!) * 1000) / b.resources)} |`);
   }
 
+  // The targets of the bodies that ran (BENCH_ONLY runs some of them).
   const thirtyR = results['30-day episode'];
   const threeR = results['3-year record'];
-  if (!thirtyR || !threeR) return;
-  const maxRss = Math.max(...Object.values(results).map((r) => r.rss.service));
-  const checks = [
-    ['30-day req/s at 10 connections >= 0.8x baseline', thirtyR.load[1]!.ratio >= 0.8, `${thirtyR.load[1]!.ratio.toFixed(3)}; rounds ${thirtyR.load[1]!.ratios.map(f2).join(', ')}`],
-    ['30-day p99 at 1 connection <= 5 ms', thirtyR.load[0]!.service.p99 <= 5, `${thirtyR.load[0]!.service.p99} ms`],
-    ['3-year p99 at 1 connection <= 50 ms', threeR.load[0]!.service.p99 <= 50, `${threeR.load[0]!.service.p99} ms`],
-    ['peak RSS < 200 MB under the 30-day load', thirtyR.rss.service < 200, `${thirtyR.rss.service} MB`],
-    ['peak RSS < 200 MB under every body\'s load', maxRss < 200, `${maxRss} MB; the baseline's own peak: ${Math.max(...Object.values(results).map((r) => r.rss.baseline))} MB`],
-    ['first call after start < 50 ms', firstMs < 50, `${f1(firstMs)} ms`],
-  ] as const;
+  const verdict = (ok: boolean): Verdict => (ok ? 'met' : 'NOT met');
+  const checks: [string, Verdict, string][] = [];
+  if (thirtyR) {
+    const thirty10 = thirtyR.load[1]!;
+    const ratioCheck = atLeast(thirty10.ratios, 0.8);
+    const { lo, hi, coverage } = ratioCheck.interval;
+    checks.push(
+      [
+        '30-day req/s at 10 connections >= 0.8x baseline',
+        ratioCheck.verdict,
+        `median ${thirty10.ratio.toFixed(3)}; rounds ${thirty10.ratios.map(f2).join(', ')}; the median's ${(coverage * 100).toFixed(1)}% interval ${f2(lo)}-${f2(hi)}` +
+          (ratioCheck.verdict === 'undecided' ? ' contains 0.8: the machine moved more between rounds than the margin; more rounds (BENCH_ROUNDS) narrow it' : ''),
+      ],
+      ['30-day p99 at 1 connection <= 5 ms', verdict(thirtyR.load[0]!.service.p99 <= 5), `${thirtyR.load[0]!.service.p99} ms`],
+    );
+  }
+  if (threeR) checks.push(['3-year p99 at 1 connection <= 50 ms', verdict(threeR.load[0]!.service.p99 <= 50), `${threeR.load[0]!.service.p99} ms`]);
+  if (thirtyR) checks.push(['peak RSS < 200 MB under the 30-day load', verdict(thirtyR.rss.service < 200), `${thirtyR.rss.service} MB`]);
+  const ran = Object.values(results);
+  if (!process.env.BENCH_ONLY) {
+    const maxRss = Math.max(...ran.map((r) => r.rss.service));
+    checks.push(['peak RSS < 200 MB under every body\'s load', verdict(maxRss < 200), `${maxRss} MB; the baseline's own peak: ${Math.max(...ran.map((r) => r.rss.baseline))} MB`]);
+  }
+  checks.push(['first call after start < 50 ms', verdict(firstMs < 50), `${f1(firstMs)} ms, ${thirty.name}`]);
   console.log('\ntargets:');
-  for (const [name, ok, value] of checks) console.log(`- ${ok ? 'met' : 'NOT met'}: ${name} (${value})`);
+  for (const [name, v, value] of checks) console.log(`- ${v}: ${name} (${value})`);
 }
 
 main().catch((e) => {
