@@ -188,9 +188,7 @@ interface Paired {
   baseline: Load;
   /** Median of the per-round service/baseline req/s ratios. */
   ratio: number;
-  /** The lowest and highest per-round ratio: how much the machine moved during the rounds. */
-  ratioRange: [number, number];
-  /** Every round's ratio, in the order of the rounds. */
+  /** Every round's ratio, in the order of the rounds: their spread is how much the machine moved. */
   ratios: number[];
   cpuRatio: number;
 }
@@ -221,7 +219,6 @@ async function paired(svc: Server, base: Server, b: Body, connections: number): 
     service: med(s),
     baseline: med(a),
     ratio: median(ratios),
-    ratioRange: [Math.min(...ratios), Math.max(...ratios)],
     ratios,
     cpuRatio: median(s.map((x, i) => x.cpuMs / a[i]!.cpuMs)),
   };
@@ -325,7 +322,7 @@ async function main(): Promise<void> {
       const a = p.baseline;
       const bad = s.non2xx + s.errors ? ` (${s.non2xx} non-2xx, ${s.errors} errors)` : '';
       console.log(
-        `| ${b.name} | ${b.resources} | ${Math.round(b.text.length / 1024)} | ${r.cards} | ${i ? 10 : 1} | ${f1(s.rps)}${bad} | ${f1(a.rps)} | ${f2(p.ratio)} (${f2(p.ratioRange[0])}-${f2(p.ratioRange[1])}) | ${s.p50} / ${s.p99} | ${a.p50} / ${a.p99} | ${f2(s.cpuMs)} / ${f2(a.cpuMs)} (${f2(p.cpuRatio)}) |`,
+        `| ${b.name} | ${b.resources} | ${Math.round(b.text.length / 1024)} | ${r.cards} | ${i ? 10 : 1} | ${f1(s.rps)}${bad} | ${f1(a.rps)} | ${f2(p.ratio)} (${f2(Math.min(...p.ratios))}-${f2(Math.max(...p.ratios))}) | ${s.p50} / ${s.p99} | ${a.p50} / ${a.p99} | ${f2(s.cpuMs)} / ${f2(a.cpuMs)} (${f2(p.cpuRatio)}) |`,
       );
     });
   }

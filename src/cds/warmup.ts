@@ -78,6 +78,11 @@ function records(content: Content, now: number): AnyResource[] {
   return out;
 }
 
+/** A draft ServiceRequest for the order hooks' synthetic calls. */
+function draftServiceRequest(code: object): Record<string, unknown> {
+  return { resourceType: 'ServiceRequest', id: 'wu-draft', status: 'draft', intent: 'order', subject: { reference: `Patient/${PATIENT}` }, code };
+}
+
 /** The context of a synthetic call: the order hooks get the drafts, and order-select selects the first. */
 function syntheticContext(hook: string, drafts: Record<string, unknown>[]): Record<string, unknown> {
   const context: Record<string, unknown> = { patientId: PATIENT, userId: 'Practitioner/warm-up' };
@@ -101,7 +106,7 @@ function request(serviceId: string, deps: ServiceDeps, now: number): Record<stri
     entry.def.hook === 'patient-view'
       ? []
       : [
-          { resourceType: 'ServiceRequest', id: 'wu-draft', status: 'draft', intent: 'order', subject: { reference: `Patient/${PATIENT}` }, code: { coding: [coding(deps.content, 'VS-PLTX')] } },
+          draftServiceRequest({ coding: [coding(deps.content, 'VS-PLTX')] }),
           // And a medication draft, so that the order rules' dose and route readers run too.
           {
             resourceType: 'MedicationRequest',
@@ -151,8 +156,7 @@ export async function warmUpHttp(handler: RequestListener, deps: ServiceDeps): P
   const statuses: Record<string, number> = {};
   try {
     for (const [id, entry] of deps.registry.services) {
-      const draft = { resourceType: 'ServiceRequest', id: 'wu-draft', status: 'draft', intent: 'order', subject: { reference: `Patient/${PATIENT}` }, code: { text: 'warm-up' } };
-      const context = syntheticContext(entry.def.hook, entry.def.hook === 'patient-view' ? [] : [draft]);
+      const context = syntheticContext(entry.def.hook, entry.def.hook === 'patient-view' ? [] : [draftServiceRequest({ text: 'warm-up' })]);
       const body = JSON.stringify({ hook: entry.def.hook, hookInstance: `warm-up-http-${id}`, context, prefetch: Object.fromEntries(entry.keys.map((k) => [k, null])) });
       statuses[id] = await post(port, `/cds-services/${encodeURIComponent(id)}`, body);
     }
