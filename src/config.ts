@@ -21,7 +21,6 @@ const envSchema = z.object({
   FHIR_TIMEOUT_MS: z.coerce.number().int().min(50).max(30000).default(300),
   FHIR_MAX_PAGES: z.coerce.number().int().min(1).max(50).default(5),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
-  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(30),
   CDS_TRUSTED_CLIENTS: z.string().min(1).optional(),
   PUBLIC_BASE_URL: z.string().url().optional(),
   JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
@@ -45,11 +44,6 @@ export type Config = {
   fhirTimeoutMs: number;
   fhirMaxPages: number;
   webConcurrency: number;
-  /**
-   * V8's old-generation growth after a full GC, in percent of the live heap (0: V8's own factor,
-   * up to 4x). Each request's parsed Bundle is garbage that a young-generation GC may promote.
-   */
-  heapGrowingPercent: number;
   trustedClientsFile?: string;
   publicBaseUrl?: string;
   jwtClockSkewSeconds: number;
@@ -89,7 +83,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fhirTimeoutMs: e.FHIR_TIMEOUT_MS,
     fhirMaxPages: e.FHIR_MAX_PAGES,
     webConcurrency: e.WEB_CONCURRENCY,
-    heapGrowingPercent: e.HEAP_GROWING_PERCENT,
     trustedClientsFile: e.CDS_TRUSTED_CLIENTS,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     jwtClockSkewSeconds: e.JWT_CLOCK_SKEW_SECONDS,

@@ -67,7 +67,7 @@ export function cardRecords(cards: Card[], meta: { hookInstance: string; service
     hookInstance: meta.hookInstance,
     service: meta.service,
     ruleId: c.source.topic.code,
-    ruleVersion: content.cards.rules[c.source.topic.code]?.version ?? 'unknown',
+    ruleVersion: content.rules[c.source.topic.code]?.version ?? 'unknown',
     issuedAt,
     patientHash: meta.patientHash,
   }));

@@ -3,11 +3,9 @@
  * worker processes (node:cluster) sharing the port. Stops cleanly on SIGTERM/SIGINT.
  */
 import cluster from 'node:cluster';
-import { setFlagsFromString } from 'node:v8';
 import { type Config, loadConfig } from './config';
 import { createApp } from './app';
 import { createLogger } from './logger';
-import { warmUpApp } from './cds/warmup';
 
 function main(): void {
   let config: Config;
@@ -18,12 +16,6 @@ function main(): void {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
-  // Bounded memory under load: V8 lets the old generation grow to up to 4x the live heap before a
-  // full GC, and each request's parsed Bundle is short-lived garbage that young-generation GCs
-  // promote. A smaller factor keeps peak RSS near the live heap at the cost of more full GCs
-  // (incremental, a few ms each; about 8x as many on 3-year records, for about 10% more CPU per
-  // request there). V8 reads the flag at every GC, so setting it here takes effect.
-  if (config.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
   if (config.webConcurrency > 1 && cluster.isPrimary) {
     logger.info({ workers: config.webConcurrency }, 'starting workers');
     for (let i = 0; i < config.webConcurrency; i++) cluster.fork();
@@ -51,19 +43,7 @@ function main(): void {
   }
   const app = built;
   app.ready.then(
-    async () => {
-      // Synthetic calls through every service, then through the HTTP app on a port of its own (or
-      // the JWT verifier), before the service's port opens (nothing stored); a failure is logged
-      // and does not stop the service.
-      const started = performance.now();
-      try {
-        const done = await warmUpApp(app);
-        logger.info({ ms: Math.round(performance.now() - started), ...done }, 'warm-up done');
-      } catch (e) {
-        logger.error({ err: (e as Error).message }, 'warm-up failed; serving anyway');
-      }
-      listen();
-    },
+    () => listen(),
     (e) => {
       logger.fatal({ err: (e as Error).message, store: app.store.kind }, 'store unavailable');
       logger.flush();

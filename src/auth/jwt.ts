@@ -7,7 +7,6 @@
  * before (replay cache until the token expires). A failure is a 401 without detail; the reason
  * goes to the log, never the token.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
@@ -60,8 +59,6 @@ interface Client {
   local?: JWTVerifyGetKey;
   jku: Map<string, JWTVerifyGetKey>;
   tenant?: string;
-  /** The inline keys and the algorithms each fits, with the signature size in bytes (warmUp). */
-  warmUpKeys: { kid?: string; alg: string; size: number }[];
 }
 
 export class JwtVerifier {
@@ -75,19 +72,12 @@ export class JwtVerifier {
   ) {
     for (const c of trusted.clients) {
       const algorithms = c.algorithms ?? DEFAULT_ALGS;
-      const warmUpKeys: Client['warmUpKeys'] = [];
-      for (const k of c.jwks?.keys ?? [])
-        for (const alg of algorithms) {
-          const size = signatureSize(k as Record<string, unknown>, alg);
-          if (size) warmUpKeys.push({ kid: k.kid, alg, size });
-        }
       this.clients.set(c.iss, {
         iss: c.iss,
         algorithms,
         local: c.jwks ? createLocalJWKSet(c.jwks as never) : undefined,
         jku: new Map((c.jku ?? []).map((u) => [u, createRemoteJWKSet(new URL(u), { timeoutDuration: 2000, cooldownDuration: 30_000, cacheMaxAge: 600_000 })])),
         tenant: c.tenant,
-        warmUpKeys,
       });
     }
   }
@@ -145,39 +135,8 @@ export class JwtVerifier {
     }
   }
 
-  /**
-   * Start-up warm-up: for each issuer's inline keys, one verification of a token whose signature
-   * is random bytes, per key and accepted algorithm. It imports the key and runs the signature
-   * check, which fails as it must (nothing is accepted or remembered), so that the first EHR call
-   * does not pay for the key import and the first run of jose and the crypto code. Keys behind
-   * `jku` are fetched on first use, not here. Returns the number of checks run.
-   */
-  async warmUp(): Promise<number> {
-    let n = 0;
-    const enc = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
-    const now = Math.floor((this.opts.now?.() ?? Date.now()) / 1000);
-    for (const [iss, client] of this.clients) {
-      for (const { kid, alg, size } of client.warmUpKeys) {
-        const token = `${enc({ alg, typ: 'JWT', ...(kid ? { kid } : {}) })}.${enc({ iss, aud: 'warm-up', iat: now, exp: now + 60, jti: 'warm-up' })}.${randomBytes(size).toString('base64url')}`;
-        const r = await this.verify(`Bearer ${token}`, 'warm-up');
-        if (r.ok) throw new Error('JWT warm-up: a token with a random signature was accepted');
-        n++;
-      }
-    }
-    return n;
-  }
-
   private purge(now: number): void {
     if (this.seen.size < (this.opts.maxReplayEntries ?? 100_000)) return;
     for (const [k, exp] of this.seen) if (exp < now) this.seen.delete(k);
   }
-}
-
-/** The size of a JWS signature with this key and algorithm, or 0 when the key does not fit it. */
-function signatureSize(key: Record<string, unknown>, alg: string): number {
-  if (typeof key.alg === 'string' && key.alg !== alg) return 0;
-  if (key.kty === 'EC') return ({ ES256: 64, ES384: 96, ES512: 132 } as Record<string, number>)[alg] ?? 0;
-  if (key.kty === 'RSA' && /^(RS|PS)/.test(alg) && typeof key.n === 'string') return Buffer.from(key.n, 'base64url').length;
-  if (key.kty === 'OKP' && alg === 'EdDSA') return 64;
-  return 0;
 }

@@ -12,15 +12,11 @@ export type KeyState =
   | { kind: 'absent' }
   | { kind: 'null' }
   | { kind: 'outcome'; diagnostics: string }
-  /** `resources` is filled only when classify had no sink (the sink got them one by one). */
-  | { kind: 'data'; resources: AnyResource[]; count: number; next?: string; total?: number }
+  | { kind: 'data'; resources: AnyResource[]; next?: string; total?: number }
   | { kind: 'invalid'; reason: string };
 
-/**
- * Classify one prefetch value. `present` is false when the key is not in the object at all.
- * With a `sink`, each resource goes to it as it is found (one pass over the Bundle, no list).
- */
-export function classify(present: boolean, value: unknown, expectedTypes: string[], sink?: (r: AnyResource, type: string) => void): KeyState {
+/** Classify one prefetch value. `present` is false when the key is not in the object at all. */
+export function classify(present: boolean, value: unknown, expectedTypes: string[]): KeyState {
   if (!present || value === undefined) return { kind: 'absent' };
   if (value === null) return { kind: 'null' };
   const o = obj(value);
@@ -34,30 +30,18 @@ export function classify(present: boolean, value: unknown, expectedTypes: string
   }
   if (o.resourceType === 'Bundle') {
     const resources: AnyResource[] = [];
-    let count = 0;
-    const entries = Array.isArray(o.entry) ? (o.entry as unknown[]) : arr<unknown>(o.entry);
-    // Runs for every resource of every call: the resource type is read once and handed on.
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i];
-      if (e === null || typeof e !== 'object') continue;
-      const r = (e as { resource?: unknown }).resource as AnyResource | undefined;
-      if (r === null || typeof r !== 'object' || Array.isArray(r)) continue;
-      const type = r.resourceType;
+    for (const e of arr<unknown>(o.entry)) {
+      const r = obj(e)?.resource as AnyResource | undefined;
       // A searchset may carry OperationOutcome entries (search mode "outcome"): not data.
-      if (typeof type !== 'string' || type === 'OperationOutcome') continue;
-      count++;
-      if (sink) sink(r, type);
-      else resources.push(r);
+      if (!obj(r) || typeof r!.resourceType !== 'string' || r!.resourceType === 'OperationOutcome') continue;
+      resources.push(r!);
     }
     const next = arr<Record<string, unknown>>(o.link).find((l) => l?.relation === 'next' && typeof l.url === 'string')?.url as string | undefined;
-    return { kind: 'data', resources, count, next, total: typeof o.total === 'number' ? o.total : undefined };
+    return { kind: 'data', resources, next, total: typeof o.total === 'number' ? o.total : undefined };
   }
-  if (!expectedTypes.includes(o.resourceType)) return { kind: 'invalid', reason: `holds a ${o.resourceType}, expected ${expectedTypes.join(' or ')} (or a Bundle of them)` };
-  if (sink) {
-    sink(o as AnyResource, o.resourceType);
-    return { kind: 'data', resources: [], count: 1 };
-  }
-  return { kind: 'data', resources: [o as AnyResource], count: 1 };
+  if (!expectedTypes.includes(o.resourceType))
+    return { kind: 'invalid', reason: `holds a ${o.resourceType}, expected ${expectedTypes.join(' or ')} (or a Bundle of them)` };
+  return { kind: 'data', resources: [o as AnyResource] };
 }
 
 export interface TokenContext {

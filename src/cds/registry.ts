@@ -1,13 +1,15 @@
 /**
- * One registry of service definitions (hooks/services.json); discovery and the prefetch templates
- * are derived from it and from the data each service's rules need (hooks/rules.json,
- * hooks/data.json), never kept in two places.
+ * One registry of service definitions (hooks/services.json); discovery, the prefetch templates and
+ * the descriptions are derived from it and from the rules each service runs (their data needs and
+ * titles in cards/TTP-*.json, the queries in hooks/data.json), never kept in two places.
  */
-import type { Content, ServiceDef } from '../content';
+import { type Content, type ServiceDef, rulesOn } from '../content';
 import { normalizeSystem } from '../terminology';
 
 export interface ServiceEntry {
   def: ServiceDef;
+  /** The discovery description: the titles of the rules the service runs. */
+  description: string;
   rules: string[];
   /** Data keys whose absence makes a call fail with 412 (when they cannot be fetched). */
   required: string[];
@@ -49,15 +51,12 @@ export class Registry {
 
   constructor(content: Content) {
     for (const def of content.services) {
-      const rules = Object.entries(content.ruleRegistry)
-        .filter(([, r]) => r.hooks.includes(def.hook))
-        .map(([id]) => id);
+      const rules = rulesOn(content, def.hook);
       const required = new Set<string>();
       const optional = new Set<string>();
-      for (const id of rules) {
-        const r = content.ruleRegistry[id]!;
-        r.required.forEach((k) => required.add(k));
-        r.optional.forEach((k) => optional.add(k));
+      for (const r of rules) {
+        r.data.required.forEach((k) => required.add(k));
+        r.data.optional.forEach((k) => optional.add(k));
       }
       for (const k of required) optional.delete(k);
       const prefetch: Record<string, string> = {};
@@ -70,7 +69,8 @@ export class Registry {
       }
       const req = [...required].sort();
       const opt = [...optional].sort();
-      this.services.set(def.id, { def, rules, required: req, optional: opt, keys: [...req, ...opt], prefetch });
+      const description = `For adults with acquired (immune) TTP: ${rules.map((r) => r.title).join('; ')}.`;
+      this.services.set(def.id, { def, description, rules: rules.map((r) => r.id), required: req, optional: opt, keys: [...req, ...opt], prefetch });
     }
   }
 
@@ -84,7 +84,7 @@ export class Registry {
         hook: s.def.hook,
         id: s.def.id,
         title: s.def.title,
-        description: s.def.description,
+        description: s.description,
         prefetch: s.prefetch,
         usageRequirements:
           'Needs read access to the patient\'s Patient, Condition, Procedure, ServiceRequest, Observation, MedicationRequest and MedicationAdministration (SMART patient/*.read or user/*.read). Keys not prefetched are fetched from fhirServer with fhirAuthorization when the deployment allows that server.',

@@ -1,10 +1,10 @@
 /**
  * A CDS service call, from a parsed JSON body to a response: validate, resolve prefetch (fetching
  * what is missing when a fetcher is configured), evaluate the rules, render the cards.
- * No Express here: HTTP stays in ../app.ts.
+ * No Express here: HTTP stays in ../http.
  */
 import type { z } from 'zod';
-import type { Content, HookName } from '../content';
+import type { HookName } from '../content';
 import { HttpError, badRequest, notFound, preconditionFailed, type Issue } from '../errors';
 import { PatientRecord } from '../facts/record';
 import { type AnyResource, obj, parseRef } from '../fhir/read';
@@ -17,12 +17,7 @@ import { type CdsRequest, type CdsResponse, requestSchemas, responseSchema, find
 
 /** Fetches prefetch keys the EHR did not provide (issue: prefetch fallback). */
 export interface PrefetchFetcher {
-  fetchKeys(args: {
-    fhirServer: string;
-    accessToken?: string;
-    keys: { key: string; url: string }[];
-    hookInstance: string;
-  }): Promise<Map<string, FetchResult>>;
+  fetchKeys(args: { fhirServer: string; accessToken?: string; keys: { key: string; url: string }[]; hookInstance: string }): Promise<Map<string, FetchResult>>;
 }
 export type FetchResult = { ok: true; state: KeyState; ms: number } | { ok: false; reason: string; ms: number };
 
@@ -38,10 +33,12 @@ export interface ServiceDeps extends EngineDeps {
   version: string;
 }
 
+/** What a call did, for the log line and the card records (never PHI). */
 export interface CallMeta {
   service: string;
   hook: string;
   hookInstance?: string;
+  patientId?: string;
   rules: string[];
   indicators: string[];
   gate?: string;
@@ -52,7 +49,11 @@ function zodIssues(error: z.ZodError, prefix = ''): Issue[] {
   return error.issues.map((i) => {
     const path = formatPath(i.path, prefix);
     const missing = i.code === 'invalid_type' && /received undefined/.test(i.message);
-    return { code: missing ? 'required' : 'value', diagnostics: missing ? `${path || 'body'} is required` : `${path || 'body'}: ${i.message}`, expression: path || undefined };
+    return {
+      code: missing ? 'required' : 'value',
+      diagnostics: missing ? `${path || 'body'} is required` : `${path || 'body'}: ${i.message}`,
+      expression: path || undefined,
+    };
   });
 }
 
@@ -61,15 +62,18 @@ export function validateRequest(entry: ServiceEntry, body: unknown): CdsRequest 
   if (!o) throw badRequest('body-not-object', [{ code: 'structure', diagnostics: 'The request body must be a JSON object (Content-Type: application/json).' }]);
   if (typeof o.hook === 'string' && o.hook !== entry.def.hook)
     throw badRequest('hook-mismatch', [{ code: 'value', diagnostics: `Service ${entry.def.id} answers the ${entry.def.hook} hook, not ${o.hook}.`, expression: 'hook' }]);
-  const schema = requestSchemas[entry.def.hook];
-  const r = schema.safeParse(o);
+  const r = requestSchemas[entry.def.hook].safeParse(o);
   if (!r.success) throw badRequest('invalid-request', zodIssues(r.error));
   const req = r.data as CdsRequest;
   if (req.fhirAuthorization && !req.fhirServer)
-    throw badRequest('fhir-authorization-without-server', [{ code: 'required', diagnostics: 'fhirServer is required when fhirAuthorization is present (cds-r-1).', expression: 'fhirServer' }]);
+    throw badRequest('fhir-authorization-without-server', [
+      { code: 'required', diagnostics: 'fhirServer is required when fhirAuthorization is present (cds-r-1).', expression: 'fhirServer' },
+    ]);
   const ctx = req.context as { patientId: string };
   if (req.fhirAuthorization?.patient !== undefined && req.fhirAuthorization.patient !== ctx.patientId)
-    throw badRequest('token-patient-mismatch', [{ code: 'value', diagnostics: 'fhirAuthorization.patient does not match context.patientId.', expression: 'fhirAuthorization.patient' }]);
+    throw badRequest('token-patient-mismatch', [
+      { code: 'value', diagnostics: 'fhirAuthorization.patient does not match context.patientId.', expression: 'fhirAuthorization.patient' },
+    ]);
   return req;
 }
 
@@ -83,14 +87,17 @@ function draftOrders(req: CdsRequest, hook: HookName): DraftOrder[] {
     if (!r || typeof r.resourceType !== 'string') return;
     const subject = parseRef(obj(r.subject)?.reference);
     if (subject?.type === 'Patient' && subject.id !== ctx.patientId)
-      issues.push({ code: 'value', diagnostics: `draft order for another patient (Patient/${subject.id}), context.patientId is ${ctx.patientId}`, expression: `context.draftOrders.entry[${i}].resource.subject` });
+      issues.push({
+        code: 'value',
+        diagnostics: `draft order for another patient (Patient/${subject.id}), context.patientId is ${ctx.patientId}`,
+        expression: `context.draftOrders.entry[${i}].resource.subject`,
+      });
     const ref = `${r.resourceType}/${typeof r.id === 'string' ? r.id : `(entry ${i})`}`;
     drafts.push({ resource: r as AnyResource, ref, selected: false });
   });
   if (issues.length) throw badRequest('draft-for-other-patient', issues);
   if (hook === 'order-select') {
-    const sel = ctx.selections ?? [];
-    sel.forEach((s, i) => {
+    (ctx.selections ?? []).forEach((s, i) => {
       const d = drafts.find((x) => x.ref === s);
       if (d) d.selected = true;
       else issues.push({ code: 'value', diagnostics: `selection ${s} names no resource in context.draftOrders`, expression: `context.selections[${i}]` });
@@ -100,57 +107,65 @@ function draftOrders(req: CdsRequest, hook: HookName): DraftOrder[] {
   return drafts;
 }
 
-/** A subject/patient reference that names another Patient than the context's. */
-function namesOtherPatient(field: unknown, patientId: string, own: string): boolean {
-  if (field === undefined || field === null || typeof field !== 'object') return false;
-  const reference = (field as { reference?: unknown }).reference;
-  if (reference === undefined || reference === own) return false;
+/** A subject or patient reference that names another Patient than `patientId`. */
+function namesOtherPatient(field: unknown, patientId: string, ownRef: string): boolean {
+  const reference = obj(field)?.reference;
+  if (reference === undefined || reference === ownRef) return false;
   const ref = parseRef(reference);
   return ref?.type === 'Patient' && ref.id !== patientId;
+}
+
+/**
+ * Puts a key's resources into the record. Those naming another patient are dropped, never mixed
+ * in (a Patient by its id, the others by subject or patient); returns how many were dropped, and
+ * whether the `patient` key held another Patient (an error).
+ */
+function addResources(record: PatientRecord, key: string, resources: AnyResource[], patientId: string): { dropped: number; wrongPatient: boolean } {
+  let dropped = 0;
+  let wrongPatient = false;
+  const ownRef = `Patient/${patientId}`;
+  for (const r of resources) {
+    if (r.resourceType === 'Patient') {
+      if (r.id !== undefined && r.id !== patientId) {
+        if (key === 'patient') wrongPatient = true;
+        if (typeof r.id === 'string') {
+          dropped++;
+          continue;
+        }
+      }
+    } else if (namesOtherPatient(r.subject, patientId, ownRef) || namesOtherPatient(r.patient, patientId, ownRef)) {
+      dropped++;
+      continue;
+    }
+    record.add(r);
+  }
+  return { dropped, wrongPatient };
 }
 
 export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps: ServiceDeps, meta: CallMeta): Promise<PatientRecord> {
   const record = new PatientRecord();
   const prefetch = (req.prefetch ?? {}) as Record<string, unknown>;
   const patientId = (req.context as { patientId: string }).patientId;
-  // Resources go into the record as the prefetch is classified (one pass over each Bundle). Those
-  // naming another patient are dropped, never mixed in: a Patient by its id, the others by subject
-  // or patient; a prefetched Patient that is not the context's patient is an error.
-  const ownRef = `Patient/${patientId}`;
   let dropped = 0;
-  let currentKey = '';
-  let wrongPatient = false;
-  const sink = (r: AnyResource, type: string) => {
-    if (type === 'Patient') {
-      const id = r.id;
-      if (id !== undefined && id !== patientId) {
-        if (currentKey === 'patient') wrongPatient = true;
-        if (typeof id === 'string') {
-          dropped++;
-          return;
-        }
-      }
-    } else if (namesOtherPatient(r.subject, patientId, ownRef) || namesOtherPatient(r.patient, patientId, ownRef)) {
-      dropped++;
-      return;
-    }
-    record.add(r, type);
-  };
-  const refuseWrongPatient = () => {
-    if (wrongPatient) throw badRequest('prefetch-patient-mismatch', [{ code: 'value', diagnostics: `prefetch.patient is not Patient/${patientId} (context.patientId)`, expression: 'prefetch.patient' }]);
+  const add = (key: string, resources: AnyResource[]) => {
+    const r = addResources(record, key, resources, patientId);
+    dropped += r.dropped;
+    if (r.wrongPatient)
+      throw badRequest('prefetch-patient-mismatch', [
+        { code: 'value', diagnostics: `prefetch.patient is not Patient/${patientId} (context.patientId)`, expression: 'prefetch.patient' },
+      ]);
   };
   const states = new Map<string, KeyState>();
   const invalid: Issue[] = [];
   for (const key of entry.keys) {
-    currentKey = key;
-    const st = classify(Object.prototype.hasOwnProperty.call(prefetch, key), prefetch[key], deps.content.data[key]!.resourceTypes, sink);
+    const st = classify(Object.prototype.hasOwnProperty.call(prefetch, key), prefetch[key], deps.content.data[key]!.resourceTypes);
     if (st.kind === 'invalid') invalid.push({ code: 'structure', diagnostics: `prefetch.${key} ${st.reason}`, expression: `prefetch.${key}` });
-    else if (st.kind === 'data') meta.keys[key] = { source: 'prefetch', resources: st.count };
+    else if (st.kind === 'data') meta.keys[key] = { source: 'prefetch', resources: st.resources.length };
     states.set(key, st);
   }
   if (invalid.length) throw badRequest('invalid-prefetch', invalid);
   // Checked before any fetch, and again once fetched keys are in.
-  refuseWrongPatient();
+  for (const [key, st] of states) if (st.kind === 'data') add(key, st.resources);
 
   // Keys to fetch: absent or OperationOutcome (the EHR failed); paginated bundles follow `next`.
   const toFetch = [...states].filter(([, s]) => s.kind === 'absent' || s.kind === 'outcome').map(([k]) => k);
@@ -167,13 +182,18 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
       const r = results.get(key);
       if (r?.ok) {
         states.set(key, r.state);
-        meta.keys[key] = { source: 'fetched', ms: r.ms };
+        meta.keys[key] = { source: 'fetched', ms: r.ms, resources: r.state.kind === 'data' ? r.state.resources.length : undefined };
       } else failures.set(key, r ? r.reason : 'not fetched');
     }
   } else {
     for (const key of toFetch) {
       const st = states.get(key)!;
-      failures.set(key, st.kind === 'outcome' ? `the EHR could not prefetch it (${st.diagnostics}) and no fhirServer is available to fetch it` : 'not prefetched and no fhirServer to fetch it from');
+      failures.set(
+        key,
+        st.kind === 'outcome'
+          ? `the EHR could not prefetch it (${st.diagnostics}) and no fhirServer is available to fetch it`
+          : 'not prefetched and no fhirServer to fetch it from',
+      );
     }
   }
   const requiredFailures = entry.required.filter((k) => failures.has(k));
@@ -184,32 +204,34 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
     );
   for (const [key, reason] of failures) {
     record.gaps.push({ key, reason, required: false });
-    record.unavailable.add(key);
     meta.keys[key] = { ...meta.keys[key], source: 'missing' };
   }
   for (const [key, st] of states) {
     if (st.kind === 'null') meta.keys[key] ??= { source: 'null' };
     if (st.kind !== 'data') continue;
     if (st.next) record.gaps.push({ key, reason: 'the Bundle has more pages than were read', required: entry.required.includes(key) });
-    // Fetched keys: their resources were listed by the fetcher, and go in now.
-    if (meta.keys[key]?.source === 'fetched') {
-      meta.keys[key] = { ...meta.keys[key]!, resources: st.count };
-      currentKey = key;
-      for (const r of st.resources) sink(r, r.resourceType);
-    }
+    if (meta.keys[key]?.source === 'fetched') add(key, st.resources);
   }
-  refuseWrongPatient();
   if (dropped) record.gaps.push({ key: 'prefetch', reason: `${dropped} resource(s) for another patient were ignored`, required: false });
   return record;
 }
 
-export async function callService(serviceId: string, body: unknown, deps: ServiceDeps, meta: CallMeta): Promise<CdsResponse> {
+/** The body's hookInstance when it is a safe correlation id for logs, else undefined. */
+export function hookInstanceOf(body: unknown): string | undefined {
+  const hi = obj(body)?.hookInstance;
+  return typeof hi === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(hi) ? hi : undefined;
+}
+
+/** One call of a service: its response, and what it did (for the log and the card records). */
+export async function callService(serviceId: string, body: unknown, deps: ServiceDeps): Promise<{ response: CdsResponse; meta: CallMeta }> {
+  const meta: CallMeta = { service: serviceId, hook: '', hookInstance: hookInstanceOf(body), rules: [], indicators: [], keys: {} };
+  return { response: await call(serviceId, body, deps, meta), meta };
+}
+
+async function call(serviceId: string, body: unknown, deps: ServiceDeps, meta: CallMeta): Promise<CdsResponse> {
   const entry = deps.registry.get(serviceId);
   if (!entry) throw notFound('unknown-service', `No CDS service with id ${serviceId}. See GET /cds-services.`);
-  meta.service = serviceId;
   meta.hook = entry.def.hook;
-  const hi = obj(body)?.hookInstance;
-  if (typeof hi === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(hi)) meta.hookInstance = hi;
   const req = validateRequest(entry, body);
   const drafts = draftOrders(req, entry.def.hook);
   const record = await resolvePrefetch(req, entry, deps, meta);
@@ -217,7 +239,10 @@ export async function callService(serviceId: string, body: unknown, deps: Servic
   const ev = evaluate(entry.def.hook, record, drafts, now, deps);
   meta.gate = ev.gate;
   const ctx = req.context as { patientId: string; encounterId?: string; userId: string };
-  const cards = ev.findings.map((f) => renderCard(f, { content: deps.content, newId: deps.newId, now, patientId: ctx.patientId, encounterId: ctx.encounterId, userId: ctx.userId }));
+  meta.patientId = ctx.patientId;
+  const cards = ev.findings.map((f) =>
+    renderCard(f, { content: deps.content, newId: deps.newId, now, patientId: ctx.patientId, encounterId: ctx.encounterId, userId: ctx.userId }),
+  );
   meta.rules = ev.findings.map((f) => f.ruleId);
   meta.indicators = cards.map((c) => c.indicator);
   const response: CdsResponse = { cards };

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 export function projectRoot(from = __dirname): string {
   let dir = from;
   for (;;) {
-    if (existsSync(join(dir, 'hooks', 'services.json')) && existsSync(join(dir, 'cards', 'rules.json'))) return dir;
+    if (existsSync(join(dir, 'hooks', 'services.json')) && existsSync(join(dir, 'cards', 'citations.json'))) return dir;
     const up = dirname(dir);
     if (up === dir) throw new Error(`cannot find hooks/ and cards/ above ${from}`);
     dir = up;

@@ -1,38 +1,22 @@
 /**
- * The iTTP episode as facts (KB section 1), computed once per request from the patient record and
- * shared by every rule (no rule rescans the bundle). Pure: the clock is a parameter.
+ * The patient's record as facts (KB section 1), computed once per call and shared by every rule
+ * (no rule rescans the bundle). Pure: the clock is a parameter.
  */
-import type { Content } from '../content';
-import { num } from '../content';
-import type { AnyResource } from '../fhir/read';
+import { type Content, num } from '../content';
+import { DAY, HOUR, parseTime } from '../fhir/time';
+import { extractConditions } from './conditions';
+import { extractDrugs, isActiveOrder } from './drugs';
+import { currentEpisode, tpeSessions } from './episode';
+import { emptySeries, extractLabs } from './labs';
+import { extractServiceRequests } from './orders';
 import type { PatientRecord } from './record';
-import { DAY, HOUR, daysBetween, localDate } from './clock';
-import {
-  type Tools,
-  age as ageOf,
-  emptySeries,
-  extractConditions,
-  extractDrugs,
-  extractLabs,
-  extractServiceRequests,
-  extractSessions,
-  isActiveOrder,
-} from './extract';
+import type { Tools } from './tools';
 import type { ConditionFact, DrugClass, DrugExposure, Episode, LabSeries, LabValue, MedAdmin, MedOrder, OrderFact } from './types';
 
-export type Tri = true | false | 'unknown';
-
-export interface Response {
-  status: 'met' | 'not-met' | 'unknown';
-  /** When the second qualifying assessment was drawn. */
-  at?: number;
-  /** What is missing when unknown. */
-  missing?: string[];
-}
+export type { Tools } from './tools';
 
 export interface Facts {
   now: number;
-  today: string;
   tz: string;
   age?: number;
   conditions: ConditionFact[];
@@ -45,8 +29,10 @@ export interface Facts {
   bleeds: ConditionFact[];
   otherCauses: ConditionFact[];
   episode?: Episode;
-  /** Start of the window that counts as "this episode" (day 1 minus the look-back), if any. */
+  /** Start of the window that counts as "this episode" (day 1 minus the look-back). */
   windowStart: number;
+  /** Results later than now by more than this are data errors (G4). */
+  future: number;
   labs: Map<string, LabSeries>;
   drugs: Map<DrugClass, DrugExposure>;
   tpeOrders: OrderFact[];
@@ -58,71 +44,43 @@ export interface Facts {
   record: PatientRecord;
 }
 
-export interface Engine {
-  content: Content;
-  tools: Tools;
-}
-
-export function buildFacts(record: PatientRecord, now: number, engine: Engine): Facts {
+export function buildFacts(record: PatientRecord, now: number, engine: { content: Content; tools: Tools }): Facts {
   const { content, tools } = engine;
   const tz = content.site.timezone;
-  const patient = record.all('Patient')[0];
   const conditions = extractConditions(record, tools);
   const ittp = conditions.filter((c) => c.kind === 'ittp');
   const activeIttp = ittp.filter((c) => c.active);
   const congenital = conditions.filter((c) => c.kind === 'congenital');
   const exclusions = conditions.filter(
-    (c) => c.kind === 'congenital' || (c.active && (c.kind === 'drug' || c.kind === 'hsct-tma')) || (c.kind === 'tma-unspecified' && c.active && ittp.length === 0),
+    (c) =>
+      c.kind === 'congenital' ||
+      (c.active && (c.kind === 'drug' || c.kind === 'hsct-tma')) ||
+      (c.kind === 'tma-unspecified' && c.active && ittp.length === 0),
   );
-  const subtypeConflict = congenital.length > 0 && ittp.some((c) => c.confirmsImmune);
-
-  const sessions = extractSessions(record, tools, now);
   const gapDays = num(content, 'episodeGapDays');
-  let episode: Episode | undefined;
-  if (sessions.length > 0) {
-    let startIdx = 0;
-    for (let i = 1; i < sessions.length; i++) if (sessions[i]!.time - sessions[i - 1]!.time >= gapDays * DAY) startIdx = i;
-    const eps = sessions.slice(startIdx);
-    const first = eps[0]!;
-    const last = eps[eps.length - 1]!;
-    const day1 = localDate(first.time, tz);
-    episode = {
-      sessions: eps,
-      firstSession: first.time,
-      lastSession: last.time,
-      day1,
-      peDay: daysBetween(day1, localDate(now, tz)) + 1,
-      sessionCount: eps.length,
-      current: now - last.time < gapDays * DAY,
-      previousEpisodeEnd: startIdx > 0 ? sessions[startIdx - 1]!.time : undefined,
-    };
-  }
-  const lookback = num(content, 'adamts13LookbackBeforeDay1Days') * DAY;
+  const futureHours = num(content, 'futureToleranceHours');
+  const episode = currentEpisode(tpeSessions(record, tools, now, futureHours), now, tz, gapDays);
+  // "This episode" starts at PE day 1, or at the diagnosis when TPE has not started (D1, G4).
   const onsets = activeIttp.map((c) => c.time).filter((t): t is number => t !== undefined && now - t < gapDays * DAY);
   const anchor = episode?.current ? episode.firstSession : onsets.length ? Math.min(...onsets) : now - gapDays * DAY;
-  const windowStart = anchor - lookback;
-
-  const observations = record.all('Observation');
-  const labs = extractLabs(observations, tools);
-  const drugs = extractDrugs(record, tools);
   const srs = record.all('ServiceRequest');
   return {
     now,
-    today: localDate(now, tz),
     tz,
-    age: ageOf(patient, now),
+    age: age(record.all('Patient')[0]?.birthDate, now),
     conditions,
     ittp,
     activeIttp,
     exclusions,
-    subtypeConflict,
+    subtypeConflict: congenital.length > 0 && ittp.some((c) => c.confirmsImmune),
     relapseCoded: activeIttp.some((c) => c.clinicalStatus === 'relapse' || c.clinicalStatus === 'recurrence'),
     bleeds: conditions.filter((c) => c.kind === 'bleed' && c.active),
     otherCauses: conditions.filter((c) => c.kind === 'other-cause' && c.active),
     episode,
-    windowStart,
-    labs,
-    drugs,
+    windowStart: anchor - num(content, 'adamts13LookbackBeforeDay1Days') * DAY,
+    future: now + futureHours * HOUR,
+    labs: extractLabs(record.all('Observation'), tools),
+    drugs: extractDrugs(record, tools),
     tpeOrders: extractServiceRequests(srs, 'VS-TPE', tools),
     a13Orders: extractServiceRequests(srs, 'VS-A13ACT', tools),
     a13InhOrders: extractServiceRequests(srs, 'VS-A13INH', tools),
@@ -132,13 +90,24 @@ export function buildFacts(record: PatientRecord, now: number, engine: Engine): 
   };
 }
 
+/** Age in whole years at `now` (G1), from a FHIR birthDate. */
+export function age(birthDate: unknown, now: number): number | undefined {
+  const bd = parseTime(birthDate);
+  if (bd === undefined) return undefined;
+  const b = new Date(bd);
+  const n = new Date(now);
+  let years = n.getUTCFullYear() - b.getUTCFullYear();
+  if (n.getUTCMonth() < b.getUTCMonth() || (n.getUTCMonth() === b.getUTCMonth() && n.getUTCDate() < b.getUTCDate())) years--;
+  return years;
+}
+
 export function series(f: Facts, analyte: string): LabSeries {
   return f.labs.get(analyte) ?? emptySeries();
 }
 
-/** Final values in this episode's window, by time. */
+/** Final values from `from` (default: this episode's window) to now, by time. */
 export function finalInWindow(f: Facts, analyte: string, from = f.windowStart): LabValue[] {
-  return series(f, analyte).final.filter((v) => v.time >= from && v.time <= f.now + HOUR);
+  return series(f, analyte).final.filter((v) => v.time >= from && v.time <= f.future);
 }
 
 export function latestFinal(f: Facts, analyte: string, from = f.windowStart): LabValue | undefined {
@@ -159,7 +128,7 @@ export function exposureInWindow(f: Facts, d: DrugClass, from = f.windowStart): 
   const e = drug(f, d);
   return {
     orders: e.orders.filter((o) => isActiveOrder(o, f.now) || (o.time !== undefined && o.time >= from) || (o.end !== undefined && o.end >= from)),
-    given: e.administrations.filter((a) => a.time >= from && a.time <= f.now + HOUR),
+    given: e.administrations.filter((a) => a.time >= from && a.time <= f.future),
   };
 }
 

@@ -30,6 +30,7 @@ export interface ConditionFact {
   confirmsImmune?: boolean;
 }
 
+/** A numeric (or qualitative) lab result, in the analyte's rule unit. */
 export interface LabValue {
   analyte: string;
   /** In the analyte's rule unit (hooks/units.json). */

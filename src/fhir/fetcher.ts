@@ -169,10 +169,10 @@ export class FhirFetcher implements PrefetchFetcher {
       if (state.kind === 'null') return { ok: true, state, pages, status: res.status };
       if (state.kind === 'absent') return { ok: false, reason: 'empty response', pages, status: res.status };
       for (const r of state.resources) resources.push(r);
-      if (isRead) return { ok: true, state: { kind: 'data', resources, count: resources.length }, pages, status: res.status };
+      if (isRead) return { ok: true, state: { kind: 'data', resources }, pages, status: res.status };
       url = state.next;
     }
     // Pages beyond the cap: the data are partial, and the cards will say so.
-    return { ok: true, state: { kind: 'data', resources, count: resources.length, next: truncated ? 'truncated' : undefined }, pages, status: lastStatus };
+    return { ok: true, state: { kind: 'data', resources, next: truncated ? 'truncated' : undefined }, pages, status: lastStatus };
   }
 }

@@ -1,11 +1,12 @@
 /**
- * Findings -> CDS Hooks cards. Card text comes from cards/rules.json; the renderer only fills
- * placeholders from the finding and appends the evidence, the notes and the rule version.
+ * Findings -> CDS Hooks cards. Card text comes from the rule's content (cards/<id>.json); the
+ * renderer only fills placeholders (the finding's values, `{param.x}` from the parameters in force)
+ * and appends the evidence, the notes and the rule version.
  * Everything that came from the EHR is escaped so that the markdown detail cannot carry raw HTML
  * (requirements item 10, "sanitize GFM detail").
  */
-import type { Content } from '../content';
-import { isoDate } from '../facts/clock';
+import { type Content, PLACEHOLDER, formatParameter } from '../content';
+import { isoDate } from '../fhir/time';
 import type { Card, Suggestion } from '../cds/schemas';
 import type { Finding, SuggestionSpec } from '../rules/types';
 
@@ -31,12 +32,15 @@ export function escapeMd(s: string): string {
     .replace(/([\\`*_[\]|#])/g, '\\$1');
 }
 
-/** Fill `{name}` placeholders; values lose any HTML unless `escape` is false (summaries are plain text). */
-export function fill(template: string, params: Record<string, string | number>, escape = true): string {
-  return template.replace(/\{([A-Za-z0-9]+)\}/g, (m, k: string) => {
-    const v = params[k];
+/**
+ * Fill `{name}` placeholders from the finding and `{param.name}` from the parameters in force;
+ * values lose any HTML unless `escape` is false (summaries are plain text).
+ */
+export function fill(template: string, params: Record<string, string | number>, content: Content, escape = true): string {
+  return template.replace(PLACEHOLDER, (m, param: string | undefined, k: string) => {
+    const v = param ? content.parameters[k] : params[k];
     if (v === undefined) return m;
-    const s = String(v);
+    const s = param ? formatParameter(content.parameters[k]!) : String(v);
     return escape ? escapeOwn(s) : s;
   });
 }
@@ -50,10 +54,10 @@ const SUMMARY_MAX = 139;
 
 export function renderCard(finding: Finding, rc: RenderContext): Card {
   const { content } = rc;
-  const text = content.cards.rules[finding.ruleId];
+  const text = content.rules[finding.ruleId];
   if (!text) throw new Error(`no card content for ${finding.ruleId}`);
   const variant = finding.variant ?? 'default';
-  let summary = fill(text.summaries[variant] ?? text.summaries.default!, finding.params, false).replace(/\s+/g, ' ').trim();
+  let summary = fill(text.summaries[variant] ?? text.summaries.default!, finding.params, content, false).replace(/\s+/g, ' ').trim();
   if (summary.length > SUMMARY_MAX) summary = `${summary.slice(0, SUMMARY_MAX - 3).trimEnd()}...`;
   const primary = content.citations[text.primarySource]!;
   const detail = renderDetail(finding, rc, text.details[variant] ?? text.details.default!, text.version);
@@ -71,9 +75,9 @@ export function renderCard(finding: Finding, rc: RenderContext): Card {
     source: {
       label: primary.label,
       url: primary.url,
-      topic: { system: content.cards.ruleSystem, code: finding.ruleId, display: text.title },
+      topic: { system: content.ruleSystem, code: finding.ruleId, display: text.title },
     },
-    overrideReasons: text.overrideReasons.map((r) => ({ system: content.cards.overrideReasonSystem, code: r.code, display: r.display })),
+    overrideReasons: text.overrideReasons.map((r) => ({ system: content.overrideReasonSystem, code: r.code, display: r.display })),
   };
   if (suggestions.length) {
     card.suggestions = suggestions;
@@ -85,7 +89,7 @@ export function renderCard(finding: Finding, rc: RenderContext): Card {
 
 function renderDetail(f: Finding, rc: RenderContext, template: string, version: string): string {
   const tz = rc.content.site.timezone;
-  const parts = [fill(template, f.params).trim()];
+  const parts = [fill(template, f.params, rc.content).trim()];
   if (f.evidence.length) {
     const rows = f.evidence.map((e) => `| ${escapeMd(e.label)} | ${escapeMd(e.value)} | ${e.time !== undefined ? isoDate(e.time, tz) : ''} | ${e.ref ? escapeMd(e.ref) : ''} |`);
     parts.push(['**Evidence**', '', '| | Value | Date | Source |', '|---|---|---|---|', ...rows].join('\n'));
@@ -97,9 +101,9 @@ function renderDetail(f: Finding, rc: RenderContext, template: string, version: 
 }
 
 function renderSuggestion(f: Finding, spec: SuggestionSpec, rc: RenderContext): Suggestion | undefined {
-  const text = rc.content.cards.rules[f.ruleId]!.suggestions?.[spec.key];
-  if (!text) throw new Error(`${f.ruleId}: no suggestion ${spec.key} in cards/rules.json`);
-  const label = fill(text.label, { ...f.params, ...(spec.params ?? {}) }, false);
+  const text = rc.content.rules[f.ruleId]!.suggestions?.[spec.key];
+  if (!text) throw new Error(`${f.ruleId}: no suggestion ${spec.key} in cards/${f.ruleId}.json`);
+  const label = fill(text.label, { ...f.params, ...(spec.params ?? {}) }, rc.content, false);
   let actions: Suggestion['actions'];
   if (spec.actions) actions = spec.actions.map((a) => ({ ...a, resource: a.resource ? (a.resource as Record<string, unknown>) : undefined })).map(dropUndefined);
   else
@@ -118,17 +122,10 @@ function dropUndefined<T extends Record<string, unknown>>(o: T): T {
   return o;
 }
 
-const templateJson = new WeakMap<Record<string, unknown>, string>();
-/** A template resource for this patient, encounter and user. */
+/** A fresh copy of a template resource for this patient, encounter and user. */
 function instantiate(template: Record<string, unknown>, rc: RenderContext): Record<string, unknown> {
-  // Templates are JSON from cards/: a fresh copy is parsed from their text, kept once per template
-  // (faster than structuredClone of the object, and nothing shared between cards).
-  let json = templateJson.get(template);
-  if (json === undefined) {
-    const { $comment: _comment, ...rest } = template;
-    templateJson.set(template, (json = JSON.stringify(rest)));
-  }
-  const r = JSON.parse(json) as Record<string, unknown>;
+  const { $comment: _comment, ...rest } = structuredClone(template);
+  const r = rest as Record<string, unknown>;
   r.subject = { reference: `Patient/${rc.patientId}` };
   if (rc.encounterId) r.encounter = { reference: `Encounter/${rc.encounterId}` };
   if (rc.userId && /^(Practitioner|PractitionerRole)\//.test(rc.userId)) r.requester = { reference: rc.userId };

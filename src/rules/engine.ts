@@ -1,22 +1,29 @@
 /**
- * Runs the rules of one hook over one patient record: facts once, gates G1-G3b, then each rule
- * registered for the hook (hooks/rules.json). Pure: the clock is a parameter, nothing is fetched.
+ * Runs the rules of one hook over one patient record: the facts once, the gates G1-G3b, then each
+ * rule that runs on the hook, in priority order. Pure: the clock is a parameter, nothing is fetched.
  */
-import type { Content, HookName } from '../content';
-import { num } from '../content';
-import { buildFacts, type Facts } from '../facts';
+import { type Content, type HookName, type RuleContent, HOOKS, num, rulesOn } from '../content';
+import { type Facts, buildFacts } from '../facts';
 import type { PatientRecord } from '../facts/record';
 import { clinicalState } from '../facts/state';
 import type { Terminology } from '../terminology';
 import type { Units } from '../units';
-import { ORDER_RULES } from './orders';
-import { PATIENT_VIEW_RULES, subtypeConflict } from './patientView';
-import type { DraftOrder, Finding, RuleContext } from './types';
+import { RULE_MODULES } from './index';
+import type { DraftOrder, Finding, RuleContext, RuleModule } from './types';
+
+/** A rule as it runs: its content and the logic for one hook. */
+interface ActiveRule {
+  content: RuleContent;
+  run: (ctx: RuleContext) => ReturnType<NonNullable<RuleModule['patientView']>>;
+}
+
+export type RuleSet = Record<HookName, ActiveRule[]>;
 
 export interface EngineDeps {
   content: Content;
   terminology: Terminology;
   units: Units;
+  rules: RuleSet;
 }
 
 export interface Evaluation {
@@ -26,55 +33,72 @@ export interface Evaluation {
   facts: Facts;
 }
 
-type Impl = { id: string; run: (ctx: RuleContext) => Finding[]; escalation: boolean };
-
-const PV_IMPLS: Impl[] = PATIENT_VIEW_RULES.map((r) => ({ id: r.id, escalation: r.escalation, run: (ctx: RuleContext) => [r.rule(ctx) ?? []].flat() }));
-
-function implementations(hook: HookName): Impl[] {
-  return hook === 'patient-view' ? PV_IMPLS : ORDER_RULES;
-}
-
-/** The implementations registered for each hook, computed once per content (not per request). */
-const activeRules = new WeakMap<Content, Map<HookName, Impl[]>>();
-function rulesFor(content: Content, hook: HookName): Impl[] {
-  let byHook = activeRules.get(content);
-  if (!byHook) activeRules.set(content, (byHook = new Map()));
-  let list = byHook.get(hook);
-  if (!list) {
-    const registered = new Set(Object.entries(content.ruleRegistry).filter(([, r]) => r.hooks.includes(hook)).map(([id]) => id));
-    byHook.set(hook, (list = implementations(hook).filter((i) => registered.has(i.id))));
-  }
-  return list;
-}
-
-/** Every rule registered for a hook has an implementation for it, and vice versa (start-up check). */
-export function checkRuleCoverage(content: Content): void {
+/**
+ * Joins each rule's content with its logic, per hook. Start-up check: every rule has a module, a
+ * module for every rule, and logic for exactly the hooks its content names.
+ */
+export function compileRules(content: Content, modules: readonly RuleModule[] = RULE_MODULES): RuleSet {
   const errors: string[] = [];
-  for (const hook of ['patient-view', 'order-select', 'order-sign'] as HookName[]) {
-    const impl = new Set(implementations(hook).map((r) => r.id));
-    // TTP-SMEAR-MISSING is emitted by the TTP-MON-DAILY rule; the subtype conflict by the G3 gate.
-    if (hook === 'patient-view') impl.add('TTP-SMEAR-MISSING').add('TTP-SUBTYPE-CONFLICT');
-    const registered = new Set(Object.entries(content.ruleRegistry).filter(([, r]) => r.hooks.includes(hook)).map(([id]) => id));
-    for (const id of registered) if (!impl.has(id)) errors.push(`${id} is registered for ${hook} but not implemented there`);
-    for (const id of impl) if (!registered.has(id)) errors.push(`${id} is implemented for ${hook} but not registered in hooks/rules.json`);
+  const byId = new Map(modules.map((m) => [m.id, m]));
+  for (const m of modules) if (!content.rules[m.id]) errors.push(`${m.id} has logic (src/rules) but no content file cards/${m.id}.json`);
+  const set = {} as RuleSet;
+  for (const hook of HOOKS) {
+    set[hook] = [];
+    for (const rule of rulesOn(content, hook)) {
+      const m = byId.get(rule.id);
+      if (!m) {
+        errors.push(`cards/${rule.id}.json has no logic in src/rules`);
+        continue;
+      }
+      const run = hook === 'patient-view' ? m.patientView : m.orders;
+      if (!run) errors.push(`cards/${rule.id}.json runs on ${hook}, but its module has no ${hook === 'patient-view' ? 'patientView' : 'orders'} logic`);
+      else set[hook].push({ content: rule, run });
+    }
   }
-  if (errors.length) throw new Error(`rule registry and implementations disagree:\n- ${errors.join('\n- ')}`);
+  for (const m of modules) {
+    const rule = content.rules[m.id];
+    if (!rule) continue;
+    if (m.patientView && !rule.hooks.includes('patient-view')) errors.push(`${m.id} has patientView logic but cards/${m.id}.json does not run on patient-view`);
+    if (m.orders && !rule.hooks.some((h) => h !== 'patient-view')) errors.push(`${m.id} has orders logic but cards/${m.id}.json runs on no order hook`);
+  }
+  if (errors.length) throw new Error(`rules and their content disagree:\n- ${errors.join('\n- ')}`);
+  return set;
 }
 
 export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrder[], now: number, deps: EngineDeps): Evaluation {
   const { content } = deps;
   const f = buildFacts(record, now, { content, tools: deps });
+  // G1 adults; G2 an active iTTP.
   if (f.age !== undefined && f.age < num(content, 'minAgeYears')) return { findings: [], gate: 'under-age', facts: f };
   if (f.activeIttp.length === 0) return { findings: [], gate: 'no-active-ittp', facts: f };
+  // G3: a subtype conflict runs only the rules scoped to it; another exclusion runs nothing.
+  if (!f.subtypeConflict && f.exclusions.length > 0) return { findings: [], gate: 'excluded-subtype', facts: f };
+  const scope = f.subtypeConflict ? 'subtype-conflict' : 'ittp';
   const s = clinicalState(f, content);
-  const ctx: RuleContext = { f, s, content, units: deps.units, terminology: deps.terminology, hook, drafts, param: (n) => num(content, n), flag: (n) => content.parameters[n] === true };
-  if (f.subtypeConflict) return { findings: hook === 'patient-view' ? [subtypeConflict(ctx)] : [], gate: 'subtype-conflict', facts: f };
-  if (f.exclusions.length > 0) return { findings: [], gate: 'excluded-subtype', facts: f };
+  const ctx: RuleContext = {
+    f,
+    s,
+    content,
+    units: deps.units,
+    terminology: deps.terminology,
+    hook,
+    drafts,
+    param: (n) => num(content, n),
+    flag: (n) => content.parameters[n] === true,
+    list: (n) => {
+      const v = content.parameters[n];
+      if (!Array.isArray(v)) throw new Error(`parameter ${n} is not a list`);
+      return v;
+    },
+  };
   const findings: Finding[] = [];
-  for (const impl of rulesFor(content, hook)) {
-    if (impl.escalation && s.a13Negative) continue; // G3b
-    findings.push(...impl.run(ctx));
+  for (const rule of deps.rules[hook]) {
+    if (rule.content.scope !== scope) continue;
+    if (rule.content.silencedByG3b && s.a13Negative) continue; // G3b
+    const r = rule.run(ctx);
+    if (r) findings.push(...(Array.isArray(r) ? r : [r]));
   }
-  if (f.age === undefined) for (const x of findings) x.notes.push('Age is not recorded; these rules apply to adults (18 and over).');
+  if (f.subtypeConflict) return { findings, gate: 'subtype-conflict', facts: f };
+  if (f.age === undefined) for (const x of findings) x.notes.push(`Age is not recorded; these rules apply to adults (${num(content, 'minAgeYears')} and over).`);
   return { findings, facts: f };
 }

@@ -1,12 +1,10 @@
-import type { Content } from '../content';
+import type { Content, HookName } from '../content';
 import type { Facts } from '../facts';
 import type { ClinicalState } from '../facts/state';
 import type { Evidence } from '../facts/types';
 import type { AnyResource } from '../fhir/read';
+import type { Terminology } from '../terminology';
 import type { Units } from '../units';
-import { labDisplay } from '../facts/extract';
-import type { LabValue } from '../facts/types';
-import type { MatchKind, Terminology } from '../terminology';
 
 export type Indicator = 'info' | 'warning' | 'critical';
 
@@ -19,7 +17,7 @@ export interface ActionSpec {
 }
 
 export interface SuggestionSpec {
-  /** Key into the rule's `suggestions` in cards/rules.json (label, template resources). */
+  /** Key into the rule's `suggestions` (label, template resources). */
   key: string;
   /** Values for placeholders in the label. */
   params?: Record<string, string | number>;
@@ -32,7 +30,7 @@ export interface SuggestionSpec {
 export interface Finding {
   ruleId: string;
   indicator: Indicator;
-  /** Key of the summary/detail variant in cards/rules.json (default: "default"). */
+  /** Key of the summary/detail variant in the rule's content (default: "default"). */
   variant?: string;
   params: Record<string, string | number>;
   evidence: Evidence[];
@@ -53,24 +51,25 @@ export interface RuleContext {
   content: Content;
   units: Units;
   terminology: Terminology;
-  hook: 'patient-view' | 'order-select' | 'order-sign';
+  hook: HookName;
   /** Draft orders of order-select/order-sign (selected ones flagged). */
   drafts: DraftOrder[];
+  /** A numeric parameter in force (hooks/parameters.json, site overrides applied). */
   param: (name: string) => number;
-  /** A boolean site option (hooks/parameters.json). */
+  /** A boolean parameter in force. */
   flag: (name: string) => boolean;
+  /** A list parameter in force. */
+  list: (name: string) => number[];
 }
 
-export type Rule = (ctx: RuleContext) => Finding | Finding[] | undefined;
+export type RuleResult = Finding | Finding[] | undefined;
 
-export function labEvidence(v: LabValue | undefined, units: Units, label?: string): Evidence[] {
-  if (!v) return [];
-  const def = units.analyte(v.analyte);
-  return [{ label: label ?? def.label, value: labDisplay(v, units) + (v.final ? '' : ' (preliminary)'), time: v.time, ref: v.ref }];
-}
-
-export function matchNote(by: MatchKind, what: string, concept: string): string | undefined {
-  if (by === 'text') return `${concept} was recognised by text only ("${what}"), not by a verified code.`;
-  if (by === 'local') return `${concept} was recognised by a site-local code (${what}).`;
-  return undefined;
+/**
+ * One rule's logic (src/rules/ttp-*.ts): what it does on patient-view and on the order hooks.
+ * Its content (cards/<id>.json) says which hooks it runs on; start-up checks that they agree.
+ */
+export interface RuleModule {
+  id: string;
+  patientView?: (ctx: RuleContext) => RuleResult;
+  orders?: (ctx: RuleContext) => RuleResult;
 }

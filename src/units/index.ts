@@ -2,8 +2,7 @@
  * Unit conversion for lab values through UCUM (@lhncbc/ucum-lhc), never a hand-written table.
  * The only explicit factors are the KB section 4F equivalences UCUM cannot compute (arbitrary
  * units such as [IU]); they live in hooks/units.json. A unit that cannot be understood makes the
- * value unknown (G5). Factors are computed once per (analyte, unit) and cached: the conversions
- * used here are all linear.
+ * value unknown (G5). The conversions used here are all linear, so a unit has one factor.
  */
 import type { Content, AnalyteDef } from '../content';
 
@@ -14,13 +13,17 @@ interface UcumUtils {
 }
 const utils = ucum.UcumLhcUtils.getInstance();
 
-export type Conversion = { ok: true; value: number; factor: number } | { ok: false; reason: string };
+/** Factors kept per analyte: a unit string of at most 64 characters, at most 256 of them (under 40 KB in all). */
+const CACHE_UNIT_MAX = 64;
+const CACHE_ENTRIES_MAX = 256;
 
 export class Units {
-  private readonly cache = new Map<string, Map<string, number | null>>();
   private readonly aliases: Map<string, string>;
-  /** analyte -> the last unit converted and its factor. */
-  private readonly last = new Map<string, { unit: string; factor: number | undefined }>();
+  /**
+   * analyte -> unit as sent -> factor (null: not understood). A UCUM conversion parses both unit
+   * strings; a record repeats a few units many times.
+   */
+  private readonly factors = new Map<string, Map<string, number | null>>();
 
   constructor(private readonly content: Content) {
     this.aliases = new Map(Object.entries(content.site.unitAliases));
@@ -32,43 +35,27 @@ export class Units {
     return a;
   }
 
-  /** Convert `value` in `unit` to the analyte's rule unit. */
-  convert(analyte: string, value: number, unit: string | undefined): Conversion {
-    const def = this.analyte(analyte);
-    if (def.anyUnit) return { ok: true, value, factor: 1 };
-    const factor = this.factorFor(analyte, unit);
-    if (factor === undefined) return { ok: false, reason: this.whyNot(unit) };
-    return { ok: true, value: value * factor, factor };
-  }
-
   /**
    * The factor from `unit` to the analyte's rule unit (1 for analytes of any unit), or undefined
-   * when the unit is missing or not understood (then whyNot says which). No allocation on the
-   * hot path: every lab value goes through it.
+   * when the unit is missing or not understood (then whyNot says which).
    */
   factorFor(analyte: string, unit: string | undefined): number | undefined {
     const def = this.analyte(analyte);
     if (def.anyUnit) return 1;
     if (unit === undefined) return undefined;
-    // One slot per analyte first: a record's values of one analyte nearly always share a unit.
-    const last = this.last.get(analyte);
-    if (last && last.unit === unit) return last.factor;
-    const perAnalyte = this.cache.get(analyte);
-    let hit = perAnalyte?.get(unit);
-    if (hit === undefined) {
-      const trimmed = unit.trim();
-      if (trimmed === '') return undefined;
-      hit = this.factor(analyte, def, trimmed);
-      // Also cached under the raw spelling, so the next identical unit is one lookup.
-      const m = this.cache.get(analyte)!;
-      if (m.size < 500) m.set(unit, hit);
+    const trimmed = unit.trim();
+    if (trimmed === '') return undefined;
+    let perAnalyte = this.factors.get(analyte);
+    if (!perAnalyte) this.factors.set(analyte, (perAnalyte = new Map()));
+    let f = perAnalyte.get(unit);
+    if (f === undefined) {
+      f = this.factor(def, trimmed);
+      if (unit.length <= CACHE_UNIT_MAX) {
+        if (perAnalyte.size >= CACHE_ENTRIES_MAX) perAnalyte.clear();
+        perAnalyte.set(unit, f);
+      }
     }
-    const factor = hit ?? undefined;
-    if (last) {
-      last.unit = unit;
-      last.factor = factor;
-    } else this.last.set(analyte, { unit, factor });
-    return factor;
+    return f ?? undefined;
   }
 
   /** Why a unit gives no factor (for the card's "could not read" list). */
@@ -76,32 +63,19 @@ export class Units {
     return unit === undefined || unit.trim() === '' ? 'no unit' : `unit "${unit}" not understood`;
   }
 
-  private factor(analyte: string, def: AnalyteDef, rawUnit: string): number | null {
-    let perAnalyte = this.cache.get(analyte);
-    if (!perAnalyte) this.cache.set(analyte, (perAnalyte = new Map()));
-    const hit = perAnalyte.get(rawUnit);
-    if (hit !== undefined) return hit;
+  private factor(def: AnalyteDef, rawUnit: string): number | null {
     const unit = this.aliases.get(rawUnit) ?? rawUnit;
-    let f: number | null = null;
     const eq = def.equivalents?.[unit];
-    if (eq !== undefined) f = eq;
-    else if (unit === def.unit) f = 1;
-    else {
-      const r = safeConvert(unit, def.unit, def.molecularWeight);
-      if (r !== null) f = r;
-      else if (def.equivalents) {
-        // e.g. [IU]/L -> [IU]/dL through UCUM, then the KB equivalence to %.
-        for (const [eqUnit, eqFactor] of Object.entries(def.equivalents)) {
-          const via = safeConvert(unit, eqUnit, def.molecularWeight);
-          if (via !== null) {
-            f = via * eqFactor;
-            break;
-          }
-        }
-      }
+    if (eq !== undefined) return eq;
+    if (unit === def.unit) return 1;
+    const direct = safeConvert(unit, def.unit, def.molecularWeight);
+    if (direct !== null) return direct;
+    // e.g. [IU]/L -> [IU]/dL through UCUM, then the KB equivalence to %.
+    for (const [eqUnit, eqFactor] of Object.entries(def.equivalents ?? {})) {
+      const via = safeConvert(unit, eqUnit, def.molecularWeight);
+      if (via !== null) return via * eqFactor;
     }
-    if (perAnalyte.size < 500) perAnalyte.set(rawUnit, f);
-    return f;
+    return null;
   }
 }
 

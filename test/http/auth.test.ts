@@ -18,7 +18,6 @@ import { JwtVerifier } from '../../src/auth/jwt';
 import { loadContent } from '../../src/content';
 import { at } from '../fixtures/builder';
 import { NOW_D5, nonResponderD5 } from '../fixtures/situations';
-import { warmUpApp } from '../../src/cds/warmup';
 import { deps, seqId, testConfig } from '../helpers';
 
 const BASE = 'https://cds.hospital.example/ttp';
@@ -207,26 +206,4 @@ describe('trusting CDS clients', () => {
     writeFileSync(file, JSON.stringify({ clients: [{ iss: ISS, jwks: { keys: [{ ...(await exportJWK(es.privateKey)), kid: 'x' }] } }] }));
     expect(() => createApp({ config: testConfig({ CDS_TRUSTED_CLIENTS: file, PUBLIC_BASE_URL: BASE }), content, logger: pino({ level: 'silent' }) })).toThrow(/public key/);
   });
-});
-
-test('with client JWTs required, the start-up warm-up skips the HTTP calls (they would be refused and logged) and warms the verifier', async () => {
-  const done = await warmUpApp({ app, deps: deps(), verifier });
-  expect(done.http).toBe('skipped: client JWTs are required');
-  expect(done.jwtChecks).toBe(2);
-  expect(logLines.some((l) => l.includes('client JWT rejected') && l.includes('warm-up'))).toBe(false);
-});
-
-test('the verifier warm-up checks each inline key once with a random signature, accepts nothing and remembers nothing', async () => {
-  const v = new JwtVerifier({
-    clients: [
-      { iss: ISS, jwks: { keys: [{ ...(await exportJWK(es.publicKey)), kid: 'es-1', alg: 'ES384' }] } },
-      { iss: ISS_RS, jwks: { keys: [{ ...(await exportJWK(rs.publicKey)), kid: 'rs-1', alg: 'RS384' }] } },
-      { iss: ISS_JKU, jku: [jwksUrl] },
-    ],
-  });
-  // One EC key for ES384, one RSA key for RS384; the jku issuer's keys are fetched on first use.
-  expect(await v.warmUp()).toBe(2);
-  // A real token with the warm-up's jti still passes: the refused checks left no replay entry.
-  const t = await token(PV, { jti: 'warm-up' });
-  expect(await v.verify(`Bearer ${t}`, `${BASE}${PV}`)).toEqual({ ok: true, iss: ISS, jti: 'warm-up' });
 });

@@ -1,0 +1,142 @@
+/**
+ * The shapes of the clinician-reviewable content (hooks/, cards/) and of the site configuration,
+ * as zod schemas: the types the code uses are inferred from them, so the files and the code cannot
+ * disagree on a field.
+ */
+import { z } from 'zod';
+
+export const HOOKS = ['patient-view', 'order-select', 'order-sign'] as const;
+export type HookName = (typeof HOOKS)[number];
+
+const codeEntry = z.object({
+  system: z.string().min(1),
+  code: z.string().min(1),
+  display: z.string().optional(),
+  /** ICD-10 category codes: I60 matches I60.9. */
+  prefix: z.boolean().optional(),
+});
+export type CodeEntry = z.infer<typeof codeEntry>;
+
+const valueSetSchema = z.object({
+  title: z.string(),
+  codes: z.array(codeEntry),
+  unverifiedCodes: z.array(codeEntry).optional(),
+  text: z.array(z.string()),
+  /** A text match only counts when the same concept also matches this value set by text or code. */
+  textRequiresContext: z.string().optional(),
+});
+export const terminologySchema = z.object({
+  systems: z.record(z.string(), z.string().url()),
+  valueSets: z.record(z.string(), valueSetSchema),
+});
+
+const analyteSchema = z.object({
+  valueSet: z.string(),
+  unit: z.string(),
+  display: z.string(),
+  label: z.string(),
+  short: z.string(),
+  molecularWeight: z.number().positive().optional(),
+  equivalents: z.record(z.string(), z.number().positive()).optional(),
+  anyUnit: z.boolean().optional(),
+  /** The rules read this analyte against its upper limit of normal (the result's referenceRange). */
+  usesUln: z.boolean().optional(),
+});
+export const unitsSchema = z.object({ analytes: z.record(z.string(), analyteSchema) });
+
+export const parameterValue = z.union([z.number(), z.boolean(), z.array(z.number())]);
+export type ParameterValue = z.infer<typeof parameterValue>;
+const parameterSchema = z.object({
+  value: parameterValue,
+  unit: z.string(),
+  source: z.string().optional(),
+  description: z.string().optional(),
+  signOff: z.boolean().optional(),
+});
+export const parametersSchema = z.object({ parameters: z.record(z.string(), parameterSchema) });
+
+const dataKeySchema = z.object({
+  query: z.string().min(1),
+  resourceTypes: z.array(z.string()).min(1),
+  description: z.string(),
+});
+export const dataSchema = z.object({ keys: z.record(z.string(), dataKeySchema) });
+
+export const servicesSchema = z.object({
+  ruleSystem: z.string().min(1),
+  overrideReasonSystem: z.string().min(1),
+  services: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+        hook: z.enum(HOOKS),
+        title: z.string().min(1),
+      }),
+    )
+    .min(1),
+});
+
+const reasonSchema = z.object({ code: z.string().regex(/^[a-z0-9-]+$/), display: z.string().min(1) });
+
+/** One rule: everything a clinician reviews about it (cards/TTP-*.json). */
+export const ruleContentSchema = z
+  .object({
+    id: z.string().regex(/^TTP-[A-Z0-9-]+$/),
+    title: z.string().min(1),
+    version: z.string().regex(/^\d+\.\d+\.\d+$/),
+    hooks: z.array(z.enum(HOOKS)).min(1),
+    /** Card order in an answer: lower first. */
+    priority: z.number().int(),
+    /**
+     * Which records the rule runs on (G2, G3): `ittp`, an active iTTP without a G3 exclusion;
+     * `subtype-conflict`, only when congenital and acquired TTP are both coded.
+     */
+    scope: z.enum(['ittp', 'subtype-conflict']),
+    /** G3b: a pre-treatment ADAMTS13 above the negative threshold silences the rule. */
+    silencedByG3b: z.boolean(),
+    /** The data keys (hooks/data.json) it reads: required ones that cannot be had answer 412. */
+    data: z.object({ required: z.array(z.string()), optional: z.array(z.string()) }),
+    /** The parameters (hooks/parameters.json) its logic or its text reads. */
+    parameters: z.array(z.string()),
+    /** The longest value each summary placeholder can take (summaries stay under 140 characters). */
+    placeholderMaxLength: z.record(z.string(), z.number().int().positive()),
+    summaries: z.record(z.string(), z.string().min(1)).refine((s) => 'default' in s, 'needs a default summary'),
+    details: z.record(z.string(), z.string().min(1)).refine((s) => 'default' in s, 'needs a default detail'),
+    suggestions: z.record(z.string(), z.object({ label: z.string().min(1), resources: z.array(z.string()) })).optional(),
+    overrideReasons: z.array(reasonSchema).min(1),
+    primarySource: z.string(),
+    sources: z.array(z.string()),
+  })
+  .strict();
+export type RuleContent = z.infer<typeof ruleContentSchema>;
+
+export const citationsSchema = z.object({
+  citations: z.record(z.string(), z.object({ label: z.string().min(1), url: z.string().url().startsWith('https://') })),
+});
+export const suggestionsSchema = z.object({
+  resources: z.record(z.string(), z.object({ resourceType: z.enum(['MedicationRequest', 'ServiceRequest']) }).passthrough()),
+});
+
+/** Site configuration (SITE_CONFIG_FILE): what a hospital changes without touching the content. */
+export const siteConfigSchema = z
+  .object({
+    parameters: z.record(z.string(), parameterValue).default({}),
+    /** Local codes per value set, e.g. {"VS-A13ACT": [{"system": "urn:oid:1.2.3", "code": "A13"}]}. */
+    localCodes: z.record(z.string(), z.array(codeEntry)).default({}),
+    /** Site-approved aliases for non-UCUM unit strings, e.g. {"K/uL": "10*3/uL"}. */
+    unitAliases: z.record(z.string(), z.string()).default({}),
+    /** Product (SCD/SBD) RxNorm code -> ingredient RxNorm code, built offline from the RxNorm release. */
+    rxnormProductToIngredient: z.record(z.string(), z.string()).default({}),
+    /** Use the KB's UNVERIFIED codes too (after the site has confirmed them). */
+    useUnverifiedCodes: z.boolean().default(false),
+    /** Site timezone for the PE-day calendar (IANA name). */
+    timezone: z.string().default('UTC'),
+  })
+  .strict();
+export type SiteConfig = z.infer<typeof siteConfigSchema>;
+
+export type TerminologyContent = z.infer<typeof terminologySchema>;
+export type UnitsContent = z.infer<typeof unitsSchema>;
+export type AnalyteDef = z.infer<typeof analyteSchema>;
+export type DataKeyDef = z.infer<typeof dataKeySchema>;
+export type ServiceDef = z.infer<typeof servicesSchema>['services'][number];

@@ -1,0 +1,16 @@
+/** The client-JWT check on every CDS endpoint (CDS Hooks 2.0 "Trusting CDS Clients"). */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { JwtVerifier } from '../auth/jwt';
+import { unauthorized } from '../errors';
+import type { Logger } from '../logger';
+
+/** The audience a token must name is the URL called: PUBLIC_BASE_URL plus the path. */
+export function requireClientJwt(verifier: JwtVerifier, publicBaseUrl: string, logger: Logger): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const audience = `${publicBaseUrl}${req.baseUrl}${req.path === '/' ? '' : req.path}`;
+    const r = await verifier.verify(req.headers.authorization, audience);
+    if (r.ok) return next();
+    logger.warn({ path: req.path, reason: r.reason }, 'client JWT rejected');
+    next(unauthorized('jwt-rejected', r.reason));
+  };
+}

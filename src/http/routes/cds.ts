@@ -1,0 +1,54 @@
+/** Discovery and the service calls (CDS Hooks 2.0 "Discovery" and "Calling a CDS Service"). */
+import { Router, type Request, type Response } from 'express';
+import type { ServiceDeps } from '../../cds/service';
+import { callService, hookInstanceOf } from '../../cds/service';
+import { cardRecords, patientHash } from '../../governance';
+import type { Logger } from '../../logger';
+import type { Store } from '../../store';
+import type { CallLog } from '../errors';
+
+export function cdsRoutes(deps: ServiceDeps, store: Store, ready: Promise<string>, logger: Logger): Router {
+  const router = Router();
+  router.get('/cds-services', (_req, res) => {
+    res.json(deps.registry.discovery(deps.version));
+  });
+  router.post('/cds-services/:id', async (req: Request, res: Response) => {
+    const started = process.hrtime.bigint();
+    // Guidance about one patient: never stored by a cache on the way.
+    res.set('Cache-Control', 'no-store');
+    res.locals.call = { service: String(req.params.id), hookInstance: hookInstanceOf(req.body) } satisfies CallLog;
+    const { response, meta } = await callService(String(req.params.id), req.body, deps);
+    if (response.cards.length) {
+      // Recorded before answering, so feedback always finds its card. A store failure never
+      // withholds clinical guidance: it is logged and the cards go out.
+      try {
+        const salt = await ready;
+        const records = cardRecords(response.cards, {
+          hookInstance: meta.hookInstance ?? 'unknown',
+          service: meta.service,
+          patientHash: patientHash(salt, meta.patientId!),
+          now: deps.clock(),
+        }, deps.content);
+        await store.recordCards(records);
+      } catch (e) {
+        logger.error({ hookInstance: meta.hookInstance, err: (e as Error).message }, 'cards not recorded');
+      }
+    }
+    res.json(response);
+    logger.info(
+      {
+        hookInstance: meta.hookInstance,
+        service: meta.service,
+        hook: meta.hook,
+        status: 200,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        rules: meta.rules,
+        indicators: meta.indicators,
+        gate: meta.gate,
+        prefetch: meta.keys,
+      },
+      'cds call',
+    );
+  });
+  return router;
+}

@@ -1,0 +1,71 @@
+/** Evidence rows and notes that several rules show the same way. */
+import { type Facts, drug } from '../facts';
+import { labDisplay } from '../facts/labs';
+import type { DrugClass, Episode, Evidence, LabValue } from '../facts/types';
+import type { MatchKind } from '../terminology';
+import type { Units } from '../units';
+import type { RuleContext } from './types';
+
+/** One decimal, for LDH multiples of ULN. */
+export const r1 = (n: number) => String(Math.round(n * 10) / 10);
+
+export function labEvidence(v: LabValue | undefined, units: Units, label?: string): Evidence[] {
+  if (!v) return [];
+  const def = units.analyte(v.analyte);
+  return [{ label: label ?? def.label, value: labDisplay(v, units) + (v.final ? '' : ' (preliminary)'), time: v.time, ref: v.ref }];
+}
+
+export function matchNote(by: MatchKind, what: string, concept: string): string | undefined {
+  if (by === 'text') return `${concept} was recognised by text only ("${what}"), not by a verified code.`;
+  if (by === 'local') return `${concept} was recognised by a site-local code (${what}).`;
+  return undefined;
+}
+
+/** The episode when it is current (its last session within the episode gap of now). */
+export function currentEpisode(f: Facts): Episode | undefined {
+  return f.episode?.current ? f.episode : undefined;
+}
+
+export function episodeEvidence(ctx: RuleContext): Evidence[] {
+  const ep = ctx.f.episode;
+  if (!ep) return [];
+  return [
+    { label: 'TPE day', value: `${ep.peDay} (day 1 = ${ep.day1})`, time: ep.firstSession, ref: ep.sessions[0]!.ref },
+    { label: 'TPE sessions', value: String(ep.sessionCount), time: ep.lastSession, ref: ep.sessions[ep.sessions.length - 1]!.ref },
+  ];
+}
+
+/** Baseline and latest platelets and LDH (with LDH as a multiple of ULN). */
+export function trendEvidence(ctx: RuleContext): Evidence[] {
+  const { s, units } = ctx;
+  const out: Evidence[] = [];
+  const ldh = (v: LabValue, label: string) => labEvidence(v, units, label).map((e) => ({ ...e, value: `${e.value} (${r1(s.ldhX(v))}x ULN)` }));
+  if (s.baselinePlatelets && s.baselinePlatelets !== s.latestPlatelets) out.push(...labEvidence(s.baselinePlatelets, units, 'Platelets, baseline'));
+  out.push(...labEvidence(s.latestPlatelets, units, 'Platelets, latest'));
+  if (s.baselineLdh && s.baselineLdh !== s.latestLdh) out.push(...ldh(s.baselineLdh, 'LDH, baseline'));
+  if (s.latestLdh) out.push(...ldh(s.latestLdh, 'LDH, latest'));
+  return out;
+}
+
+/** A note when a TPE session was recognised by text or a local code only. */
+export function sessionNotes(ctx: RuleContext): string[] {
+  const n = ctx.f.episode?.sessions.find((x) => x.by !== 'code');
+  const note = n ? matchNote(n.by, 'plasma exchange', 'A TPE session') : undefined;
+  return note ? [note] : [];
+}
+
+/** Notes on how a drug was recognised, and on orders that never counted (cancelled, drafts...). */
+export function drugNotes(ctx: RuleContext, d: DrugClass, concept: string): string[] {
+  const e = drug(ctx.f, d);
+  const out: string[] = [];
+  const textual = [...e.orders, ...e.administrations].find((x) => x.by !== 'code');
+  if (textual) out.push(matchNote(textual.by, textual.display, concept)!);
+  for (const o of e.ignoredOrders)
+    out.push(`${o.ref} (${concept}, status ${o.status}${o.intent && o.status !== 'cancelled' ? `, intent ${o.intent}` : ''}) does not count as ordered.`);
+  return out;
+}
+
+/** Notes for the data keys that could not be read, among those the card depends on. */
+export function gapNotes(ctx: RuleContext, keys: string[]): string[] {
+  return ctx.f.gaps.filter((g) => keys.includes(g.key)).map((g) => `Data not available: ${g.key} (${g.reason}); this card may be incomplete.`);
+}

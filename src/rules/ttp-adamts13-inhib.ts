@@ -1,0 +1,31 @@
+/** TTP-ADAMTS13-INHIB: ADAMTS13 activity < 10% and no inhibitor / anti-ADAMTS13 IgG result or order (ISTH-Dx). */
+import { series } from '../facts';
+import { below } from '../facts/state';
+import { isoDate } from '../fhir/time';
+import { fmt } from '../units';
+import { labEvidence, matchNote } from './evidence';
+import type { Finding, RuleContext, RuleModule } from './types';
+
+const ID = 'TTP-ADAMTS13-INHIB';
+
+function patientView(ctx: RuleContext): Finding | undefined {
+  const { f, s, units } = ctx;
+  const a13 = s.a13;
+  if (!a13 || !below(a13, ctx.param('adamts13SevereBelow'), ['<', '<='])) return;
+  const inh = series(f, 'adamts13Inhibitor');
+  if (inh.final.length || inh.preliminary.length || inh.pending.length || inh.problems.length) return;
+  if (f.a13InhOrders.some((o) => o.status === 'active' || o.status === 'completed' || o.status === 'on-hold')) return;
+  return {
+    ruleId: ID,
+    indicator: 'info',
+    params: { x: `${a13.comparator ?? ''}${fmt(a13.value)}`, date: isoDate(a13.time, f.tz) },
+    evidence: [...labEvidence(a13, units), { label: 'ADAMTS13 inhibitor / IgG', value: 'no result or order' }],
+    notes: [
+      'Inhibitor and anti-ADAMTS13 IgG tests have no verified LOINC code; they are recognised by site-local codes and by text.',
+      ...(a13.by !== 'code' ? [matchNote(a13.by, a13.raw, 'The ADAMTS13 result')!] : []),
+    ],
+    suggestions: [{ key: 'order-inhibitor', isRecommended: true }],
+  };
+}
+
+export const rule: RuleModule = { id: ID, patientView };

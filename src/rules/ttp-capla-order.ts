@@ -1,0 +1,206 @@
+/**
+ * TTP-CAPLA-ORDER: a caplacizumab draft. Info by default (bleeding caution); a warning when (a) an
+ * antithrombotic is active or drafted, coagulopathy, severe hepatic impairment or an active bleed,
+ * (b) a procedure within 7 days, (c) the dose, route or frequency is off label, (d) ADAMTS13 > 20%,
+ * (f) a caplacizumab allergy. An order is judged only on what it states: a missing dose says nothing
+ * about dose.
+ */
+import { activeOrGiven, activeOrders, drug, series } from '../facts';
+import { isActiveOrder, medOrderOf } from '../facts/drugs';
+import type { Evidence, MedOrder } from '../facts/types';
+import { type AnyResource, concepts, conceptText, periodStart, refOf, statusCode } from '../fhir/read';
+import { DAY, isoDate, parseTime } from '../fhir/time';
+import { fmt } from '../units';
+import { describeOrder, draftDisplay, focus, liveDraft, matchDraft } from './drafts';
+import { labEvidence, matchNote } from './evidence';
+import type { DraftOrder, Finding, RuleContext, RuleModule } from './types';
+
+const ID = 'TTP-CAPLA-ORDER';
+
+function findCondition(ctx: RuleContext, vs: string) {
+  for (const c of ctx.f.record.all('Condition')) {
+    const clinical = statusCode(c.clinicalStatus);
+    const verification = statusCode(c.verificationStatus);
+    if (verification === 'refuted' || verification === 'entered-in-error') continue;
+    if (clinical && !['active', 'recurrence', 'relapse'].includes(clinical)) continue;
+    if (ctx.terminology.match(vs, c.code)) return { display: conceptText(concepts(c.code)[0] ?? {}) || vs, ref: refOf(c) };
+  }
+  return undefined;
+}
+
+/** (b) Surgery, dental work or an invasive procedure planned within the window (or in the last day). */
+function plannedProcedure(ctx: RuleContext): { display: string; time?: number; ref: string } | undefined {
+  const { f } = ctx;
+  const horizon = f.now + ctx.param('caplaProcedureWindowDays') * DAY;
+  const candidates: AnyResource[] = [
+    ...f.record.all('ServiceRequest').filter((r) => r.status === 'active' || r.status === 'draft' || r.status === 'on-hold'),
+    ...ctx.drafts.filter((d) => liveDraft(d) && d.resource.resourceType === 'ServiceRequest').map((d) => d.resource),
+    ...f.record.all('Procedure').filter((p) => p.status === 'preparation'),
+  ];
+  for (const r of candidates) {
+    if (ctx.terminology.match('VS-TPE', r.code) || ctx.terminology.match('VS-PLTX', r.code)) continue;
+    const isProc = ctx.terminology.match('VS-INVASIVE-PROCEDURE', r.code) || ctx.terminology.matchCode('VS-INVASIVE-PROCEDURE', r.category);
+    if (!isProc) continue;
+    const time = parseTime(r.occurrenceDateTime) ?? periodStart(r.occurrencePeriod) ?? parseTime(r.performedDateTime) ?? periodStart(r.performedPeriod);
+    if (time === undefined || (time >= f.now - DAY && time <= horizon)) return { display: conceptText(concepts(r.code)[0] ?? {}) || 'procedure', time, ref: refOf(r) };
+  }
+  return undefined;
+}
+
+/** (c) labelled dose 11 mg (EU 10 mg); first dose IV before TPE, then SC; once daily. */
+function doseRouteFrequency(ctx: RuleContext, o: MedOrder, caplaDrafts: DraftOrder[], d: DraftOrder) {
+  const problems: string[] = [];
+  const labelled = ctx.list('caplaDosesMg');
+  let dose = Math.max(...labelled);
+  if (o.dose?.mg !== undefined) {
+    if (labelled.some((x) => Math.abs(o.dose!.mg! - x) < 0.01)) dose = o.dose.mg;
+    else problems.push(`dose ${fmt(o.dose.mg)} mg`);
+  } else if (o.dose?.mgPerM2 !== undefined) problems.push(`dose ${o.dose.raw}`);
+  const priorExposure = activeOrGiven(ctx.f, 'capla');
+  const ivDraftElsewhere = caplaDrafts.some((x) => x.ref !== d.ref && medOrderOf(x.resource, { by: 'code' }, '').route === 'iv');
+  const firstDose = !priorExposure;
+  let route: 'iv' | 'sc' = o.route === 'iv' ? 'iv' : 'sc';
+  if (o.route !== undefined) {
+    if (o.route === 'iv' && priorExposure) {
+      problems.push('IV after the first dose');
+      route = 'sc';
+    } else if (o.route === 'sc' && firstDose && !ivDraftElsewhere) problems.push('first dose should be IV before TPE');
+    else if (o.route !== 'iv' && o.route !== 'sc') {
+      problems.push(`route ${o.routeText ?? o.route}`);
+      route = firstDose ? 'iv' : 'sc';
+    }
+  }
+  const isSingle = o.count === 1;
+  if (o.perDay !== undefined && Math.abs(o.perDay - 1) > 1e-9 && !isSingle) problems.push(o.perDay > 1 ? `${fmt(o.perDay)} doses/day` : 'less than once daily');
+  if (problems.filter((p) => !p.startsWith('first dose')).length === 0) return { problems, corrected: undefined, dose, route };
+  // The whole corrected resource (an update replaces the resource, CDS Hooks Action).
+  const corrected = structuredClone(d.resource) as Record<string, unknown>;
+  const dosage = (Array.isArray(corrected.dosageInstruction) ? corrected.dosageInstruction[0] : undefined) as Record<string, unknown> | undefined;
+  const newDosage: Record<string, unknown> = {
+    ...(dosage ?? {}),
+    text: route === 'iv' ? `${dose} mg IV bolus at least 15 minutes before plasma exchange (first dose)` : `${dose} mg SC once daily`,
+    timing: route === 'iv' ? { repeat: { count: 1 } } : { repeat: { frequency: 1, period: 1, periodUnit: 'd' } },
+    route:
+      route === 'iv'
+        ? { coding: [{ system: 'http://snomed.info/sct', code: '47625008', display: 'Intravenous route' }], text: 'IV' }
+        : { coding: [{ system: 'http://snomed.info/sct', code: '34206005', display: 'Subcutaneous route' }], text: 'SC' },
+    doseAndRate: [{ doseQuantity: { value: dose, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }],
+  };
+  corrected.dosageInstruction = [newDosage, ...(Array.isArray(corrected.dosageInstruction) ? corrected.dosageInstruction.slice(1) : [])];
+  return { problems, corrected, dose, route };
+}
+
+/** Keep the warning summary under 140 characters whatever the problems are. */
+function fitProblems(problems: string[]): string {
+  let out = problems.join('; ');
+  let n = problems.length;
+  while (out.length > 60 && n > 1) {
+    n--;
+    out = `${problems.slice(0, n).join('; ')} (+${problems.length - n} more)`;
+  }
+  return out.length > 60 ? `${out.slice(0, 57)}...` : out;
+}
+
+function orders(ctx: RuleContext): Finding[] {
+  const { f, s, units } = ctx;
+  const out: Finding[] = [];
+  const caplaDrafts = ctx.drafts.filter((d) => liveDraft(d) && d.resource.resourceType === 'MedicationRequest' && matchDraft(ctx, d, 'VS-CAPLA'));
+  for (const d of focus(ctx)) {
+    if (d.resource.resourceType !== 'MedicationRequest') continue;
+    const m = matchDraft(ctx, d, 'VS-CAPLA');
+    if (!m) continue;
+    const order = medOrderOf(d.resource, m, draftDisplay(ctx, d));
+    if (order.status === 'stopped' || order.status === 'completed') continue; // a stop draft: TTP-CAPLA-STOP
+    const problems: string[] = [];
+    const evidence: Evidence[] = [{ label: 'Draft order', value: describeOrder(order), ref: d.ref }];
+    const notes: string[] = [];
+    const mn = matchNote(m.by, m.what, 'Caplacizumab');
+    if (mn) notes.push(mn);
+
+    // (a) antithrombotics active or drafted now, coagulopathy, severe hepatic impairment, active major bleed.
+    const anti = activeOrders(f, 'antithromb');
+    const antiDrafts = ctx.drafts.filter((x) => liveDraft(x) && x.ref !== d.ref && matchDraft(ctx, x, 'VS-ANTITHROMB'));
+    for (const a of anti) evidence.push({ label: 'Antithrombotic active', value: a.display, time: a.time, ref: a.ref });
+    for (const a of antiDrafts) evidence.push({ label: 'Antithrombotic in this order session', value: draftDisplay(ctx, a), ref: a.ref });
+    if (anti.length || antiDrafts.length) problems.push(`${anti[0]?.display ?? draftDisplay(ctx, antiDrafts[0]!)} active`);
+    const effectDays = ctx.param('antithromboticEffectDays');
+    const recentlyStopped = drug(f, 'antithromb').orders.filter((o) => !isActiveOrder(o, f.now) && o.end !== undefined && f.now - o.end <= effectDays * DAY);
+    for (const o of recentlyStopped) notes.push(`${o.display} (${o.ref}) ended ${isoDate(o.end, f.tz)}; its effect may persist.`);
+    const coag = findCondition(ctx, 'VS-COAGULOPATHY');
+    const hep = findCondition(ctx, 'VS-SEVERE-HEPATIC');
+    if (coag) {
+      problems.push('coagulopathy');
+      evidence.push({ label: 'Coagulopathy', value: coag.display, ref: coag.ref });
+    }
+    if (hep) {
+      problems.push('severe hepatic impairment');
+      evidence.push({ label: 'Hepatic impairment', value: hep.display, ref: hep.ref });
+    }
+    if (f.bleeds.length) {
+      problems.push('active bleed');
+      evidence.push({ label: 'Active bleeding', value: f.bleeds[0]!.display, time: f.bleeds[0]!.time, ref: f.bleeds[0]!.ref });
+    }
+
+    // (b) surgery or invasive procedure planned within 7 days.
+    const proc = plannedProcedure(ctx);
+    if (proc) {
+      problems.push(`procedure within ${ctx.param('caplaProcedureWindowDays')} d`);
+      evidence.push({ label: 'Planned procedure', value: proc.display, time: proc.time, ref: proc.ref });
+    }
+
+    // (c) dose, route, frequency.
+    const fix = doseRouteFrequency(ctx, order, caplaDrafts, d);
+    problems.push(...fix.problems);
+
+    // (d) ADAMTS13 > 20%.
+    if (s.a13Negative && s.a13) {
+      problems.push(`ADAMTS13 ${fmt(s.a13.value)}%`);
+      evidence.push(...labEvidence(s.a13, units, 'ADAMTS13 activity, latest'));
+    }
+    // (f) caplacizumab allergy.
+    const allergy = f.record
+      .all('AllergyIntolerance')
+      .find((a) => !['entered-in-error', 'refuted'].includes(String(statusCode(a.verificationStatus))) && ctx.terminology.match('VS-CAPLA', a.code));
+    if (allergy) {
+      problems.push('caplacizumab allergy');
+      evidence.push({ label: 'Allergy', value: conceptText(concepts(allergy.code)[0] ?? {}), ref: refOf(allergy) });
+    }
+    // ADAMTS13 pending: empiric start only with high clinical probability (ISTH-Dx).
+    const a13 = series(f, 'adamts13');
+    const pending = a13.pending.length > 0 || (f.a13Orders.some((o) => o.status === 'active') && !a13.final.some((v) => v.time >= f.windowStart));
+    if (pending) notes.push('ADAMTS13 is pending: an empiric start fits only a high clinical probability of TTP (ISTH diagnosis guideline).');
+    if (!s.a13 && !pending) notes.push('No ADAMTS13 activity result this episode.');
+    notes.push(
+      `Recurrences while on caplacizumab (label: stop after more than ${ctx.param('caplaMaxRecurrencesOnDrug')}) are not computed from the record; check the history.`,
+    );
+
+    const warning = problems.length > 0;
+    out.push({
+      ruleId: ID,
+      indicator: warning ? 'warning' : 'info',
+      variant: warning ? 'warning' : 'default',
+      params: { problems: fitProblems(problems) },
+      evidence,
+      notes,
+      suggestions: fix.corrected
+        ? [
+            {
+              key: 'correct-caplacizumab',
+              params: { dose: fix.dose, route: fix.route.toUpperCase() },
+              isRecommended: true,
+              actions: [
+                {
+                  type: 'update',
+                  description: `Update ${d.ref} to caplacizumab ${fix.dose} mg ${fix.route.toUpperCase()}${fix.route === 'sc' ? ' once daily' : ''}`,
+                  resource: fix.corrected,
+                },
+              ],
+            },
+          ]
+        : undefined,
+    });
+  }
+  return out;
+}
+
+export const rule: RuleModule = { id: ID, orders };

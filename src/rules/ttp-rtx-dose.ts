@@ -1,0 +1,135 @@
+/**
+ * TTP-RTX-DOSE: a rituximab draft whose dose fits neither 375 mg/m2 (Mosteller BSA from height and
+ * weight within 30 days) nor 100 mg, each within the tolerance; info when BSA cannot be computed, for
+ * more than 4 weekly doses, or an interval under 7 days. One card per draft, worst problem first.
+ */
+import { series } from '../facts';
+import { medOrderOf } from '../facts/drugs';
+import type { Evidence } from '../facts/types';
+import type { AnyResource } from '../fhir/read';
+import { DAY } from '../fhir/time';
+import { fmt } from '../units';
+import { describeOrder, draftDisplay, focus, matchDraft } from './drafts';
+import { matchNote } from './evidence';
+import type { Finding, RuleContext, RuleModule } from './types';
+
+const ID = 'TTP-RTX-DOSE';
+
+interface Bsa {
+  m2: number;
+  heightCm: number;
+  weightKg: number;
+  refs: string[];
+}
+
+function bsa(ctx: RuleContext): { bsa?: Bsa; missing: string; missingDetail: string } {
+  const { f } = ctx;
+  const since = f.now - ctx.param('bodyMeasureMaxAgeDays') * DAY;
+  const pick = (a: string) =>
+    [...series(f, a).final, ...series(f, a).preliminary]
+      .filter((v) => v.time >= since && v.time <= f.future)
+      .sort((x, y) => x.time - y.time)
+      .pop();
+  const h = pick('height');
+  const w = pick('weight');
+  const missing = [!h && 'no height', !w && 'no weight'].filter(Boolean).join(', ');
+  if (!h || !w) {
+    const problems = [...series(f, 'height').problems, ...series(f, 'weight').problems].map((p) => `${p.raw}: ${p.reason}`);
+    return { missing, missingDetail: problems.length ? `${missing} (${problems.join('; ')})` : missing };
+  }
+  // Mosteller: sqrt(height cm x weight kg / 3600).
+  return { bsa: { m2: Math.sqrt((h.value * w.value) / 3600), heightCm: h.value, weightKg: w.value, refs: [h.ref, w.ref] }, missing: '', missingDetail: '' };
+}
+
+function rtxFinding(indicator: 'info' | 'warning', variant: string, params: Record<string, string | number>): Finding {
+  return { ruleId: ID, indicator, variant, params, evidence: [], notes: [] };
+}
+
+function summaryHint(ctx: RuleContext, f: Finding): string {
+  if (f.variant === 'too-many-doses') return `${f.params.count} weekly doses planned (usual course ${ctx.param('rtxMaxWeeklyDoses')}).`;
+  if (f.variant === 'short-interval') return `doses ${f.params.interval} days apart (weekly expected).`;
+  return 'dose outside the iTTP regimens.';
+}
+
+function withDose(resource: AnyResource, mg: number): Record<string, unknown> {
+  const r = structuredClone(resource) as Record<string, unknown>;
+  const list = Array.isArray(r.dosageInstruction) && r.dosageInstruction.length ? (r.dosageInstruction as Record<string, unknown>[]) : [{}];
+  const first = { ...list[0]! };
+  first.doseAndRate = [{ doseQuantity: { value: mg, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }];
+  r.dosageInstruction = [first, ...list.slice(1)];
+  return r;
+}
+
+function orders(ctx: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  for (const d of focus(ctx)) {
+    if (d.resource.resourceType !== 'MedicationRequest') continue;
+    const m = matchDraft(ctx, d, 'VS-RTX');
+    if (!m) continue;
+    const o = medOrderOf(d.resource, m, draftDisplay(ctx, d));
+    const tol = ctx.param('rtxDoseTolerance');
+    const perM2 = ctx.param('rtxDoseMgPerM2');
+    const flat = ctx.param('rtxFlatDoseMg');
+    const within = (x: number, target: number) => Math.abs(x - target) <= tol * target + 1e-9;
+    const b = bsa(ctx);
+    const evidence: Evidence[] = [{ label: 'Draft order', value: describeOrder(o), ref: d.ref }];
+    if (b.bsa)
+      evidence.push({
+        label: 'BSA (Mosteller)',
+        value: `${fmt(b.bsa.m2)} m2 (height ${fmt(b.bsa.heightCm)} cm, weight ${fmt(b.bsa.weightKg)} kg)`,
+        ref: b.bsa.refs.join(', '),
+      });
+    const notes: string[] = [];
+    const mn = matchNote(m.by, m.what, 'Rituximab');
+    if (mn) notes.push(mn);
+    const found: Finding[] = [];
+    const calc = b.bsa ? Math.round((perM2 * b.bsa.m2) / 10) * 10 : undefined;
+    const common = { tolerance: Math.round(tol * 100), maxAge: ctx.param('bodyMeasureMaxAgeDays') };
+    if (o.dose?.mgPerM2 !== undefined) {
+      if (!within(o.dose.mgPerM2, perM2))
+        found.push(
+          rtxFinding('warning', 'default', {
+            X: `${fmt(o.dose.mgPerM2)} mg/m2 =`,
+            calc: calc ?? `${perM2} mg/m2`,
+            bsa: b.bsa ? fmt(b.bsa.m2) : 'unknown',
+            height: b.bsa ? fmt(b.bsa.heightCm) : '?',
+            weight: b.bsa ? fmt(b.bsa.weightKg) : '?',
+            ...common,
+          }),
+        );
+    } else if (o.dose?.mg !== undefined) {
+      const mg = o.dose.mg;
+      if (!within(mg, flat)) {
+        if (!b.bsa) found.push(rtxFinding('info', 'no-bsa', { X: `${fmt(mg)} mg`, missing: b.missing, missingDetail: b.missingDetail, ...common }));
+        else if (!within(mg, perM2 * b.bsa.m2))
+          found.push(
+            rtxFinding('warning', 'default', { X: fmt(mg), calc: calc!, bsa: fmt(b.bsa.m2), height: fmt(b.bsa.heightCm), weight: fmt(b.bsa.weightKg), ...common }),
+          );
+      }
+    }
+    if (o.count !== undefined && o.count > ctx.param('rtxMaxWeeklyDoses')) found.push(rtxFinding('info', 'too-many-doses', { count: o.count }));
+    if (o.intervalDays !== undefined && o.intervalDays < ctx.param('rtxMinIntervalDays') - 1e-9 && o.count !== 1)
+      found.push(rtxFinding('info', 'short-interval', { interval: fmt(o.intervalDays) }));
+    if (found.length === 0) continue;
+    const rank = { critical: 3, warning: 2, info: 1 } as const;
+    found.sort((a, b2) => rank[b2.indicator] - rank[a.indicator]);
+    const main = found[0]!;
+    main.evidence = evidence;
+    main.notes = [...notes, ...found.slice(1).map((x) => `Also: ${summaryHint(ctx, x)}`)];
+    if (main.variant === 'default' || main.variant === 'no-bsa') {
+      const sugg = [];
+      if (calc !== undefined)
+        sugg.push({
+          key: 'set-dose-bsa',
+          params: { calc, bsa: fmt(b.bsa!.m2) },
+          actions: [{ type: 'update' as const, description: `Set ${d.ref} dose to ${calc} mg`, resource: withDose(d.resource, calc) }],
+        });
+      sugg.push({ key: 'set-dose-flat', actions: [{ type: 'update' as const, description: `Set ${d.ref} dose to ${flat} mg`, resource: withDose(d.resource, flat) }] });
+      main.suggestions = d.resource.id ? sugg : undefined;
+    }
+    out.push(main);
+  }
+  return out;
+}
+
+export const rule: RuleModule = { id: ID, orders };

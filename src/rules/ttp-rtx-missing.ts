@@ -1,0 +1,48 @@
+/**
+ * TTP-RTX-MISSING: iTTP confirmed (ADAMTS13 < 10% or an immune/acquired code) and no rituximab
+ * (originator or biosimilar) ordered or given this episode. Info on PE day 1-2, warning from day 3;
+ * escalated wording with the [SA] evidence for a relapse or a refractory course.
+ */
+import { drug, orderedOrGiven } from '../facts';
+import type { Evidence } from '../facts/types';
+import { DAY, isoDate } from '../fhir/time';
+import { currentEpisode, drugNotes, episodeEvidence, gapNotes, labEvidence } from './evidence';
+import type { Finding, RuleContext, RuleModule } from './types';
+
+const ID = 'TTP-RTX-MISSING';
+
+function patientView(ctx: RuleContext): Finding | undefined {
+  const { f, s, units } = ctx;
+  const ep = currentEpisode(f);
+  if (!ep || !s.confirmed.yes) return;
+  if (orderedOrGiven(f, 'rtx')) return;
+  const relapse = f.relapseCoded || ep.previousEpisodeEnd !== undefined;
+  const refractory = s.refractoryNumeric === true || s.refractoryBroad === true;
+  const escalated = relapse || refractory;
+  const recent = [...drug(f, 'rtx').administrations].reverse().find((a) => f.now - a.time < ctx.param('rtxRecentDays') * DAY);
+  const evidence: Evidence[] = [
+    ...episodeEvidence(ctx),
+    { label: 'iTTP confirmed by', value: s.confirmed.how },
+    ...labEvidence(s.a13, units, 'ADAMTS13 activity, latest'),
+    { label: 'Rituximab', value: 'not ordered or given this episode' },
+  ];
+  if (relapse)
+    evidence.push({
+      label: 'Episode',
+      value: f.relapseCoded ? 'relapse (coded)' : `new TPE episode after an earlier one ended ${isoDate(ep.previousEpisodeEnd, f.tz)}`,
+    });
+  if (refractory) evidence.push({ label: 'Refractory', value: s.refractoryNumeric === true ? 'IWG numeric definition met' : `no response after ${ctx.param('refractorySessions')} sessions` });
+  const notes = [...drugNotes(ctx, 'rtx', 'Rituximab'), ...gapNotes(ctx, ['medicationAdministrations'])];
+  if (recent) notes.push(`Rituximab was given on ${isoDate(recent.time, f.tz)} (${recent.ref}), before this episode.`);
+  return {
+    ruleId: ID,
+    indicator: ep.peDay >= ctx.param('rtxWarningPeDay') ? 'warning' : 'info',
+    variant: escalated ? 'escalated' : 'default',
+    params: { N: ep.peDay, confirmation: s.confirmed.how, context: relapse ? (refractory ? 'Relapsed, refractory' : 'Relapsed') : 'Refractory' },
+    evidence,
+    notes,
+    suggestions: [{ key: 'start-rituximab', isRecommended: true }],
+  };
+}
+
+export const rule: RuleModule = { id: ID, patientView };
