@@ -10,7 +10,11 @@ const CARD = {
       uuid: '6d1d8c59-3f1f-4b7a-9d59-1c1f2b4e9a10',
       summary: 'iTTP: no response by TPE day 5 and caplacizumab not started. Consider adding caplacizumab now.',
       indicator: 'warning',
-      source: { label: 'ISTH guideline', url: 'https://doi.org/10.1111/jth.15010', topic: { system: 'urn:ttp-cds:rule', code: 'TTP-CAPLA-DAY5', display: 'Caplacizumab' } },
+      source: {
+        label: 'ISTH guideline',
+        url: 'https://doi.org/10.1111/jth.15010',
+        topic: { system: 'urn:ttp-cds:rule', code: 'TTP-CAPLA-DAY5', display: 'Caplacizumab' },
+      },
     },
   ],
 };

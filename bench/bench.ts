@@ -51,7 +51,10 @@ function anchorTo(evalDay: number): void {
 
 function makeBodies(): Body[] {
   const count = (b: Record<string, unknown>) =>
-    Object.values(b.prefetch as Record<string, { entry?: unknown[] } | null>).reduce((n, v) => n + (v?.entry ? v.entry.length : v ? 1 : 0), 0);
+    Object.values(b.prefetch as Record<string, { entry?: unknown[] } | null>).reduce(
+      (n, v) => n + (v?.entry ? v.entry.length : v ? 1 : 0),
+      0,
+    );
   const out: Body[] = [];
   const add = (name: string, service: string, evalDay: number, make: () => Record<string, unknown>) => {
     anchorTo(evalDay);
@@ -112,7 +115,15 @@ async function startChild(kind: 'service' | 'baseline'): Promise<Server> {
     // SERVICE_NODE_FLAGS lets one try V8 flags on the service only (none by default, as npm start).
     const flags = (process.env.SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
     const child = spawn(process.execPath, [...flags, join(ROOT, 'dist', 'src', 'server.js')], {
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', WEB_CONCURRENCY: '1', DATA_DIR: mkdtempSync(join(tmpdir(), 'ttp-bench-')) },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        NODE_ENV: 'production',
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+        WEB_CONCURRENCY: '1',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'ttp-bench-')),
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const startMs = await waitUp(port, started);
@@ -174,7 +185,14 @@ async function load(server: Server, b: Body, connections: number, seconds = SECO
     duration: seconds,
   });
   const cpu = cpuMs(server.child.pid!) - c0;
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuMs: cpu / Math.max(1, r.requests.total), non2xx: r.non2xx, errors: r.errors };
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    cpuMs: cpu / Math.max(1, r.requests.total),
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
 }
 
 const median = (xs: number[]): number => {
@@ -251,12 +269,18 @@ async function costSplit(b: Body): Promise<Record<string, number>> {
     const drafts =
       entry.def.hook === 'patient-view'
         ? []
-        : ((req.context as { draftOrders: { entry: { resource: Record<string, unknown> }[] } }).draftOrders.entry.map((e) => ({ resource: e.resource as never, ref: `${e.resource.resourceType}/${e.resource.id}`, selected: true })));
+        : (req.context as { draftOrders: { entry: { resource: Record<string, unknown> }[] } }).draftOrders.entry.map((e) => ({
+            resource: e.resource as never,
+            ref: `${e.resource.resourceType}/${e.resource.id}`,
+            selected: true,
+          }));
     const ev = evaluate(entry.def.hook, record, drafts, now, deps);
     // evaluate() recomputes the facts; the rules' share is what it took beyond them.
     t.rules += Math.max(0, performance.now() - s - factsMs);
     s = performance.now();
-    const cards = ev.findings.map((x) => renderCard(x, { content: deps.content, newId: deps.newId, now, patientId: 'p', userId: 'Practitioner/1' }));
+    const cards = ev.findings.map((x) =>
+      renderCard(x, { content: deps.content, newId: deps.newId, now, patientId: 'p', userId: 'Practitioner/1' }),
+    );
     JSON.stringify({ cards });
     t.render += performance.now() - s;
     return cards.length;
@@ -284,18 +308,30 @@ async function main(): Promise<void> {
   const thirty = list.find((b) => b.name === '30-day episode') ?? list[0]!;
   const base = await startChild('baseline');
   for (let i = 0; i < 3; i++) {
-    const r = await fetch(`http://127.0.0.1:${base.port}/cds-services/${thirty.service}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: thirty.text });
+    const r = await fetch(`http://127.0.0.1:${base.port}/cds-services/${thirty.service}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: thirty.text,
+    });
     await r.arrayBuffer();
   }
   // Then the service, on a fresh process: start-up and the first CDS call after it.
   const svc = await startChild('service');
   const t0 = performance.now();
-  const first = await fetch(`http://127.0.0.1:${svc.port}/cds-services/${thirty.service}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: thirty.text });
+  const first = await fetch(`http://127.0.0.1:${svc.port}/cds-services/${thirty.service}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: thirty.text,
+  });
   const firstBody = (await first.json()) as { cards?: unknown[] };
   const firstMs = performance.now() - t0;
 
   for (const b of list) {
-    const r = await fetch(`http://127.0.0.1:${svc.port}/cds-services/${b.service}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: b.text });
+    const r = await fetch(`http://127.0.0.1:${svc.port}/cds-services/${b.service}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: b.text,
+    });
     const j = (await r.json()) as { cards?: unknown[] };
     if (r.status !== 200) throw new Error(`${b.name}: service answered ${r.status}`);
     // Warm both (JIT) before measuring, then count this body's peak RSS from here.
@@ -308,12 +344,19 @@ async function main(): Promise<void> {
     const t1 = cpuTicks();
     // A shared VM: the share of CPU time taken by other guests while this body was measured.
     const stealPct = (100 * (t1.steal - t0.steal)) / (t1.total - t0.total);
-    results[b.name] = { load: loads, cards: j.cards?.length, rss: { service: peakRssMb(svc.child.pid!), baseline: peakRssMb(base.child.pid!) }, stealPct };
+    results[b.name] = {
+      load: loads,
+      cards: j.cards?.length,
+      rss: { service: peakRssMb(svc.child.pid!), baseline: peakRssMb(base.child.pid!) },
+      stealPct,
+    };
   }
   svc.child.kill('SIGTERM');
   base.child.kill('SIGTERM');
 
-  console.log('| body | resources | KB | cards | conns | service req/s | baseline req/s | ratio (range over rounds) | service p50 / p99 ms | baseline p50 / p99 ms | CPU ms/req service / baseline (ratio) |');
+  console.log(
+    '| body | resources | KB | cards | conns | service req/s | baseline req/s | ratio (range over rounds) | service p50 / p99 ms | baseline p50 / p99 ms | CPU ms/req service / baseline (ratio) |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const b of list) {
     const r = results[b.name]!;
@@ -326,18 +369,26 @@ async function main(): Promise<void> {
       );
     });
   }
-  console.log('\npeak RSS under each body\'s load (MB), service / baseline:');
+  console.log("\npeak RSS under each body's load (MB), service / baseline:");
   for (const b of list) console.log(`- ${b.name}: ${results[b.name]!.rss.service} / ${results[b.name]!.rss.baseline}`);
-  console.log(`CPU steal (time the hypervisor gave to other guests) while each body was measured: ${list.map((b) => `${b.name} ${f1(results[b.name]!.stealPct)}%`).join(', ')}`);
-  console.log(`start-up to first answer: service ${f1(svc.startMs)} ms, baseline ${f1(base.startMs)} ms; first CDS call after start (${thirty.name}): ${f1(firstMs)} ms (${firstBody.cards?.length ?? '?'} cards)`);
+  console.log(
+    `CPU steal (time the hypervisor gave to other guests) while each body was measured: ${list.map((b) => `${b.name} ${f1(results[b.name]!.stealPct)}%`).join(', ')}`,
+  );
+  console.log(
+    `start-up to first answer: service ${f1(svc.startMs)} ms, baseline ${f1(base.startMs)} ms; first CDS call after start (${thirty.name}): ${f1(firstMs)} ms (${firstBody.cards?.length ?? '?'} cards)`,
+  );
 
   console.log('\nper-request cost in-process (ms, mean):\n');
-  console.log('| body | resources | parse | validate | prefetch | facts | rules | render | total | us per resource (prefetch+facts+rules) |');
+  console.log(
+    '| body | resources | parse | validate | prefetch | facts | rules | render | total | us per resource (prefetch+facts+rules) |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const b of list) {
     const c = await costSplit(b);
     const total = Object.values(c).reduce((x, y) => x + y, 0);
-    console.log(`| ${b.name} | ${b.resources} | ${f2(c.parse!)} | ${f2(c.validate!)} | ${f2(c.prefetch!)} | ${f2(c.facts!)} | ${f2(c.rules!)} | ${f2(c.render!)} | ${f2(total)} | ${f1(((c.prefetch! + c.facts! + c.rules!) * 1000) / b.resources)} |`);
+    console.log(
+      `| ${b.name} | ${b.resources} | ${f2(c.parse!)} | ${f2(c.validate!)} | ${f2(c.prefetch!)} | ${f2(c.facts!)} | ${f2(c.rules!)} | ${f2(c.render!)} | ${f2(total)} | ${f1(((c.prefetch! + c.facts! + c.rules!) * 1000) / b.resources)} |`,
+    );
   }
 
   // The targets of the bodies that ran (BENCH_ONLY runs some of them).
@@ -354,17 +405,24 @@ async function main(): Promise<void> {
         '30-day req/s at 10 connections >= 0.8x baseline',
         ratioCheck.verdict,
         `median ${thirty10.ratio.toFixed(3)}; rounds ${thirty10.ratios.map(f2).join(', ')}; the median's ${(coverage * 100).toFixed(1)}% interval ${f2(lo)}-${f2(hi)}` +
-          (ratioCheck.verdict === 'undecided' ? ' contains 0.8: the machine moved more between rounds than the margin; more rounds (BENCH_ROUNDS) narrow it' : ''),
+          (ratioCheck.verdict === 'undecided'
+            ? ' contains 0.8: the machine moved more between rounds than the margin; more rounds (BENCH_ROUNDS) narrow it'
+            : ''),
       ],
       ['30-day p99 at 1 connection <= 5 ms', verdict(thirtyR.load[0]!.service.p99 <= 5), `${thirtyR.load[0]!.service.p99} ms`],
     );
   }
-  if (threeR) checks.push(['3-year p99 at 1 connection <= 50 ms', verdict(threeR.load[0]!.service.p99 <= 50), `${threeR.load[0]!.service.p99} ms`]);
+  if (threeR)
+    checks.push(['3-year p99 at 1 connection <= 50 ms', verdict(threeR.load[0]!.service.p99 <= 50), `${threeR.load[0]!.service.p99} ms`]);
   if (thirtyR) checks.push(['peak RSS < 200 MB under the 30-day load', verdict(thirtyR.rss.service < 200), `${thirtyR.rss.service} MB`]);
   const ran = Object.values(results);
   if (!process.env.BENCH_ONLY) {
     const maxRss = Math.max(...ran.map((r) => r.rss.service));
-    checks.push(['peak RSS < 200 MB under every body\'s load', verdict(maxRss < 200), `${maxRss} MB; the baseline's own peak: ${Math.max(...ran.map((r) => r.rss.baseline))} MB`]);
+    checks.push([
+      "peak RSS < 200 MB under every body's load",
+      verdict(maxRss < 200),
+      `${maxRss} MB; the baseline's own peak: ${Math.max(...ran.map((r) => r.rss.baseline))} MB`,
+    ]);
   }
   checks.push(['first call after start < 50 ms', verdict(firstMs < 50), `${f1(firstMs)} ms, ${thirty.name}`]);
   console.log('\ntargets:');

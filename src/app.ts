@@ -87,10 +87,13 @@ export function createApp(opts: AppOptions): App {
   const { config } = opts;
   const logger = opts.logger ?? createLogger(config.logLevel);
   const fetcher =
-    opts.fetcher ?? new FhirFetcher({ allowlist: config.fhirAllowlist, timeoutMs: config.fhirTimeoutMs, maxPages: config.fhirMaxPages, logger });
+    opts.fetcher ??
+    new FhirFetcher({ allowlist: config.fhirAllowlist, timeoutMs: config.fhirTimeoutMs, maxPages: config.fhirMaxPages, logger });
   const deps = buildDeps({ ...opts, fetcher });
-  deps.onInvalidResponse = (problems) => logger.error({ problems: problems.slice(0, 2000) }, 'a response broke the CDS Hooks card rules; it was sent anyway');
-  const store = opts.store ?? createStore({ databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, dataDir: config.dataDir });
+  deps.onInvalidResponse = (problems) =>
+    logger.error({ problems: problems.slice(0, 2000) }, 'a response broke the CDS Hooks card rules; it was sent anyway');
+  const store =
+    opts.store ?? createStore({ databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, dataDir: config.dataDir });
   /** The store's salt for patient hashes, once its tables exist. */
   const salt = store.init().then(() => store.salt());
   salt.catch((e) => logger.error({ err: (e as Error).message, store: store.kind }, 'store not ready'));

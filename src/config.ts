@@ -5,14 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'e.g. 5mb').default('5mb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'e.g. 5mb')
+    .default('5mb'),
   CORS_ORIGINS: z.string().default('https://sandbox.cds-hooks.org'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SITE_CONFIG_FILE: z.string().optional(),
@@ -28,7 +27,10 @@ const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().min(1).optional(),
-  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+    .optional(),
 });
 
 export type Config = {
@@ -65,7 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     try {
       site = JSON.parse(readFileSync(e.SITE_CONFIG_FILE, 'utf8'));
     } catch (err) {
-      throw new Error(`configuration: SITE_CONFIG_FILE ${e.SITE_CONFIG_FILE}: ${(err as Error).message}`);
+      throw new Error(`configuration: SITE_CONFIG_FILE ${e.SITE_CONFIG_FILE}: ${(err as Error).message}`, { cause: err });
     }
   }
   if (e.CDS_TRUSTED_CLIENTS && !e.PUBLIC_BASE_URL)
@@ -75,11 +77,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     bodyLimit: e.BODY_LIMIT,
-    corsOrigins: origins === '*' ? '*' : origins.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins:
+      origins === '*'
+        ? '*'
+        : origins
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
     logLevel: e.LOG_LEVEL,
     site,
     checkResponses: e.CHECK_RESPONSES,
-    fhirAllowlist: e.FHIR_ALLOWLIST.split(',').map((s) => s.trim()).filter(Boolean),
+    fhirAllowlist: e.FHIR_ALLOWLIST.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     fhirTimeoutMs: e.FHIR_TIMEOUT_MS,
     fhirMaxPages: e.FHIR_MAX_PAGES,
     webConcurrency: e.WEB_CONCURRENCY,

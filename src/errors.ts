@@ -3,7 +3,21 @@ import type * as fhir4 from 'fhir/r4';
 /** One problem in a request, as it will appear in the OperationOutcome. */
 export interface Issue {
   /** OperationOutcome.issue.code (FHIR issue-type). */
-  code: 'invalid' | 'required' | 'value' | 'structure' | 'not-found' | 'too-long' | 'security' | 'login' | 'incomplete' | 'exception' | 'timeout' | 'processing' | 'not-supported' | 'transient';
+  code:
+    | 'invalid'
+    | 'required'
+    | 'value'
+    | 'structure'
+    | 'not-found'
+    | 'too-long'
+    | 'security'
+    | 'login'
+    | 'incomplete'
+    | 'exception'
+    | 'timeout'
+    | 'processing'
+    | 'not-supported'
+    | 'transient';
   diagnostics: string;
   /** Where the problem is, e.g. `context.patientId` or `prefetch.labs`. */
   expression?: string;
@@ -28,8 +42,7 @@ export class HttpError extends Error {
 }
 
 export const badRequest = (code: string, issues: Issue[]) => new HttpError(400, code, issues);
-export const unauthorized = (code: string, reason: string) =>
-  new HttpError(401, code, [{ code: 'login', diagnostics: reason }], false);
+export const unauthorized = (code: string, reason: string) => new HttpError(401, code, [{ code: 'login', diagnostics: reason }], false);
 export const forbidden = (code: string, reason: string) => new HttpError(403, code, [{ code: 'security', diagnostics: reason }]);
 export const notFound = (code: string, what: string) => new HttpError(404, code, [{ code: 'not-found', diagnostics: what }]);
 export const preconditionFailed = (code: string, issues: Issue[]) => new HttpError(412, code, issues);
@@ -37,7 +50,8 @@ export const payloadTooLarge = (limit: string) =>
   new HttpError(413, 'body-too-large', [{ code: 'too-long', diagnostics: `Request body is larger than the limit of ${limit}.` }]);
 
 export function toOperationOutcome(err: HttpError): fhir4.OperationOutcome {
-  if (!err.exposeDetail) return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: err.issues[0]?.code ?? 'security' }] };
+  if (!err.exposeDetail)
+    return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: err.issues[0]?.code ?? 'security' }] };
   return {
     resourceType: 'OperationOutcome',
     issue: err.issues.map((i) => ({

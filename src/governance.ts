@@ -21,14 +21,18 @@ const feedbackItem = z
     overrideReason: z
       .object({ reason: coding.optional(), userComment: z.string().optional() })
       .passthrough()
-      .refine((o) => o.reason !== undefined || (o.userComment !== undefined && o.userComment.length > 0), 'needs reason or userComment (cds-fb-3)')
+      .refine(
+        (o) => o.reason !== undefined || (o.userComment !== undefined && o.userComment.length > 0),
+        'needs reason or userComment (cds-fb-3)',
+      )
       .optional(),
   })
   .passthrough()
   .superRefine((f, ctx) => {
     if (f.outcome === 'accepted' && (!f.acceptedSuggestions || f.acceptedSuggestions.length === 0))
       ctx.addIssue({ code: 'custom', path: ['acceptedSuggestions'], message: 'is required when outcome is accepted (cds-fb-1)' });
-    if (f.outcome === 'accepted' && f.overrideReason) ctx.addIssue({ code: 'custom', path: ['overrideReason'], message: 'only with outcome overridden (cds-fb-2)' });
+    if (f.outcome === 'accepted' && f.overrideReason)
+      ctx.addIssue({ code: 'custom', path: ['overrideReason'], message: 'only with outcome overridden (cds-fb-2)' });
   });
 
 export const feedbackSchema = z.object({ feedback: z.array(feedbackItem).min(1).max(1000) }).passthrough();
@@ -60,7 +64,11 @@ export function patientHash(salt: string, patientId: string): string {
   return createHmac('sha256', salt).update(patientId).digest('hex');
 }
 
-export function cardRecords(cards: Card[], meta: { hookInstance: string; service: string; patientHash: string; now: number }, content: Content): CardRecord[] {
+export function cardRecords(
+  cards: Card[],
+  meta: { hookInstance: string; service: string; patientHash: string; now: number },
+  content: Content,
+): CardRecord[] {
   const issuedAt = new Date(meta.now).toISOString();
   return cards.map((c) => ({
     cardUuid: c.uuid.toLowerCase(),

@@ -13,7 +13,16 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       // A safety net: nothing logs these. Exact paths only; a wildcard path walks every object
       // logged (about 5 us per line on the CDS call's line).
       redact: {
-        paths: ['req.headers.authorization', 'headers.authorization', 'authorization', 'fhirAuthorization.access_token', 'access_token', 'accessToken', 'token', 'jwt'],
+        paths: [
+          'req.headers.authorization',
+          'headers.authorization',
+          'authorization',
+          'fhirAuthorization.access_token',
+          'access_token',
+          'accessToken',
+          'token',
+          'jwt',
+        ],
         censor: '[redacted]',
       },
     },

@@ -55,7 +55,10 @@ function main(): void {
     const server = app.app.listen(config!.port, config!.host, () => {
       const addr = server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
-      logger.info({ host: config!.host, port, pid: process.pid, store: app.store.kind }, `ttp-cds listening on http://${config!.host}:${port}/cds-services`);
+      logger.info(
+        { host: config!.host, port, pid: process.pid, store: app.store.kind },
+        `ttp-cds listening on http://${config!.host}:${port}/cds-services`,
+      );
     });
     server.keepAliveTimeout = 65_000;
     const stop = () => {

@@ -8,7 +8,7 @@ import { evaluate } from '../src/rules/engine';
 import type { Finding } from '../src/rules/types';
 import { renderCard } from '../src/render/cards';
 import type { Card } from '../src/cds/schemas';
-import { Scenario, at } from './fixtures/builder';
+import { type Scenario, at } from './fixtures/builder';
 import pino from 'pino';
 
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -33,10 +33,19 @@ export function deps(site: unknown = {}): ServiceDeps {
   return d;
 }
 
-export function testApp(opts: { now?: string; site?: unknown; env?: Record<string, string>; fetcher?: Parameters<typeof createApp>[0]['fetcher'] } = {}) {
+export function testApp(
+  opts: { now?: string; site?: unknown; env?: Record<string, string>; fetcher?: Parameters<typeof createApp>[0]['fetcher'] } = {},
+) {
   const config = testConfig(opts.env);
   const content = loadContent({ site: opts.site ?? {} });
-  return createApp({ config, content, clock: () => (opts.now ? at(opts.now) : Date.now()), newId: seqId, logger: pino({ level: 'silent' }), fetcher: opts.fetcher });
+  return createApp({
+    config,
+    content,
+    clock: () => (opts.now ? at(opts.now) : Date.now()),
+    newId: seqId,
+    logger: pino({ level: 'silent' }),
+    fetcher: opts.fetcher,
+  });
 }
 
 export interface Outcome {
@@ -49,14 +58,31 @@ export interface Outcome {
 }
 
 /** Evaluate a scenario for a hook, render every card and check it against the strict card schema. */
-export function run(s: Scenario, hook: 'patient-view' | 'order-select' | 'order-sign' = 'patient-view', opts: { site?: unknown; selections?: string[] } = {}): Outcome {
+export function run(
+  s: Scenario,
+  hook: 'patient-view' | 'order-select' | 'order-sign' = 'patient-view',
+  opts: { site?: unknown; selections?: string[] } = {},
+): Outcome {
   const d = deps(opts.site);
   const drafts = s.drafts.map((r) => {
     const ref = `${r.resourceType}/${r.id}`;
-    return { resource: r, ref, selected: hook === 'order-sign' || (opts.selections ?? s.drafts.map((x) => `${x.resourceType}/${x.id}`)).includes(ref) };
+    return {
+      resource: r,
+      ref,
+      selected: hook === 'order-sign' || (opts.selections ?? s.drafts.map((x) => `${x.resourceType}/${x.id}`)).includes(ref),
+    };
   });
   const ev = evaluate(hook, s.record(), drafts, at(s.now), d);
-  const cards = ev.findings.map((f) => renderCard(f, { content: d.content, newId: seqId, now: at(s.now), patientId: s.patientId, encounterId: 'enc-1', userId: 'Practitioner/prac-1' }));
+  const cards = ev.findings.map((f) =>
+    renderCard(f, {
+      content: d.content,
+      newId: seqId,
+      now: at(s.now),
+      patientId: s.patientId,
+      encounterId: 'enc-1',
+      userId: 'Practitioner/prac-1',
+    }),
+  );
   checkResponse({ cards });
   const byRule: Record<string, string> = {};
   for (const f of ev.findings) byRule[f.ruleId] = f.indicator;

@@ -39,10 +39,11 @@ export function loadTrustedClients(path: string): TrustedClients {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`CDS_TRUSTED_CLIENTS ${path}: ${(e as Error).message}`);
+    throw new Error(`CDS_TRUSTED_CLIENTS ${path}: ${(e as Error).message}`, { cause: e });
   }
   const r = trustedClientsSchema.safeParse(json);
-  if (!r.success) throw new Error(`CDS_TRUSTED_CLIENTS ${path}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!r.success)
+    throw new Error(`CDS_TRUSTED_CLIENTS ${path}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const seen = new Set<string>();
   for (const c of r.data.clients) {
     if (seen.has(c.iss)) throw new Error(`CDS_TRUSTED_CLIENTS: issuer ${c.iss} is listed twice`);
@@ -68,7 +69,10 @@ export class JwtVerifier {
 
   constructor(
     trusted: TrustedClients,
-    private readonly opts: { clockSkewSeconds: number; maxAgeSeconds: number; maxReplayEntries?: number; now?: () => number } = { clockSkewSeconds: 30, maxAgeSeconds: 300 },
+    private readonly opts: { clockSkewSeconds: number; maxAgeSeconds: number; maxReplayEntries?: number; now?: () => number } = {
+      clockSkewSeconds: 30,
+      maxAgeSeconds: 300,
+    },
   ) {
     for (const c of trusted.clients) {
       const algorithms = c.algorithms ?? DEFAULT_ALGS;
@@ -76,7 +80,12 @@ export class JwtVerifier {
         iss: c.iss,
         algorithms,
         local: c.jwks ? createLocalJWKSet(c.jwks as never) : undefined,
-        jku: new Map((c.jku ?? []).map((u) => [u, createRemoteJWKSet(new URL(u), { timeoutDuration: 2000, cooldownDuration: 30_000, cacheMaxAge: 600_000 })])),
+        jku: new Map(
+          (c.jku ?? []).map((u) => [
+            u,
+            createRemoteJWKSet(new URL(u), { timeoutDuration: 2000, cooldownDuration: 30_000, cacheMaxAge: 600_000 }),
+          ]),
+        ),
         tenant: c.tenant,
       });
     }
@@ -95,9 +104,11 @@ export class JwtVerifier {
     } catch {
       return { ok: false, reason: 'malformed JWT' };
     }
-    if (!header.alg || header.alg === 'none' || /^HS/i.test(header.alg)) return { ok: false, reason: `algorithm ${header.alg ?? '(none)'} is never accepted` };
+    if (!header.alg || header.alg === 'none' || /^HS/i.test(header.alg))
+      return { ok: false, reason: `algorithm ${header.alg ?? '(none)'} is never accepted` };
     const client = typeof claims.iss === 'string' ? this.clients.get(claims.iss) : undefined;
-    if (!client) return { ok: false, reason: `issuer not trusted (${typeof claims.iss === 'string' ? claims.iss.slice(0, 100) : 'no iss'})` };
+    if (!client)
+      return { ok: false, reason: `issuer not trusted (${typeof claims.iss === 'string' ? claims.iss.slice(0, 100) : 'no iss'})` };
     if (!client.algorithms.includes(header.alg)) return { ok: false, reason: `algorithm ${header.alg} not accepted for ${client.iss}` };
     let keys: JWTVerifyGetKey | undefined;
     if (header.jku) {
@@ -118,7 +129,8 @@ export class JwtVerifier {
         currentDate: this.opts.now ? new Date(this.opts.now()) : undefined,
       });
       const now = (this.opts.now?.() ?? Date.now()) / 1000;
-      if (typeof payload.iat === 'number' && payload.iat > now + this.opts.clockSkewSeconds) return { ok: false, reason: 'iat is in the future' };
+      if (typeof payload.iat === 'number' && payload.iat > now + this.opts.clockSkewSeconds)
+        return { ok: false, reason: 'iat is in the future' };
       if (client.tenant !== undefined && payload.tenant !== client.tenant) return { ok: false, reason: 'tenant mismatch' };
       const jti = String(payload.jti);
       const key = `${client.iss} ${jti}`;

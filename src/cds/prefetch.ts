@@ -20,7 +20,8 @@ export function classify(present: boolean, value: unknown, expectedTypes: string
   if (!present || value === undefined) return { kind: 'absent' };
   if (value === null) return { kind: 'null' };
   const o = obj(value);
-  if (!o || typeof o.resourceType !== 'string') return { kind: 'invalid', reason: 'is not a FHIR resource, Bundle, OperationOutcome or null' };
+  if (!o || typeof o.resourceType !== 'string')
+    return { kind: 'invalid', reason: 'is not a FHIR resource, Bundle, OperationOutcome or null' };
   if (o.resourceType === 'OperationOutcome') {
     const diag = arr<Record<string, unknown>>(o.issue)
       .map((i) => (typeof i?.diagnostics === 'string' ? i.diagnostics : typeof i?.code === 'string' ? i.code : ''))
@@ -36,7 +37,8 @@ export function classify(present: boolean, value: unknown, expectedTypes: string
       if (!obj(r) || typeof r!.resourceType !== 'string' || r!.resourceType === 'OperationOutcome') continue;
       resources.push(r!);
     }
-    const next = arr<Record<string, unknown>>(o.link).find((l) => l?.relation === 'next' && typeof l.url === 'string')?.url as string | undefined;
+    const next = arr<Record<string, unknown>>(o.link).find((l) => l?.relation === 'next' && typeof l.url === 'string')?.url as
+      string | undefined;
     return { kind: 'data', resources, next, total: typeof o.total === 'number' ? o.total : undefined };
   }
   if (!expectedTypes.includes(o.resourceType))

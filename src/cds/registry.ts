@@ -70,7 +70,15 @@ export class Registry {
       const req = [...required].sort();
       const opt = [...optional].sort();
       const description = `For adults with acquired (immune) TTP: ${rules.map((r) => r.title).join('; ')}.`;
-      this.services.set(def.id, { def, description, rules: rules.map((r) => r.id), required: req, optional: opt, keys: [...req, ...opt], prefetch });
+      this.services.set(def.id, {
+        def,
+        description,
+        rules: rules.map((r) => r.id),
+        required: req,
+        optional: opt,
+        keys: [...req, ...opt],
+        prefetch,
+      });
     }
   }
 
@@ -87,7 +95,7 @@ export class Registry {
         description: s.description,
         prefetch: s.prefetch,
         usageRequirements:
-          'Needs read access to the patient\'s Patient, Condition, Procedure, ServiceRequest, Observation, MedicationRequest and MedicationAdministration (SMART patient/*.read or user/*.read). Keys not prefetched are fetched from fhirServer with fhirAuthorization when the deployment allows that server.',
+          "Needs read access to the patient's Patient, Condition, Procedure, ServiceRequest, Observation, MedicationRequest and MedicationAdministration (SMART patient/*.read or user/*.read). Keys not prefetched are fetched from fhirServer with fhirAuthorization when the deployment allows that server.",
         extension: { 'org.ttp-cds.service': { version, rules: s.rules, requiredPrefetch: s.required, optionalPrefetch: s.optional } },
       })),
     };

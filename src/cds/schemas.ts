@@ -12,7 +12,10 @@ const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const ref = (types: string[]) =>
   z
     .string()
-    .regex(new RegExp(`^(${types.join('|')})/[A-Za-z0-9\\-.]{1,64}$`), `must be a reference of the form Type/id with Type one of ${types.join(', ')}`);
+    .regex(
+      new RegExp(`^(${types.join('|')})/[A-Za-z0-9\\-.]{1,64}$`),
+      `must be a reference of the form Type/id with Type one of ${types.join(', ')}`,
+    );
 
 const fhirId = z.string().regex(FHIR_ID, 'must be a FHIR id (1-64 letters, digits, - or .)');
 
@@ -51,7 +54,10 @@ export const httpUrl = z.string().refine(isHttpUrl, 'must be an absolute http(s)
  * A JSON object whose values are anything, checked without copying it (z.record copies every key:
  * prefetch holds the whole record).
  */
-const jsonObject = z.custom<Record<string, unknown>>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), 'must be a JSON object');
+const jsonObject = z.custom<Record<string, unknown>>(
+  (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+  'must be a JSON object',
+);
 
 export const fhirAuthorizationSchema = z
   .object({
@@ -88,32 +94,37 @@ const baseRequest = z
 const USER_PV = ['Practitioner', 'PractitionerRole', 'Patient', 'RelatedPerson'];
 const USER_ORDER = ['Practitioner', 'PractitionerRole'];
 
-export const patientViewContext = z
-  .object({ userId: ref(USER_PV), patientId: fhirId, encounterId: fhirId.optional() })
-  .passthrough();
+export const patientViewContext = z.object({ userId: ref(USER_PV), patientId: fhirId, encounterId: fhirId.optional() }).passthrough();
 
-const ORDER_TYPES = ['MedicationRequest', 'ServiceRequest', 'NutritionOrder', 'VisionPrescription', 'DeviceRequest', 'Procedure', 'CarePlan'];
+const ORDER_TYPES = [
+  'MedicationRequest',
+  'ServiceRequest',
+  'NutritionOrder',
+  'VisionPrescription',
+  'DeviceRequest',
+  'Procedure',
+  'CarePlan',
+];
 
-export const orderSelectContext = z
-  .preprocess(
-    (v) => {
-      // Logica sandbox sent `selection` (singular); accept it as `selections`.
-      if (v && typeof v === 'object' && !('selections' in v) && 'selection' in v) {
-        const { selection, ...rest } = v as Record<string, unknown>;
-        return { ...rest, selections: selection };
-      }
-      return v;
-    },
-    z
-      .object({
-        userId: ref(USER_ORDER),
-        patientId: fhirId,
-        encounterId: fhirId.optional(),
-        selections: z.array(ref(ORDER_TYPES)).min(1),
-        draftOrders: bundleSchema,
-      })
-      .passthrough(),
-  );
+export const orderSelectContext = z.preprocess(
+  (v) => {
+    // Logica sandbox sent `selection` (singular); accept it as `selections`.
+    if (v && typeof v === 'object' && !('selections' in v) && 'selection' in v) {
+      const { selection, ...rest } = v as Record<string, unknown>;
+      return { ...rest, selections: selection };
+    }
+    return v;
+  },
+  z
+    .object({
+      userId: ref(USER_ORDER),
+      patientId: fhirId,
+      encounterId: fhirId.optional(),
+      selections: z.array(ref(ORDER_TYPES)).min(1),
+      draftOrders: bundleSchema,
+    })
+    .passthrough(),
+);
 
 export const orderSignContext = z
   .object({ userId: ref(USER_ORDER), patientId: fhirId, encounterId: fhirId.optional(), draftOrders: bundleSchema })
@@ -147,13 +158,21 @@ const actionSchema = z
   })
   .strict()
   .superRefine((a, ctx) => {
-    if ((a.type === 'create' || a.type === 'update') && !a.resource) ctx.addIssue({ code: 'custom', message: `${a.type} needs a resource` });
-    if (a.type === 'delete' && !a.resourceId) ctx.addIssue({ code: 'custom', message: 'delete needs resourceId (resource-as-id is deprecated)' });
-    if (a.resource && typeof a.resource.resourceType !== 'string') ctx.addIssue({ code: 'custom', message: 'resource needs a resourceType' });
+    if ((a.type === 'create' || a.type === 'update') && !a.resource)
+      ctx.addIssue({ code: 'custom', message: `${a.type} needs a resource` });
+    if (a.type === 'delete' && !a.resourceId)
+      ctx.addIssue({ code: 'custom', message: 'delete needs resourceId (resource-as-id is deprecated)' });
+    if (a.resource && typeof a.resource.resourceType !== 'string')
+      ctx.addIssue({ code: 'custom', message: 'resource needs a resourceType' });
   });
 
 const suggestionSchema = z
-  .object({ label: nonEmpty, uuid: z.string().uuid(), isRecommended: z.boolean().optional(), actions: z.array(actionSchema).min(1).optional() })
+  .object({
+    label: nonEmpty,
+    uuid: z.string().uuid(),
+    isRecommended: z.boolean().optional(),
+    actions: z.array(actionSchema).min(1).optional(),
+  })
   .strict();
 
 const linkSchema = z
@@ -177,7 +196,10 @@ export const cardSchema = z
       .strict(),
     suggestions: z.array(suggestionSchema).min(1).optional(),
     selectionBehavior: z.enum(['at-most-one', 'any']).optional(),
-    overrideReasons: z.array(codingSchema.extend({ display: nonEmpty }).strict()).min(1).optional(),
+    overrideReasons: z
+      .array(codingSchema.extend({ display: nonEmpty }).strict())
+      .min(1)
+      .optional(),
     links: z.array(linkSchema).min(1).optional(),
     extension: z.record(z.string(), z.unknown()).optional(),
   })
@@ -186,7 +208,8 @@ export const cardSchema = z
     if (c.suggestions && !c.selectionBehavior) ctx.addIssue({ code: 'custom', message: 'selectionBehavior is required with suggestions' });
     if (!c.suggestions && c.selectionBehavior) ctx.addIssue({ code: 'custom', message: 'selectionBehavior without suggestions' });
     const recommended = (c.suggestions ?? []).filter((s) => s.isRecommended).length;
-    if (recommended > 1 && c.selectionBehavior !== 'any') ctx.addIssue({ code: 'custom', message: 'several isRecommended need selectionBehavior any' });
+    if (recommended > 1 && c.selectionBehavior !== 'any')
+      ctx.addIssue({ code: 'custom', message: 'several isRecommended need selectionBehavior any' });
   });
 
 export const responseSchema = z.object({ cards: z.array(cardSchema), systemActions: z.array(actionSchema).min(1).optional() }).strict();

@@ -17,7 +17,12 @@ import { type CdsRequest, type CdsResponse, requestSchemas, responseSchema, find
 
 /** Fetches prefetch keys the EHR did not provide (issue: prefetch fallback). */
 export interface PrefetchFetcher {
-  fetchKeys(args: { fhirServer: string; accessToken?: string; keys: { key: string; url: string }[]; hookInstance: string }): Promise<Map<string, FetchResult>>;
+  fetchKeys(args: {
+    fhirServer: string;
+    accessToken?: string;
+    keys: { key: string; url: string }[];
+    hookInstance: string;
+  }): Promise<Map<string, FetchResult>>;
 }
 export type FetchResult = { ok: true; state: KeyState; ms: number } | { ok: false; reason: string; ms: number };
 
@@ -59,9 +64,14 @@ function zodIssues(error: z.ZodError, prefix = ''): Issue[] {
 
 export function validateRequest(entry: ServiceEntry, body: unknown): CdsRequest {
   const o = obj(body);
-  if (!o) throw badRequest('body-not-object', [{ code: 'structure', diagnostics: 'The request body must be a JSON object (Content-Type: application/json).' }]);
+  if (!o)
+    throw badRequest('body-not-object', [
+      { code: 'structure', diagnostics: 'The request body must be a JSON object (Content-Type: application/json).' },
+    ]);
   if (typeof o.hook === 'string' && o.hook !== entry.def.hook)
-    throw badRequest('hook-mismatch', [{ code: 'value', diagnostics: `Service ${entry.def.id} answers the ${entry.def.hook} hook, not ${o.hook}.`, expression: 'hook' }]);
+    throw badRequest('hook-mismatch', [
+      { code: 'value', diagnostics: `Service ${entry.def.id} answers the ${entry.def.hook} hook, not ${o.hook}.`, expression: 'hook' },
+    ]);
   const r = requestSchemas[entry.def.hook].safeParse(o);
   if (!r.success) throw badRequest('invalid-request', zodIssues(r.error));
   const req = r.data as CdsRequest;
@@ -72,7 +82,11 @@ export function validateRequest(entry: ServiceEntry, body: unknown): CdsRequest 
   const ctx = req.context as { patientId: string };
   if (req.fhirAuthorization?.patient !== undefined && req.fhirAuthorization.patient !== ctx.patientId)
     throw badRequest('token-patient-mismatch', [
-      { code: 'value', diagnostics: 'fhirAuthorization.patient does not match context.patientId.', expression: 'fhirAuthorization.patient' },
+      {
+        code: 'value',
+        diagnostics: 'fhirAuthorization.patient does not match context.patientId.',
+        expression: 'fhirAuthorization.patient',
+      },
     ]);
   return req;
 }
@@ -100,7 +114,12 @@ function draftOrders(req: CdsRequest, hook: HookName): DraftOrder[] {
     (ctx.selections ?? []).forEach((s, i) => {
       const d = drafts.find((x) => x.ref === s);
       if (d) d.selected = true;
-      else issues.push({ code: 'value', diagnostics: `selection ${s} names no resource in context.draftOrders`, expression: `context.selections[${i}]` });
+      else
+        issues.push({
+          code: 'value',
+          diagnostics: `selection ${s} names no resource in context.draftOrders`,
+          expression: `context.selections[${i}]`,
+        });
     });
     if (issues.length) throw badRequest('selection-not-in-draft-orders', issues);
   }
@@ -120,7 +139,12 @@ function namesOtherPatient(field: unknown, patientId: string, ownRef: string): b
  * in (a Patient by its id, the others by subject or patient); returns how many were dropped, and
  * whether the `patient` key held another Patient (an error).
  */
-function addResources(record: PatientRecord, key: string, resources: AnyResource[], patientId: string): { dropped: number; wrongPatient: boolean } {
+function addResources(
+  record: PatientRecord,
+  key: string,
+  resources: AnyResource[],
+  patientId: string,
+): { dropped: number; wrongPatient: boolean } {
   let dropped = 0;
   let wrongPatient = false;
   const ownRef = `Patient/${patientId}`;
@@ -159,7 +183,8 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
   const invalid: Issue[] = [];
   for (const key of entry.keys) {
     const st = classify(Object.prototype.hasOwnProperty.call(prefetch, key), prefetch[key], deps.content.data[key]!.resourceTypes);
-    if (st.kind === 'invalid') invalid.push({ code: 'structure', diagnostics: `prefetch.${key} ${st.reason}`, expression: `prefetch.${key}` });
+    if (st.kind === 'invalid')
+      invalid.push({ code: 'structure', diagnostics: `prefetch.${key} ${st.reason}`, expression: `prefetch.${key}` });
     else if (st.kind === 'data') meta.keys[key] = { source: 'prefetch', resources: st.resources.length };
     states.set(key, st);
   }
@@ -177,7 +202,12 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
       if (url) keys.push({ key, url });
       else failures.set(key, 'its prefetch template has a token without a value');
     }
-    const results = await deps.fetcher.fetchKeys({ fhirServer: req.fhirServer, accessToken: req.fhirAuthorization?.access_token, keys, hookInstance: req.hookInstance });
+    const results = await deps.fetcher.fetchKeys({
+      fhirServer: req.fhirServer,
+      accessToken: req.fhirAuthorization?.access_token,
+      keys,
+      hookInstance: req.hookInstance,
+    });
     for (const { key } of keys) {
       const r = results.get(key);
       if (r?.ok) {
@@ -200,7 +230,11 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
   if (requiredFailures.length)
     throw preconditionFailed(
       'required-data-unavailable',
-      requiredFailures.map((k) => ({ code: 'incomplete', diagnostics: `prefetch.${k} (${entry.prefetch[k]}): ${failures.get(k)}`, expression: `prefetch.${k}` })),
+      requiredFailures.map((k) => ({
+        code: 'incomplete',
+        diagnostics: `prefetch.${k} (${entry.prefetch[k]}): ${failures.get(k)}`,
+        expression: `prefetch.${k}`,
+      })),
     );
   for (const [key, reason] of failures) {
     record.gaps.push({ key, reason, required: false });
@@ -241,7 +275,14 @@ async function call(serviceId: string, body: unknown, deps: ServiceDeps, meta: C
   const ctx = req.context as { patientId: string; encounterId?: string; userId: string };
   meta.patientId = ctx.patientId;
   const cards = ev.findings.map((f) =>
-    renderCard(f, { content: deps.content, newId: deps.newId, now, patientId: ctx.patientId, encounterId: ctx.encounterId, userId: ctx.userId }),
+    renderCard(f, {
+      content: deps.content,
+      newId: deps.newId,
+      now,
+      patientId: ctx.patientId,
+      encounterId: ctx.encounterId,
+      userId: ctx.userId,
+    }),
   );
   meta.rules = ev.findings.map((f) => f.ruleId);
   meta.indicators = cards.map((c) => c.indicator);
@@ -262,7 +303,12 @@ export function checkResponse(response: unknown): void {
   const r = responseSchema.safeParse(response);
   const empty = findEmptyValues(response);
   if (!r.success || empty.length) {
-    const detail = [...(r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)), ...empty.map((p) => `${p}: empty value`)];
-    throw new HttpError(500, 'invalid-response', [{ code: 'exception', diagnostics: `response failed the CDS Hooks card checks: ${detail.join('; ')}` }]);
+    const detail = [
+      ...(r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)),
+      ...empty.map((p) => `${p}: empty value`),
+    ];
+    throw new HttpError(500, 'invalid-response', [
+      { code: 'exception', diagnostics: `response failed the CDS Hooks card checks: ${detail.join('; ')}` },
+    ]);
   }
 }

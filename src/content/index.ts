@@ -66,7 +66,7 @@ function readJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`content: cannot read ${path}: ${(e as Error).message}`);
+    throw new Error(`content: cannot read ${path}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -160,10 +160,12 @@ function crossCheck(c: Content): void {
     for (const p of rule.parameters) if (!(p in c.parameters)) errors.push(`${file}: uses unknown parameter ${p}`);
     for (const s of [rule.primarySource, ...rule.sources]) if (!c.citations[s]) errors.push(`${file}: cites unknown source ${s}`);
     for (const [key, sug] of Object.entries(rule.suggestions ?? {}))
-      for (const r of sug.resources) if (!c.suggestionTemplates[r]) errors.push(`${file}: suggestion ${key} uses unknown resource template ${r}`);
+      for (const r of sug.resources)
+        if (!c.suggestionTemplates[r]) errors.push(`${file}: suggestion ${key} uses unknown resource template ${r}`);
     for (const { where, text } of ruleTexts(rule))
       for (const [, param, name] of text.matchAll(PLACEHOLDER))
-        if (param && !rule.parameters.includes(name!)) errors.push(`${file}: ${where} uses {param.${name}}, which the rule does not list in parameters`);
+        if (param && !rule.parameters.includes(name!))
+          errors.push(`${file}: ${where} uses {param.${name}}, which the rule does not list in parameters`);
     // Summaries stay under 140 characters whatever the placeholders hold (CDS Hooks card summary).
     for (const [variant, template] of Object.entries(rule.summaries)) {
       const filled = template.replace(PLACEHOLDER, (_m, param: string | undefined, k: string) => {
@@ -175,7 +177,8 @@ function crossCheck(c: Content): void {
       if (filled.length >= 140) errors.push(`${file}: summary ${variant} can reach ${filled.length} characters (limit 139)`);
     }
   }
-  for (const vsId of Object.keys(c.site.localCodes)) if (!c.terminology.valueSets[vsId]) errors.push(`site localCodes: unknown value set ${vsId}`);
+  for (const vsId of Object.keys(c.site.localCodes))
+    if (!c.terminology.valueSets[vsId]) errors.push(`site localCodes: unknown value set ${vsId}`);
   for (const [vsId, vs] of Object.entries(c.terminology.valueSets)) {
     for (const code of [...vs.codes, ...(vs.unverifiedCodes ?? [])])
       if (!c.terminology.systems[code.system] && !/^(https?|urn):/.test(code.system))

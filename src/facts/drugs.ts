@@ -141,7 +141,8 @@ export function medOrderOf(r: AnyResource, match: { by: MatchKind }, display: st
   const start = timing.boundsStart ?? periodStart(validity);
   const authored = parseTime(r.authoredOn);
   let end = timing.boundsEnd ?? periodEnd(validity);
-  if (end === undefined && timing.durationDays !== undefined && (start ?? authored) !== undefined) end = (start ?? authored)! + timing.durationDays * DAY;
+  if (end === undefined && timing.durationDays !== undefined && (start ?? authored) !== undefined)
+    end = (start ?? authored)! + timing.durationDays * DAY;
   if (end === undefined && (status === 'stopped' || status === 'completed')) end = parseTime(obj(r.meta)?.lastUpdated);
   return {
     ref: refOf(r),
@@ -187,7 +188,9 @@ export function extractDrugs(record: PatientRecord, t: Tools): Map<DrugClass, Dr
     memo.set(key, hit);
     return hit;
   };
-  const byClass = new Map<DrugClass, DrugExposure>(DRUG_CLASSES.map((d) => [d, { drug: d, orders: [], ignoredOrders: [], administrations: [] }]));
+  const byClass = new Map<DrugClass, DrugExposure>(
+    DRUG_CLASSES.map((d) => [d, { drug: d, orders: [], ignoredOrders: [], administrations: [] }]),
+  );
   for (const r of record.all('MedicationRequest')) {
     const hit = classify(r);
     if (!hit) continue;
@@ -222,7 +225,8 @@ function conceptKey(list: unknown[]): string {
   for (const v of list) {
     const cc = v as { text?: unknown; coding?: unknown };
     if (typeof cc.text === 'string') k += `t:${cc.text}\u0001`;
-    for (const c of arr<{ system?: unknown; code?: unknown; display?: unknown } | null>(cc.coding)) if (c) k += `c:${String(c.system)}|${String(c.code)}|${String(c.display)}\u0001`;
+    for (const c of arr<{ system?: unknown; code?: unknown; display?: unknown } | null>(cc.coding))
+      if (c) k += `c:${String(c.system)}|${String(c.code)}|${String(c.display)}\u0001`;
     k += '\u0002';
   }
   return k;

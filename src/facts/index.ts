@@ -127,7 +127,9 @@ export function activeOrders(f: Facts, d: DrugClass): MedOrder[] {
 export function exposureInWindow(f: Facts, d: DrugClass, from = f.windowStart): { orders: MedOrder[]; given: MedAdmin[] } {
   const e = drug(f, d);
   return {
-    orders: e.orders.filter((o) => isActiveOrder(o, f.now) || (o.time !== undefined && o.time >= from) || (o.end !== undefined && o.end >= from)),
+    orders: e.orders.filter(
+      (o) => isActiveOrder(o, f.now) || (o.time !== undefined && o.time >= from) || (o.end !== undefined && o.end >= from),
+    ),
     given: e.administrations.filter((a) => a.time >= from && a.time <= f.future),
   };
 }
@@ -146,5 +148,8 @@ export function activeOrGiven(f: Facts, d: DrugClass): boolean {
 /** Has the drug been given (administered, or an active/completed order) in the window. */
 export function onTreatment(f: Facts, d: DrugClass): boolean {
   const x = exposureInWindow(f, d);
-  return x.given.length > 0 || x.orders.some((o) => o.status === 'active' || o.status === 'completed' || (o.status === 'stopped' && x.given.length > 0));
+  return (
+    x.given.length > 0 ||
+    x.orders.some((o) => o.status === 'active' || o.status === 'completed' || (o.status === 'stopped' && x.given.length > 0))
+  );
 }

@@ -104,7 +104,17 @@ export function extractLabs(observations: readonly AnyResource[], t: Tools): Map
             .map((c) => conceptText(c) || arr<{ code?: string }>(c.coding)[0]?.code || '')
             .join(', ') || undefined
         : undefined;
-      const v: LabValue = { analyte, value: value ?? NaN, comparator, time, final: isFinal(status), ref, by, raw: raw || 'result', interpretation };
+      const v: LabValue = {
+        analyte,
+        value: value ?? NaN,
+        comparator,
+        time,
+        final: isFinal(status),
+        ref,
+        by,
+        raw: raw || 'result',
+        interpretation,
+      };
       (v.final ? s.final : s.preliminary).push(v);
       continue;
     }

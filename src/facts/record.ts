@@ -24,8 +24,9 @@ export class PatientRecord {
     if (typeof resource.id === 'string') {
       let ids = this.ids.get(type);
       if (!ids) this.ids.set(type, (ids = new Set()));
-      if (ids.has(resource.id)) return;
+      const before = ids.size;
       ids.add(resource.id);
+      if (ids.size === before) return; // seen already
     }
     let list = this.byType.get(type);
     if (!list) this.byType.set(type, (list = []));

@@ -146,12 +146,19 @@ export function refractoryBroad(ep: Episode | undefined, response: Response, p: 
 }
 
 /** D4 "no improvement at PE day 4-5": PE day (or sessions) >= 4, no response, not improving. */
-export function noImprovement(ep: Episode | undefined, response: Response, improving: Tri, latestPlatelets: LabValue | undefined, p: Param): Tri {
+export function noImprovement(
+  ep: Episode | undefined,
+  response: Response,
+  improving: Tri,
+  latestPlatelets: LabValue | undefined,
+  p: Param,
+): Tri {
   if (!ep || (ep.peDay < p('noImprovementPeDay') && ep.sessionCount < p('noImprovementPeDay'))) return false;
   if (response.status === 'met' || improving === true) return false;
   if (improving === false && response.status === 'not-met') return true;
   // Response unknown (no paired LDH): a count still under the response threshold is no improvement.
-  if (improving === false && response.status === 'unknown') return latestPlatelets !== undefined && latestPlatelets.value < p('responsePlatelets') ? true : 'unknown';
+  if (improving === false && response.status === 'unknown')
+    return latestPlatelets !== undefined && latestPlatelets.value < p('responsePlatelets') ? true : 'unknown';
   return 'unknown';
 }
 
@@ -211,7 +218,9 @@ export function inRemission(f: Facts, s: ClinicalState, content: Content, at: nu
   if (s.response.status !== 'met' || s.response.at === undefined) return false;
   const lastTherapy = Math.max(f.episode?.lastSession ?? 0, lastCaplaTime(f) ?? 0);
   if (lastTherapy > 0 && at - lastTherapy >= num(content, 'exacerbationWindowDays') * DAY) return true;
-  return series(f, 'adamts13').final.some((v) => v.time >= s.response.at! && v.time <= at && v.value >= num(content, 'adamts13NegativeAbove'));
+  return series(f, 'adamts13').final.some(
+    (v) => v.time >= s.response.at! && v.time <= at && v.value >= num(content, 'adamts13NegativeAbove'),
+  );
 }
 
 /** The last caplacizumab dose (administration) or, without administrations, the end of the last order. */
@@ -219,6 +228,8 @@ export function lastCaplaTime(f: Facts): number | undefined {
   const x = exposureInWindow(f, 'capla');
   const lastGiven = x.given[x.given.length - 1]?.time;
   if (lastGiven !== undefined) return lastGiven;
-  const ends = x.orders.map((o) => (o.status === 'active' ? Math.min(o.end ?? f.now, f.now) : o.end)).filter((t): t is number => t !== undefined);
+  const ends = x.orders
+    .map((o) => (o.status === 'active' ? Math.min(o.end ?? f.now, f.now) : o.end))
+    .filter((t): t is number => t !== undefined);
   return ends.length ? Math.max(...ends) : undefined;
 }

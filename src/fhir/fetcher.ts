@@ -82,11 +82,24 @@ export class FhirFetcher implements PrefetchFetcher {
     this.maxBytes = opts.maxBytes ?? 20 * 1024 * 1024;
   }
 
-  async fetchKeys(args: { fhirServer: string; accessToken?: string; keys: { key: string; url: string }[]; hookInstance: string }): Promise<Map<string, FetchResult>> {
+  async fetchKeys(args: {
+    fhirServer: string;
+    accessToken?: string;
+    keys: { key: string; url: string }[];
+    hookInstance: string;
+  }): Promise<Map<string, FetchResult>> {
     const out = new Map<string, FetchResult>();
     if (!isAllowed(args.fhirServer, this.allow)) {
-      for (const k of args.keys) out.set(k.key, { ok: false, reason: 'fhirServer is not on this service\'s allow-list (FHIR_ALLOWLIST); nothing was fetched', ms: 0 });
-      this.opts.logger?.warn({ hookInstance: args.hookInstance, keys: args.keys.map((k) => k.key) }, 'fhirServer refused: not on the allow-list');
+      for (const k of args.keys)
+        out.set(k.key, {
+          ok: false,
+          reason: "fhirServer is not on this service's allow-list (FHIR_ALLOWLIST); nothing was fetched",
+          ms: 0,
+        });
+      this.opts.logger?.warn(
+        { hookInstance: args.hookInstance, keys: args.keys.map((k) => k.key) },
+        'fhirServer refused: not on the allow-list',
+      );
       return out;
     }
     const base = args.fhirServer.replace(/\/+$/, '');
@@ -99,7 +112,18 @@ export class FhirFetcher implements PrefetchFetcher {
           const r = await this.fetchKey(base, url, args.accessToken, controller.signal);
           const ms = Math.round(performance.now() - started);
           out.set(key, r.ok ? { ok: true, state: r.state, ms } : { ok: false, reason: r.reason, ms });
-          this.opts.logger?.info({ hookInstance: args.hookInstance, key, ok: r.ok, ms, pages: r.pages, resources: r.ok && r.state.kind === 'data' ? r.state.resources.length : undefined, status: r.status }, 'prefetch key fetched');
+          this.opts.logger?.info(
+            {
+              hookInstance: args.hookInstance,
+              key,
+              ok: r.ok,
+              ms,
+              pages: r.pages,
+              resources: r.ok && r.state.kind === 'data' ? r.state.resources.length : undefined,
+              status: r.status,
+            },
+            'prefetch key fetched',
+          );
         }),
       );
     } finally {
@@ -113,7 +137,9 @@ export class FhirFetcher implements PrefetchFetcher {
     relative: string,
     token: string | undefined,
     signal: AbortSignal,
-  ): Promise<({ ok: true; state: Extract<FetchResult, { ok: true }>['state'] } | { ok: false; reason: string }) & { pages: number; status?: number }> {
+  ): Promise<
+    ({ ok: true; state: Extract<FetchResult, { ok: true }>['state'] } | { ok: false; reason: string }) & { pages: number; status?: number }
+  > {
     const isRead = !relative.includes('?');
     let url: string | undefined = `${base}/${relative.replace(/^\/+/, '')}`;
     if (!isRead && !/[?&]_count=/.test(url)) url += `&_count=${this.pageSize}`;
@@ -126,7 +152,8 @@ export class FhirFetcher implements PrefetchFetcher {
         truncated = true;
         break;
       }
-      if (!isAllowed(url, this.allow) || !url.startsWith(base)) return { ok: false, reason: 'a next link points outside fhirServer', pages };
+      if (!isAllowed(url, this.allow) || !url.startsWith(base))
+        return { ok: false, reason: 'a next link points outside fhirServer', pages };
       pages++;
       let res: Response;
       try {
@@ -137,7 +164,9 @@ export class FhirFetcher implements PrefetchFetcher {
           signal,
         });
       } catch (e) {
-        const reason = signal.aborted ? `no answer within the ${this.opts.timeoutMs} ms deadline` : `cannot reach fhirServer (${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).name})`;
+        const reason = signal.aborted
+          ? `no answer within the ${this.opts.timeoutMs} ms deadline`
+          : `cannot reach fhirServer (${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).name})`;
         return { ok: false, reason, pages };
       }
       lastStatus = res.status;
@@ -147,7 +176,12 @@ export class FhirFetcher implements PrefetchFetcher {
       }
       if (res.status !== 200) {
         await res.body?.cancel();
-        const why = res.status === 401 || res.status === 403 ? 'access was refused' : res.status >= 300 && res.status < 400 ? 'a redirect was refused' : 'the request failed';
+        const why =
+          res.status === 401 || res.status === 403
+            ? 'access was refused'
+            : res.status >= 300 && res.status < 400
+              ? 'a redirect was refused'
+              : 'the request failed';
         return { ok: false, reason: `fhirServer answered ${res.status} (${why})`, pages, status: res.status };
       }
       const declared = Number(res.headers.get('content-length') ?? '0');
@@ -161,10 +195,26 @@ export class FhirFetcher implements PrefetchFetcher {
         if (text.length > this.maxBytes) return { ok: false, reason: 'the response is too large', pages, status: res.status };
         json = JSON.parse(text);
       } catch (e) {
-        return { ok: false, reason: signal.aborted ? `no answer within the ${this.opts.timeoutMs} ms deadline` : 'the response is not valid JSON', pages, status: res.status };
+        return {
+          ok: false,
+          reason: signal.aborted ? `no answer within the ${this.opts.timeoutMs} ms deadline` : 'the response is not valid JSON',
+          pages,
+          status: res.status,
+        };
       }
-      const state = classify(true, json, ['Patient', 'Condition', 'Procedure', 'ServiceRequest', 'Observation', 'MedicationRequest', 'MedicationAdministration', 'Medication', 'AllergyIntolerance']);
-      if (state.kind === 'outcome') return { ok: false, reason: `fhirServer returned an OperationOutcome (${state.diagnostics})`, pages, status: res.status };
+      const state = classify(true, json, [
+        'Patient',
+        'Condition',
+        'Procedure',
+        'ServiceRequest',
+        'Observation',
+        'MedicationRequest',
+        'MedicationAdministration',
+        'Medication',
+        'AllergyIntolerance',
+      ]);
+      if (state.kind === 'outcome')
+        return { ok: false, reason: `fhirServer returned an OperationOutcome (${state.diagnostics})`, pages, status: res.status };
       if (state.kind === 'invalid') return { ok: false, reason: `the response ${state.reason}`, pages, status: res.status };
       if (state.kind === 'null') return { ok: true, state, pages, status: res.status };
       if (state.kind === 'absent') return { ok: false, reason: 'empty response', pages, status: res.status };

@@ -17,8 +17,16 @@ export function errorHandler(logger: Logger, bodyLimit: string) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = toHttpError(err, bodyLimit);
     const call = res.locals.call as CallLog | undefined;
-    const log = { hookInstance: call?.hookInstance, service: call?.service, status: e.status, code: e.code, method: req.method, path: req.path };
-    if (e.status >= 500) logger.error({ ...log, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'request failed');
+    const log = {
+      hookInstance: call?.hookInstance,
+      service: call?.service,
+      status: e.status,
+      code: e.code,
+      method: req.method,
+      path: req.path,
+    };
+    if (e.status >= 500)
+      logger.error({ ...log, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'request failed');
     // Diagnostics can echo request values (ids), so the log keeps only the code and the fields named.
     else
       logger.warn(
@@ -42,10 +50,13 @@ function toHttpError(err: unknown, limit: string): HttpError {
   if (err instanceof HttpError) return err;
   const e = err as { type?: string; status?: number; message?: string };
   if (e?.type === 'entity.too.large') return payloadTooLarge(limit);
-  if (e?.type === 'entity.parse.failed') return badRequest('malformed-json', [{ code: 'structure', diagnostics: 'The request body is not valid JSON.' }]);
+  if (e?.type === 'entity.parse.failed')
+    return badRequest('malformed-json', [{ code: 'structure', diagnostics: 'The request body is not valid JSON.' }]);
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return new HttpError(415, 'unsupported-encoding', [{ code: 'not-supported', diagnostics: e.message ?? 'Unsupported body encoding.' }]);
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
     return new HttpError(e.status, 'client-error', [{ code: 'invalid', diagnostics: 'The request could not be read.' }]);
-  return new HttpError(500, 'internal', [{ code: 'exception', diagnostics: 'Internal error. The event was logged with the hookInstance.' }]);
+  return new HttpError(500, 'internal', [
+    { code: 'exception', diagnostics: 'Internal error. The event was logged with the hookInstance.' },
+  ]);
 }

@@ -28,5 +28,10 @@ export function securityHeaders(): RequestHandler {
  * header, so the preflight must allow it. No cookies are used, so no credentials mode.
  */
 export function corsPolicy(origins: string[] | '*'): RequestHandler {
-  return cors({ origin: origins === '*' ? '*' : origins, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['Authorization', 'Content-Type'], maxAge: 600 });
+  return cors({
+    origin: origins === '*' ? '*' : origins,
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type'],
+    maxAge: 600,
+  });
 }

@@ -57,7 +57,9 @@ export function renderCard(finding: Finding, rc: RenderContext): Card {
   const text = content.rules[finding.ruleId];
   if (!text) throw new Error(`no card content for ${finding.ruleId}`);
   const variant = finding.variant ?? 'default';
-  let summary = fill(text.summaries[variant] ?? text.summaries.default!, finding.params, content, false).replace(/\s+/g, ' ').trim();
+  let summary = fill(text.summaries[variant] ?? text.summaries.default!, finding.params, content, false)
+    .replace(/\s+/g, ' ')
+    .trim();
   if (summary.length > SUMMARY_MAX) summary = `${summary.slice(0, SUMMARY_MAX - 3).trimEnd()}...`;
   const primary = content.citations[text.primarySource]!;
   const detail = renderDetail(finding, rc, text.details[variant] ?? text.details.default!, text.version);
@@ -91,7 +93,10 @@ function renderDetail(f: Finding, rc: RenderContext, template: string, version: 
   const tz = rc.content.site.timezone;
   const parts = [fill(template, f.params, rc.content).trim()];
   if (f.evidence.length) {
-    const rows = f.evidence.map((e) => `| ${escapeMd(e.label)} | ${escapeMd(e.value)} | ${e.time !== undefined ? isoDate(e.time, tz) : ''} | ${e.ref ? escapeMd(e.ref) : ''} |`);
+    const rows = f.evidence.map(
+      (e) =>
+        `| ${escapeMd(e.label)} | ${escapeMd(e.value)} | ${e.time !== undefined ? isoDate(e.time, tz) : ''} | ${e.ref ? escapeMd(e.ref) : ''} |`,
+    );
     parts.push(['**Evidence**', '', '| | Value | Date | Source |', '|---|---|---|---|', ...rows].join('\n'));
   }
   const notes = [...new Set(f.notes)].filter((n) => n.trim().length > 0);
@@ -105,7 +110,10 @@ function renderSuggestion(f: Finding, spec: SuggestionSpec, rc: RenderContext): 
   if (!text) throw new Error(`${f.ruleId}: no suggestion ${spec.key} in cards/${f.ruleId}.json`);
   const label = fill(text.label, { ...f.params, ...(spec.params ?? {}) }, rc.content, false);
   let actions: Suggestion['actions'];
-  if (spec.actions) actions = spec.actions.map((a) => ({ ...a, resource: a.resource ? (a.resource as Record<string, unknown>) : undefined })).map(dropUndefined);
+  if (spec.actions)
+    actions = spec.actions
+      .map((a) => ({ ...a, resource: a.resource ? (a.resource as Record<string, unknown>) : undefined }))
+      .map(dropUndefined);
   else
     actions = text.resources.map((key) => {
       const resource = instantiate(rc.content.suggestionTemplates[key]!, rc);

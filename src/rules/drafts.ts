@@ -24,9 +24,11 @@ export function matchDraft(ctx: RuleContext, d: DraftOrder, vs: string) {
 }
 
 export function draftDisplay(ctx: RuleContext, d: DraftOrder): string {
-  return draftConcepts(ctx, d)
-    .map((x) => conceptText(x as object))
-    .find((x) => x) ?? d.ref;
+  return (
+    draftConcepts(ctx, d)
+      .map((x) => conceptText(x as object))
+      .find((x) => x) ?? d.ref
+  );
 }
 
 /** A medication order as one line: drug, dose, route, frequency. */

@@ -51,15 +51,20 @@ export function compileRules(content: Content, modules: readonly RuleModule[] = 
         continue;
       }
       const run = hook === 'patient-view' ? m.patientView : m.orders;
-      if (!run) errors.push(`cards/${rule.id}.json runs on ${hook}, but its module has no ${hook === 'patient-view' ? 'patientView' : 'orders'} logic`);
+      if (!run)
+        errors.push(
+          `cards/${rule.id}.json runs on ${hook}, but its module has no ${hook === 'patient-view' ? 'patientView' : 'orders'} logic`,
+        );
       else set[hook].push({ content: rule, run });
     }
   }
   for (const m of modules) {
     const rule = content.rules[m.id];
     if (!rule) continue;
-    if (m.patientView && !rule.hooks.includes('patient-view')) errors.push(`${m.id} has patientView logic but cards/${m.id}.json does not run on patient-view`);
-    if (m.orders && !rule.hooks.some((h) => h !== 'patient-view')) errors.push(`${m.id} has orders logic but cards/${m.id}.json runs on no order hook`);
+    if (m.patientView && !rule.hooks.includes('patient-view'))
+      errors.push(`${m.id} has patientView logic but cards/${m.id}.json does not run on patient-view`);
+    if (m.orders && !rule.hooks.some((h) => h !== 'patient-view'))
+      errors.push(`${m.id} has orders logic but cards/${m.id}.json runs on no order hook`);
   }
   if (errors.length) throw new Error(`rules and their content disagree:\n- ${errors.join('\n- ')}`);
   return set;
@@ -99,6 +104,7 @@ export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrd
     if (r) findings.push(...(Array.isArray(r) ? r : [r]));
   }
   if (f.subtypeConflict) return { findings, gate: 'subtype-conflict', facts: f };
-  if (f.age === undefined) for (const x of findings) x.notes.push(`Age is not recorded; these rules apply to adults (${num(content, 'minAgeYears')} and over).`);
+  if (f.age === undefined)
+    for (const x of findings) x.notes.push(`Age is not recorded; these rules apply to adults (${num(content, 'minAgeYears')} and over).`);
   return { findings, facts: f };
 }

@@ -39,8 +39,10 @@ export function episodeEvidence(ctx: RuleContext): Evidence[] {
 export function trendEvidence(ctx: RuleContext): Evidence[] {
   const { s, units } = ctx;
   const out: Evidence[] = [];
-  const ldh = (v: LabValue, label: string) => labEvidence(v, units, label).map((e) => ({ ...e, value: `${e.value} (${r1(s.ldhX(v))}x ULN)` }));
-  if (s.baselinePlatelets && s.baselinePlatelets !== s.latestPlatelets) out.push(...labEvidence(s.baselinePlatelets, units, 'Platelets, baseline'));
+  const ldh = (v: LabValue, label: string) =>
+    labEvidence(v, units, label).map((e) => ({ ...e, value: `${e.value} (${r1(s.ldhX(v))}x ULN)` }));
+  if (s.baselinePlatelets && s.baselinePlatelets !== s.latestPlatelets)
+    out.push(...labEvidence(s.baselinePlatelets, units, 'Platelets, baseline'));
   out.push(...labEvidence(s.latestPlatelets, units, 'Platelets, latest'));
   if (s.baselineLdh && s.baselineLdh !== s.latestLdh) out.push(...ldh(s.baselineLdh, 'LDH, baseline'));
   if (s.latestLdh) out.push(...ldh(s.latestLdh, 'LDH, latest'));
@@ -61,11 +63,15 @@ export function drugNotes(ctx: RuleContext, d: DrugClass, concept: string): stri
   const textual = [...e.orders, ...e.administrations].find((x) => x.by !== 'code');
   if (textual) out.push(matchNote(textual.by, textual.display, concept)!);
   for (const o of e.ignoredOrders)
-    out.push(`${o.ref} (${concept}, status ${o.status}${o.intent && o.status !== 'cancelled' ? `, intent ${o.intent}` : ''}) does not count as ordered.`);
+    out.push(
+      `${o.ref} (${concept}, status ${o.status}${o.intent && o.status !== 'cancelled' ? `, intent ${o.intent}` : ''}) does not count as ordered.`,
+    );
   return out;
 }
 
 /** Notes for the data keys that could not be read, among those the card depends on. */
 export function gapNotes(ctx: RuleContext, keys: string[]): string[] {
-  return ctx.f.gaps.filter((g) => keys.includes(g.key)).map((g) => `Data not available: ${g.key} (${g.reason}); this card may be incomplete.`);
+  return ctx.f.gaps
+    .filter((g) => keys.includes(g.key))
+    .map((g) => `Data not available: ${g.key} (${g.reason}); this card may be incomplete.`);
 }

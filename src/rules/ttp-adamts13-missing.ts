@@ -26,7 +26,10 @@ function patientView(ctx: RuleContext): Finding | undefined {
     ruleId: ID,
     indicator: 'warning',
     params: { since: isoDate(since, f.tz) },
-    evidence: [...episodeEvidence(ctx), { label: 'ADAMTS13 activity', value: `no result since ${isoDate(since, f.tz)}, no active or completed order` }],
+    evidence: [
+      ...episodeEvidence(ctx),
+      { label: 'ADAMTS13 activity', value: `no result since ${isoDate(since, f.tz)}, no active or completed order` },
+    ],
     notes: [
       ...ignored.map((o) => `${o.ref} (ADAMTS13 order, status ${o.status}) does not count.`),
       'ADAMTS13 tests are recognised by LOINC 53622-7, site-local codes and by text ("ADAMTS13", "cleaving protease").',

@@ -19,7 +19,12 @@ function durationFinding(ctx: RuleContext, orders: MedOrder[]): Finding | undefi
   return {
     ruleId: ID,
     indicator: 'info',
-    params: { end: isoDate(o.end, f.tz), days: daysBetween(lastDate, localDate(o.end!, f.tz)), lastTpe: lastDate, maxEnd: isoDate(lastTpe + maxDays * DAY, f.tz) },
+    params: {
+      end: isoDate(o.end, f.tz),
+      days: daysBetween(lastDate, localDate(o.end!, f.tz)),
+      lastTpe: lastDate,
+      maxEnd: isoDate(lastTpe + maxDays * DAY, f.tz),
+    },
     evidence: [
       { label: 'Caplacizumab planned end', value: isoDate(o.end, f.tz), time: o.time, ref: o.ref },
       { label: 'Last TPE session', value: lastDate, time: lastTpe },

@@ -41,8 +41,13 @@ function plannedProcedure(ctx: RuleContext): { display: string; time?: number; r
     if (ctx.terminology.match('VS-TPE', r.code) || ctx.terminology.match('VS-PLTX', r.code)) continue;
     const isProc = ctx.terminology.match('VS-INVASIVE-PROCEDURE', r.code) || ctx.terminology.matchCode('VS-INVASIVE-PROCEDURE', r.category);
     if (!isProc) continue;
-    const time = parseTime(r.occurrenceDateTime) ?? periodStart(r.occurrencePeriod) ?? parseTime(r.performedDateTime) ?? periodStart(r.performedPeriod);
-    if (time === undefined || (time >= f.now - DAY && time <= horizon)) return { display: conceptText(concepts(r.code)[0] ?? {}) || 'procedure', time, ref: refOf(r) };
+    const time =
+      parseTime(r.occurrenceDateTime) ??
+      periodStart(r.occurrencePeriod) ??
+      parseTime(r.performedDateTime) ??
+      periodStart(r.performedPeriod);
+    if (time === undefined || (time >= f.now - DAY && time <= horizon))
+      return { display: conceptText(concepts(r.code)[0] ?? {}) || 'procedure', time, ref: refOf(r) };
   }
   return undefined;
 }
@@ -71,11 +76,13 @@ function doseRouteFrequency(ctx: RuleContext, o: MedOrder, caplaDrafts: DraftOrd
     }
   }
   const isSingle = o.count === 1;
-  if (o.perDay !== undefined && Math.abs(o.perDay - 1) > 1e-9 && !isSingle) problems.push(o.perDay > 1 ? `${fmt(o.perDay)} doses/day` : 'less than once daily');
+  if (o.perDay !== undefined && Math.abs(o.perDay - 1) > 1e-9 && !isSingle)
+    problems.push(o.perDay > 1 ? `${fmt(o.perDay)} doses/day` : 'less than once daily');
   if (problems.filter((p) => !p.startsWith('first dose')).length === 0) return { problems, corrected: undefined, dose, route };
   // The whole corrected resource (an update replaces the resource, CDS Hooks Action).
   const corrected = structuredClone(d.resource) as Record<string, unknown>;
-  const dosage = (Array.isArray(corrected.dosageInstruction) ? corrected.dosageInstruction[0] : undefined) as Record<string, unknown> | undefined;
+  const dosage = (Array.isArray(corrected.dosageInstruction) ? corrected.dosageInstruction[0] : undefined) as
+    Record<string, unknown> | undefined;
   const newDosage: Record<string, unknown> = {
     ...(dosage ?? {}),
     text: route === 'iv' ? `${dose} mg IV bolus at least 15 minutes before plasma exchange (first dose)` : `${dose} mg SC once daily`,
@@ -104,7 +111,9 @@ function fitProblems(problems: string[]): string {
 function orders(ctx: RuleContext): Finding[] {
   const { f, s, units } = ctx;
   const out: Finding[] = [];
-  const caplaDrafts = ctx.drafts.filter((d) => liveDraft(d) && d.resource.resourceType === 'MedicationRequest' && matchDraft(ctx, d, 'VS-CAPLA'));
+  const caplaDrafts = ctx.drafts.filter(
+    (d) => liveDraft(d) && d.resource.resourceType === 'MedicationRequest' && matchDraft(ctx, d, 'VS-CAPLA'),
+  );
   for (const d of focus(ctx)) {
     if (d.resource.resourceType !== 'MedicationRequest') continue;
     const m = matchDraft(ctx, d, 'VS-CAPLA');
@@ -124,7 +133,9 @@ function orders(ctx: RuleContext): Finding[] {
     for (const a of antiDrafts) evidence.push({ label: 'Antithrombotic in this order session', value: draftDisplay(ctx, a), ref: a.ref });
     if (anti.length || antiDrafts.length) problems.push(`${anti[0]?.display ?? draftDisplay(ctx, antiDrafts[0]!)} active`);
     const effectDays = ctx.param('antithromboticEffectDays');
-    const recentlyStopped = drug(f, 'antithromb').orders.filter((o) => !isActiveOrder(o, f.now) && o.end !== undefined && f.now - o.end <= effectDays * DAY);
+    const recentlyStopped = drug(f, 'antithromb').orders.filter(
+      (o) => !isActiveOrder(o, f.now) && o.end !== undefined && f.now - o.end <= effectDays * DAY,
+    );
     for (const o of recentlyStopped) notes.push(`${o.display} (${o.ref}) ended ${isoDate(o.end, f.tz)}; its effect may persist.`);
     const coag = findCondition(ctx, 'VS-COAGULOPATHY');
     const hep = findCondition(ctx, 'VS-SEVERE-HEPATIC');
@@ -160,15 +171,20 @@ function orders(ctx: RuleContext): Finding[] {
     // (f) caplacizumab allergy.
     const allergy = f.record
       .all('AllergyIntolerance')
-      .find((a) => !['entered-in-error', 'refuted'].includes(String(statusCode(a.verificationStatus))) && ctx.terminology.match('VS-CAPLA', a.code));
+      .find(
+        (a) =>
+          !['entered-in-error', 'refuted'].includes(String(statusCode(a.verificationStatus))) && ctx.terminology.match('VS-CAPLA', a.code),
+      );
     if (allergy) {
       problems.push('caplacizumab allergy');
       evidence.push({ label: 'Allergy', value: conceptText(concepts(allergy.code)[0] ?? {}), ref: refOf(allergy) });
     }
     // ADAMTS13 pending: empiric start only with high clinical probability (ISTH-Dx).
     const a13 = series(f, 'adamts13');
-    const pending = a13.pending.length > 0 || (f.a13Orders.some((o) => o.status === 'active') && !a13.final.some((v) => v.time >= f.windowStart));
-    if (pending) notes.push('ADAMTS13 is pending: an empiric start fits only a high clinical probability of TTP (ISTH diagnosis guideline).');
+    const pending =
+      a13.pending.length > 0 || (f.a13Orders.some((o) => o.status === 'active') && !a13.final.some((v) => v.time >= f.windowStart));
+    if (pending)
+      notes.push('ADAMTS13 is pending: an empiric start fits only a high clinical probability of TTP (ISTH diagnosis guideline).');
     if (!s.a13 && !pending) notes.push('No ADAMTS13 activity result this episode.');
     notes.push(
       `Recurrences while on caplacizumab (label: stop after more than ${ctx.param('caplaMaxRecurrencesOnDrug')}) are not computed from the record; check the history.`,

@@ -43,7 +43,12 @@ function stopFinding(ctx: RuleContext, ending: Ending): Finding | undefined {
   const recentA13 = a13 && f.now - a13.time <= monitorDays * DAY ? a13 : undefined;
   const lastTpe = f.episode?.lastSession;
   const evidence: Evidence[] = [
-    { label: 'Caplacizumab end', value: `${isoDate(ending.end, f.tz)} (${ending.order.status})`, time: ending.order.time, ref: ending.order.ref },
+    {
+      label: 'Caplacizumab end',
+      value: `${isoDate(ending.end, f.tz)} (${ending.order.status})`,
+      time: ending.order.time,
+      ref: ending.order.ref,
+    },
     ...(lastTpe !== undefined ? [{ label: 'Last TPE session', value: isoDate(lastTpe, f.tz), time: lastTpe }] : []),
     ...labEvidence(a13, units, 'ADAMTS13 activity, latest'),
   ];

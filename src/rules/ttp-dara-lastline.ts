@@ -20,7 +20,9 @@ function patientView(ctx: RuleContext): Finding | undefined {
   const x = exposureInWindow(f, 'second-line');
   const starts = [
     ...x.given.map((a) => ({ time: a.time, ref: a.ref, display: a.display })),
-    ...x.orders.filter((o) => o.time !== undefined && o.status !== 'on-hold').map((o) => ({ time: o.time!, ref: o.ref, display: o.display })),
+    ...x.orders
+      .filter((o) => o.time !== undefined && o.status !== 'on-hold')
+      .map((o) => ({ time: o.time!, ref: o.ref, display: o.display })),
   ].sort((a, b) => a.time - b.time);
   const first = starts[0];
   if (!first || f.now - first.time < ctx.param('daraLastLineDaysAfter2L') * DAY) return;
@@ -32,7 +34,11 @@ function patientView(ctx: RuleContext): Finding | undefined {
     params: {
       reason: `Still refractory **${days} days** after the first second-line agent (${first.display}, ${isoDate(first.time, f.tz)}). If daratumumab is considered, it is last-line.`,
     },
-    evidence: [...episodeEvidence(ctx), ...trendEvidence(ctx), { label: 'First second-line agent', value: first.display, time: first.time, ref: first.ref }],
+    evidence: [
+      ...episodeEvidence(ctx),
+      ...trendEvidence(ctx),
+      { label: 'First second-line agent', value: first.display, time: first.time, ref: first.ref },
+    ],
     notes: [],
   };
 }

@@ -21,7 +21,9 @@ function patientView(ctx: RuleContext): Finding | undefined {
       x: fmt(s.a13.value),
       date: isoDate(s.a13.time, f.tz),
       condition: cond.display,
-      caplaLine: capla ? `**Caplacizumab is active (${capla.ref}): ISTH advises stopping it when ADAMTS13 is > ${ctx.param('adamts13NegativeAbove')}%.**` : '',
+      caplaLine: capla
+        ? `**Caplacizumab is active (${capla.ref}): ISTH advises stopping it when ADAMTS13 is > ${ctx.param('adamts13NegativeAbove')}%.**`
+        : '',
     },
     evidence: [
       ...labEvidence(s.a13, units),

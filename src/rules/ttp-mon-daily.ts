@@ -37,11 +37,14 @@ export function monitoringGap(ctx: RuleContext): MonitoringGap | undefined {
     const lastUsable = values.sort((x, y) => x.time - y.time).pop();
     gap.evidence.push({
       label: `${def.label}, last usable`,
-      value: lastUsable ? `${fmt(lastUsable.value)} ${def.display} (${Math.round((f.now - lastUsable.time) / HOUR)} h ago)` : 'never measured',
+      value: lastUsable
+        ? `${fmt(lastUsable.value)} ${def.display} (${Math.round((f.now - lastUsable.time) / HOUR)} h ago)`
+        : 'never measured',
       time: lastUsable?.time,
       ref: lastUsable?.ref,
     });
-    for (const p of sr.problems.filter((x) => (x.time ?? f.now) >= since)) gap.notes.push(`${def.label} ${p.ref} ("${p.raw}") cannot be used: ${p.reason}.`);
+    for (const p of sr.problems.filter((x) => (x.time ?? f.now) >= since))
+      gap.notes.push(`${def.label} ${p.ref} ("${p.raw}") cannot be used: ${p.reason}.`);
   }
   return gap.missing.length ? gap : undefined;
 }

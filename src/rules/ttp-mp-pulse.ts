@@ -51,7 +51,10 @@ function patientView(ctx: RuleContext): Finding | undefined {
     evidence: [
       ...episodeEvidence(ctx),
       ...trendEvidence(ctx),
-      { label: `Methylprednisolone >= ${ctx.param('mpPulseMinDailyMg') / 1000} g days`, value: days.length ? days.join(', ') : 'none recorded' },
+      {
+        label: `Methylprednisolone >= ${ctx.param('mpPulseMinDailyMg') / 1000} g days`,
+        value: days.length ? days.join(', ') : 'none recorded',
+      },
     ],
     notes: [...drugNotes(ctx, 'steroid', 'A corticosteroid'), ...gapNotes(ctx, ['medicationAdministrations'])],
     suggestions: [{ key: 'start-mp-pulse' }],

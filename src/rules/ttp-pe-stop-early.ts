@@ -20,15 +20,21 @@ function patientView(ctx: RuleContext): Finding | undefined {
   // `revoked` is a stop. `completed` is also how some EHRs close a per-session order after each
   // exchange, so it counts as a stop only once the next daily session is due.
   const ended = f.tpeOrders
-    .filter((o) => (o.status === 'revoked' || (o.status === 'completed' && gapH >= ctx.param('peStopCompletedOrderHours'))) && (o.end ?? o.time ?? 0) >= ep.firstSession)
+    .filter(
+      (o) =>
+        (o.status === 'revoked' || (o.status === 'completed' && gapH >= ctx.param('peStopCompletedOrderHours'))) &&
+        (o.end ?? o.time ?? 0) >= ep.firstSession,
+    )
     .sort((a, b) => (b.end ?? b.time ?? 0) - (a.end ?? a.time ?? 0))[0];
   let how: string | undefined;
-  if (ended && !activeOrder) how = `The TPE order ${ended.ref} is **${ended.status}**; last session ${isoDate(ep.lastSession, f.tz)} (TPE day ${ep.peDay} today)`;
+  if (ended && !activeOrder)
+    how = `The TPE order ${ended.ref} is **${ended.status}**; last session ${isoDate(ep.lastSession, f.tz)} (TPE day ${ep.peDay} today)`;
   else if (gapH > ctx.param('peStopGapHours'))
     how = `No TPE session for **${Math.round(gapH)} h** (last ${isoDate(ep.lastSession, f.tz)})${activeOrder ? ', although a TPE order is active' : ''}`;
   if (!how) return;
   if (s.response.status === 'met') return;
-  const orderRow = ended && !activeOrder ? [{ label: 'TPE order', value: ended.status, time: ended.end ?? ended.time, ref: ended.ref }] : [];
+  const orderRow =
+    ended && !activeOrder ? [{ label: 'TPE order', value: ended.status, time: ended.end ?? ended.time, ref: ended.ref }] : [];
   const p = s.latestPlatelets;
   const l = s.latestLdh;
   return {

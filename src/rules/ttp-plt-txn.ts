@@ -40,7 +40,8 @@ function orders(ctx: RuleContext): Finding[] {
     const mn = matchNote(m.by, m.what, 'The platelet order');
     if (mn) notes.push(mn);
     const undatedBleed = f.bleeds.find((b) => b.time === undefined);
-    if (!bleed && undatedBleed) notes.push(`${undatedBleed.display} (${undatedBleed.ref}) has no onset date, so it cannot be placed within ${window} h.`);
+    if (!bleed && undatedBleed)
+      notes.push(`${undatedBleed.display} (${undatedBleed.ref}) has no onset date, so it cannot be placed within ${window} h.`);
     const ittp = f.activeIttp[0]!;
     out.push({
       ruleId: ID,
@@ -56,7 +57,12 @@ function orders(ctx: RuleContext): Finding[] {
       ],
       notes,
       suggestions: d.resource.id
-        ? [{ key: 'remove-platelet-order', actions: [{ type: 'delete', description: `Remove the draft order ${display}`, resourceId: d.ref }] }]
+        ? [
+            {
+              key: 'remove-platelet-order',
+              actions: [{ type: 'delete', description: `Remove the draft order ${display}`, resourceId: d.ref }],
+            },
+          ]
         : undefined,
     });
   }

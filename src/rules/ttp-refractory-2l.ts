@@ -18,7 +18,11 @@ function patientView(ctx: RuleContext): Finding | undefined {
   if (!numeric && !broad) return;
   if (!s.steroidGiven || !s.rtxGiven) return;
   const capla = activeOrGiven(f, 'capla');
-  const evidence: Evidence[] = [...episodeEvidence(ctx), ...trendEvidence(ctx), { label: 'Clinical response (D2)', value: s.response.status }];
+  const evidence: Evidence[] = [
+    ...episodeEvidence(ctx),
+    ...trendEvidence(ctx),
+    { label: 'Clinical response (D2)', value: s.response.status },
+  ];
   for (const o of exposureInWindow(f, 'second-line').orders)
     evidence.push({ label: 'Second-line agent ordered', value: `${o.display} (${o.status})`, time: o.time, ref: o.ref });
   return {

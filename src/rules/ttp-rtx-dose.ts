@@ -38,7 +38,11 @@ function bsa(ctx: RuleContext): { bsa?: Bsa; missing: string; missingDetail: str
     return { missing, missingDetail: problems.length ? `${missing} (${problems.join('; ')})` : missing };
   }
   // Mosteller: sqrt(height cm x weight kg / 3600).
-  return { bsa: { m2: Math.sqrt((h.value * w.value) / 3600), heightCm: h.value, weightKg: w.value, refs: [h.ref, w.ref] }, missing: '', missingDetail: '' };
+  return {
+    bsa: { m2: Math.sqrt((h.value * w.value) / 3600), heightCm: h.value, weightKg: w.value, refs: [h.ref, w.ref] },
+    missing: '',
+    missingDetail: '',
+  };
 }
 
 function rtxFinding(indicator: 'info' | 'warning', variant: string, params: Record<string, string | number>): Finding {
@@ -100,14 +104,23 @@ function orders(ctx: RuleContext): Finding[] {
     } else if (o.dose?.mg !== undefined) {
       const mg = o.dose.mg;
       if (!within(mg, flat)) {
-        if (!b.bsa) found.push(rtxFinding('info', 'no-bsa', { X: `${fmt(mg)} mg`, missing: b.missing, missingDetail: b.missingDetail, ...common }));
+        if (!b.bsa)
+          found.push(rtxFinding('info', 'no-bsa', { X: `${fmt(mg)} mg`, missing: b.missing, missingDetail: b.missingDetail, ...common }));
         else if (!within(mg, perM2 * b.bsa.m2))
           found.push(
-            rtxFinding('warning', 'default', { X: fmt(mg), calc: calc!, bsa: fmt(b.bsa.m2), height: fmt(b.bsa.heightCm), weight: fmt(b.bsa.weightKg), ...common }),
+            rtxFinding('warning', 'default', {
+              X: fmt(mg),
+              calc: calc!,
+              bsa: fmt(b.bsa.m2),
+              height: fmt(b.bsa.heightCm),
+              weight: fmt(b.bsa.weightKg),
+              ...common,
+            }),
           );
       }
     }
-    if (o.count !== undefined && o.count > ctx.param('rtxMaxWeeklyDoses')) found.push(rtxFinding('info', 'too-many-doses', { count: o.count }));
+    if (o.count !== undefined && o.count > ctx.param('rtxMaxWeeklyDoses'))
+      found.push(rtxFinding('info', 'too-many-doses', { count: o.count }));
     if (o.intervalDays !== undefined && o.intervalDays < ctx.param('rtxMinIntervalDays') - 1e-9 && o.count !== 1)
       found.push(rtxFinding('info', 'short-interval', { interval: fmt(o.intervalDays) }));
     if (found.length === 0) continue;
@@ -124,7 +137,10 @@ function orders(ctx: RuleContext): Finding[] {
           params: { calc, bsa: fmt(b.bsa!.m2) },
           actions: [{ type: 'update' as const, description: `Set ${d.ref} dose to ${calc} mg`, resource: withDose(d.resource, calc) }],
         });
-      sugg.push({ key: 'set-dose-flat', actions: [{ type: 'update' as const, description: `Set ${d.ref} dose to ${flat} mg`, resource: withDose(d.resource, flat) }] });
+      sugg.push({
+        key: 'set-dose-flat',
+        actions: [{ type: 'update' as const, description: `Set ${d.ref} dose to ${flat} mg`, resource: withDose(d.resource, flat) }],
+      });
       main.suggestions = d.resource.id ? sugg : undefined;
     }
     out.push(main);

@@ -31,14 +31,22 @@ function patientView(ctx: RuleContext): Finding | undefined {
       label: 'Episode',
       value: f.relapseCoded ? 'relapse (coded)' : `new TPE episode after an earlier one ended ${isoDate(ep.previousEpisodeEnd, f.tz)}`,
     });
-  if (refractory) evidence.push({ label: 'Refractory', value: s.refractoryNumeric === true ? 'IWG numeric definition met' : `no response after ${ctx.param('refractorySessions')} sessions` });
+  if (refractory)
+    evidence.push({
+      label: 'Refractory',
+      value: s.refractoryNumeric === true ? 'IWG numeric definition met' : `no response after ${ctx.param('refractorySessions')} sessions`,
+    });
   const notes = [...drugNotes(ctx, 'rtx', 'Rituximab'), ...gapNotes(ctx, ['medicationAdministrations'])];
   if (recent) notes.push(`Rituximab was given on ${isoDate(recent.time, f.tz)} (${recent.ref}), before this episode.`);
   return {
     ruleId: ID,
     indicator: ep.peDay >= ctx.param('rtxWarningPeDay') ? 'warning' : 'info',
     variant: escalated ? 'escalated' : 'default',
-    params: { N: ep.peDay, confirmation: s.confirmed.how, context: relapse ? (refractory ? 'Relapsed, refractory' : 'Relapsed') : 'Refractory' },
+    params: {
+      N: ep.peDay,
+      confirmation: s.confirmed.how,
+      context: relapse ? (refractory ? 'Relapsed, refractory' : 'Relapsed') : 'Refractory',
+    },
     evidence,
     notes,
     suggestions: [{ key: 'start-rituximab', isRecommended: true }],

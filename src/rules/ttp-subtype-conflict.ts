@@ -9,7 +9,12 @@ function patientView(ctx: RuleContext): Finding {
     ruleId: ID,
     indicator: 'info',
     params: { conditions: c.map((x) => `${x.display} (${x.ref})`).join('; ') },
-    evidence: c.map((x) => ({ label: x.kind === 'congenital' ? 'Congenital TTP' : 'Acquired/immune TTP', value: x.display, time: x.time, ref: x.ref })),
+    evidence: c.map((x) => ({
+      label: x.kind === 'congenital' ? 'Congenital TTP' : 'Acquired/immune TTP',
+      value: x.display,
+      time: x.time,
+      ref: x.ref,
+    })),
     notes: [],
   };
 }

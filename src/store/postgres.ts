@@ -5,13 +5,25 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { type CardRecord, type FeedbackRecord, type RuleStats, type Store, REASONS_SQL, SCHEMA_SQL, STATS_SQL, assembleStats } from './types';
+import {
+  type CardRecord,
+  type FeedbackRecord,
+  type RuleStats,
+  type Store,
+  REASONS_SQL,
+  SCHEMA_SQL,
+  STATS_SQL,
+  assembleStats,
+} from './types';
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly pool: Pool;
 
-  constructor(connectionString: string, private readonly schema?: string) {
+  constructor(
+    connectionString: string,
+    private readonly schema?: string,
+  ) {
     if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error('DATABASE_SCHEMA must be a plain lower-case identifier');
     this.pool = new Pool({ connectionString, max: 10, connectionTimeoutMillis: 5000 });
     this.pool.on('error', () => undefined); // an idle client's error must never kill the process
@@ -32,7 +44,9 @@ export class PostgresStore implements Store {
   }
 
   async salt(): Promise<string> {
-    await this.pool.query(`INSERT INTO meta (key, value) VALUES ('patient_hash_salt', $1) ON CONFLICT (key) DO NOTHING`, [randomBytes(32).toString('hex')]);
+    await this.pool.query(`INSERT INTO meta (key, value) VALUES ('patient_hash_salt', $1) ON CONFLICT (key) DO NOTHING`, [
+      randomBytes(32).toString('hex'),
+    ]);
     const r = await this.pool.query(`SELECT value FROM meta WHERE key = 'patient_hash_salt'`);
     return r.rows[0].value as string;
   }
@@ -45,14 +59,27 @@ export class PostgresStore implements Store {
       const b = i * 7;
       return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7})`;
     });
-    await this.pool.query(`INSERT INTO cards (card_uuid, hook_instance, service, rule_id, rule_version, issued_at, patient_hash) VALUES ${rows.join(',')} ON CONFLICT DO NOTHING`, values);
+    await this.pool.query(
+      `INSERT INTO cards (card_uuid, hook_instance, service, rule_id, rule_version, issued_at, patient_hash) VALUES ${rows.join(',')} ON CONFLICT DO NOTHING`,
+      values,
+    );
   }
 
   async recordFeedback(items: FeedbackRecord[]): Promise<{ stored: number; duplicates: number }> {
     if (items.length === 0) return { stored: 0, duplicates: 0 };
     const values: unknown[] = [];
     const rows = items.map((f, i) => {
-      values.push(f.cardUuid, f.outcome, f.outcomeTimestamp, f.service, JSON.stringify(f.acceptedSuggestions), f.reasonSystem ?? null, f.reasonCode ?? null, f.hasComment ? 1 : 0, f.receivedAt);
+      values.push(
+        f.cardUuid,
+        f.outcome,
+        f.outcomeTimestamp,
+        f.service,
+        JSON.stringify(f.acceptedSuggestions),
+        f.reasonSystem ?? null,
+        f.reasonCode ?? null,
+        f.hasComment ? 1 : 0,
+        f.receivedAt,
+      );
       const b = i * 9;
       return `(${Array.from({ length: 9 }, (_, k) => `$${b + k + 1}`).join(',')})`;
     });

@@ -11,7 +11,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { type CardRecord, type FeedbackRecord, type RuleStats, type Store, REASONS_SQL, SCHEMA_SQL, STATS_SQL, assembleStats } from './types';
+import {
+  type CardRecord,
+  type FeedbackRecord,
+  type RuleStats,
+  type Store,
+  REASONS_SQL,
+  SCHEMA_SQL,
+  STATS_SQL,
+  assembleStats,
+} from './types';
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -54,7 +63,13 @@ export class SqliteStore implements Store {
     this.insertFeedbackItems = this.db.transaction((rows: FeedbackRecord[]) => {
       let stored = 0;
       for (const r of rows)
-        stored += this.insertFeedback.run({ ...r, acceptedSuggestions: JSON.stringify(r.acceptedSuggestions), reasonSystem: r.reasonSystem ?? null, reasonCode: r.reasonCode ?? null, hasComment: r.hasComment ? 1 : 0 }).changes;
+        stored += this.insertFeedback.run({
+          ...r,
+          acceptedSuggestions: JSON.stringify(r.acceptedSuggestions),
+          reasonSystem: r.reasonSystem ?? null,
+          reasonCode: r.reasonCode ?? null,
+          hasComment: r.hasComment ? 1 : 0,
+        }).changes;
       return stored;
     });
   }
@@ -65,7 +80,7 @@ export class SqliteStore implements Store {
     const row = this.db.prepare(`SELECT value FROM meta WHERE key = 'patient_hash_salt'`).get() as { value: string } | undefined;
     if (row) return row.value;
     this.db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('patient_hash_salt', ?)`).run(randomBytes(32).toString('hex'));
-    return ((this.db.prepare(`SELECT value FROM meta WHERE key = 'patient_hash_salt'`).get() as { value: string }).value);
+    return (this.db.prepare(`SELECT value FROM meta WHERE key = 'patient_hash_salt'`).get() as { value: string }).value;
   }
 
   async recordCards(cards: CardRecord[]): Promise<void> {

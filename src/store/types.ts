@@ -92,8 +92,18 @@ export const REASONS_SQL = `
   WHERE f.outcome = 'overridden'
   GROUP BY c.rule_id, c.rule_version, f.reason_code`;
 
-export function assembleStats(rows: { rule_id: string; rule_version: string; fired: number | string; accepted: number | string; overridden: number | string }[], reasons: { rule_id: string; rule_version: string; reason_code: string | null; n: number | string }[]): RuleStats[] {
-  const out = rows.map((r) => ({ ruleId: r.rule_id, ruleVersion: r.rule_version, fired: Number(r.fired), accepted: Number(r.accepted), overridden: Number(r.overridden), overrideReasons: {} as Record<string, number> }));
+export function assembleStats(
+  rows: { rule_id: string; rule_version: string; fired: number | string; accepted: number | string; overridden: number | string }[],
+  reasons: { rule_id: string; rule_version: string; reason_code: string | null; n: number | string }[],
+): RuleStats[] {
+  const out = rows.map((r) => ({
+    ruleId: r.rule_id,
+    ruleVersion: r.rule_version,
+    fired: Number(r.fired),
+    accepted: Number(r.accepted),
+    overridden: Number(r.overridden),
+    overrideReasons: {} as Record<string, number>,
+  }));
   for (const r of reasons) {
     const s = out.find((x) => x.ruleId === r.rule_id && x.ruleVersion === r.rule_version);
     if (s) s.overrideReasons[r.reason_code ?? '(no reason code)'] = Number(r.n);

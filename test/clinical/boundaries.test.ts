@@ -21,7 +21,9 @@ describe('G gates', () => {
   });
 
   test('congenital TTP recognised by text alone suppresses every card', () => {
-    const s = nonResponder().without((r) => r.resourceType === 'Condition').condition('', { text: 'Congenital TTP (Upshaw-Schulman syndrome)' });
+    const s = nonResponder()
+      .without((r) => r.resourceType === 'Condition')
+      .condition('', { text: 'Congenital TTP (Upshaw-Schulman syndrome)' });
     expect(run(s).ids).toEqual([]);
   });
 
@@ -34,7 +36,9 @@ describe('G gates', () => {
   });
 
   test('a resolved iTTP diagnosis alone gives no card', () => {
-    const s = nonResponder().without((r) => r.resourceType === 'Condition').condition('439007008', { clinicalStatus: 'resolved' });
+    const s = nonResponder()
+      .without((r) => r.resourceType === 'Condition')
+      .condition('439007008', { clinicalStatus: 'resolved' });
     expect(run(s).ids).toEqual([]);
   });
 
@@ -50,7 +54,9 @@ describe('G gates', () => {
   });
 
   test('a diagnosis without clinicalStatus is taken as current', () => {
-    const s = nonResponder().without((r) => r.resourceType === 'Condition').condition('439007008', { clinicalStatus: 'none' });
+    const s = nonResponder()
+      .without((r) => r.resourceType === 'Condition')
+      .condition('439007008', { clinicalStatus: 'none' });
     expect(run(s).ids).toContain('TTP-CAPLA-DAY5');
   });
 });
@@ -67,21 +73,46 @@ describe('TTP-CAPLA-DAY5', () => {
   });
 
   test('an active caplacizumab order not yet given silences it', () => {
-    expect(run(nonResponder().med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(5, '12:00') })).ids).not.toContain('TTP-CAPLA-DAY5');
+    expect(run(nonResponder().med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(5, '12:00') })).ids).not.toContain(
+      'TTP-CAPLA-DAY5',
+    );
   });
 
   test('caplacizumab given this episode (order since stopped) silences it', () => {
-    const s = nonResponder().med(DRUGS.caplacizumab, { status: 'stopped', doseMg: 11, route: 'sc', perDay: 1, start: day(2, '12:00'), end: day(3, '12:00'), givenAt: [day(2, '12:00')] });
+    const s = nonResponder().med(DRUGS.caplacizumab, {
+      status: 'stopped',
+      doseMg: 11,
+      route: 'sc',
+      perDay: 1,
+      start: day(2, '12:00'),
+      end: day(3, '12:00'),
+      givenAt: [day(2, '12:00')],
+    });
     expect(run(s).ids).not.toContain('TTP-CAPLA-DAY5');
   });
 
   test('caplacizumab given only in an earlier episode does not silence it', () => {
-    const s = nonResponder().med(DRUGS.caplacizumab, { status: 'completed', doseMg: 11, route: 'sc', perDay: 1, start: day(-200, '12:00'), end: day(-150, '12:00'), givenAt: [day(-200, '12:00')] });
+    const s = nonResponder().med(DRUGS.caplacizumab, {
+      status: 'completed',
+      doseMg: 11,
+      route: 'sc',
+      perDay: 1,
+      start: day(-200, '12:00'),
+      end: day(-150, '12:00'),
+      givenAt: [day(-200, '12:00')],
+    });
     expect(run(s).ids).toContain('TTP-CAPLA-DAY5');
   });
 
   test('a caplacizumab order with a stop date in the past is not active', () => {
-    const s = nonResponder().med(DRUGS.caplacizumab, { status: 'active', doseMg: 11, route: 'sc', perDay: 1, start: day(-60, '12:00'), end: day(-40, '12:00') });
+    const s = nonResponder().med(DRUGS.caplacizumab, {
+      status: 'active',
+      doseMg: 11,
+      route: 'sc',
+      perDay: 1,
+      start: day(-60, '12:00'),
+      end: day(-40, '12:00'),
+    });
     expect(run(s).ids).toContain('TTP-CAPLA-DAY5');
   });
 
@@ -95,7 +126,9 @@ describe('TTP-CAPLA-DAY5', () => {
   });
 
   test('a preliminary ADAMTS13 of 60% is not used for G3b', () => {
-    expect(run(nonResponder(5, { skip: ['a13', 'inhibitor'] }).lab('a13', 60, day(0, '21:00'), { status: 'preliminary' })).ids).toContain('TTP-CAPLA-DAY5');
+    expect(run(nonResponder(5, { skip: ['a13', 'inhibitor'] }).lab('a13', 60, day(0, '21:00'), { status: 'preliminary' })).ids).toContain(
+      'TTP-CAPLA-DAY5',
+    );
   });
 
   test('an episode that ended more than 30 days ago is not a current TPE day', () => {
@@ -108,7 +141,9 @@ describe('TTP-CAPLA-DAY5', () => {
     expect(run(early).ids).not.toContain('TTP-CAPLA-DAY5');
     const o = run(early, 'patient-view', { site: { parameters: { caplaUpfrontInfoCard: true } } });
     expect(o.byRule['TTP-CAPLA-DAY5']).toBe('info');
-    expect(cardFor(o, 'TTP-CAPLA-DAY5').summary).toBe('iTTP with ADAMTS13 4%: ISTH suggests caplacizumab up front (conditional). Consider starting it now.');
+    expect(cardFor(o, 'TTP-CAPLA-DAY5').summary).toBe(
+      'iTTP with ADAMTS13 4%: ISTH suggests caplacizumab up front (conditional). Consider starting it now.',
+    );
     const onCapla = nonResponder(2).med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '12:00') });
     expect(run(onCapla, 'patient-view', { site: { parameters: { caplaUpfrontInfoCard: true } } }).ids).not.toContain('TTP-CAPLA-DAY5');
   });
@@ -133,7 +168,10 @@ describe('TTP-RTX-MISSING', () => {
   });
 
   test('not confirmed (TTP NOS, no ADAMTS13 < 10%): silent; ADAMTS13 8% confirms', () => {
-    const nos = () => noRtx(3).without((r) => r.resourceType === 'Condition').condition('78129009');
+    const nos = () =>
+      noRtx(3)
+        .without((r) => r.resourceType === 'Condition')
+        .condition('78129009');
     expect(run(nos().without((r) => JSON.stringify(r).includes('53622-7'))).ids).not.toContain('TTP-RTX-MISSING');
     expect(run(nos()).ids).toContain('TTP-RTX-MISSING');
   });
@@ -162,9 +200,23 @@ describe('TTP-STEROID-MISSING', () => {
 
 describe('TTP-MP-PULSE', () => {
   test('two days of 1 g is not a pulse; an active 1 g x3 order is', () => {
-    const two = nonResponder(5, { skip: ['steroids'] }).med(DRUGS.methylprednisolone, { status: 'completed', doseMg: 1000, route: 'iv', perDay: 1, count: 2, start: day(1, '12:00'), givenAt: [day(1, '12:00'), day(2, '12:00')] });
+    const two = nonResponder(5, { skip: ['steroids'] }).med(DRUGS.methylprednisolone, {
+      status: 'completed',
+      doseMg: 1000,
+      route: 'iv',
+      perDay: 1,
+      count: 2,
+      start: day(1, '12:00'),
+      givenAt: [day(1, '12:00'), day(2, '12:00')],
+    });
     expect(run(two).byRule['TTP-MP-PULSE']).toBe('info');
-    const ordered = nonResponder(5, { skip: ['steroids'] }).med(DRUGS.methylprednisolone, { doseMg: 1000, route: 'iv', perDay: 1, count: 3, start: day(5, '12:00') });
+    const ordered = nonResponder(5, { skip: ['steroids'] }).med(DRUGS.methylprednisolone, {
+      doseMg: 1000,
+      route: 'iv',
+      perDay: 1,
+      count: 3,
+      start: day(5, '12:00'),
+    });
     expect(run(ordered).ids).not.toContain('TTP-MP-PULSE');
   });
   test('a 500 mg twice-daily course counts as 1 g a day', () => {
@@ -187,14 +239,27 @@ describe('TTP-REFRACTORY-2L and TTP-DARA-LASTLINE', () => {
     expect(o.ids).toContain('TTP-RTX-MISSING');
   });
   test('daratumumab card 7 days after a second-line agent, not at 6', () => {
-    const s = (start: number) => nonResponder(8).med(DRUGS.cyclophosphamide, { status: 'completed', doseMg: 1000, start: day(start, '12:00'), givenAt: [day(start, '12:00')] });
+    const s = (start: number) =>
+      nonResponder(8).med(DRUGS.cyclophosphamide, {
+        status: 'completed',
+        doseMg: 1000,
+        start: day(start, '12:00'),
+        givenAt: [day(start, '12:00')],
+      });
     expect(run(s(1)).byRule['TTP-DARA-LASTLINE']).toBe('info');
     expect(run(s(2)).ids).not.toContain('TTP-DARA-LASTLINE');
   });
 });
 
 describe('ADAMTS13 rules', () => {
-  const noA13 = (d = 2) => dailyHb(ittpDefaults(d, { skip: ['a13', 'inhibitor'] }).series('plt', [12, 15].slice(0, d)).series('ldh', [1400, 1300].slice(0, d)), 1, d);
+  const noA13 = (d = 2) =>
+    dailyHb(
+      ittpDefaults(d, { skip: ['a13', 'inhibitor'] })
+        .series('plt', [12, 15].slice(0, d))
+        .series('ldh', [1400, 1300].slice(0, d)),
+      1,
+      d,
+    );
   test('MISSING: a result 8 days before day 1 is too old; 7 days is enough', () => {
     expect(run(noA13().lab('a13', 4, day(-7, '06:00'))).ids).toContain('TTP-ADAMTS13-MISSING');
     expect(run(noA13().lab('a13', 4, day(-6, '10:00'))).ids).not.toContain('TTP-ADAMTS13-MISSING');
@@ -207,13 +272,17 @@ describe('ADAMTS13 rules', () => {
   test('MISSING: a local ADAMTS13 code from site configuration counts', () => {
     const s = noA13().lab('a13', 4, day(1), { code: { coding: [{ system: 'urn:oid:1.2.3', code: 'A13X' }] } });
     expect(run(s).ids).toContain('TTP-ADAMTS13-MISSING');
-    expect(run(s, 'patient-view', { site: { localCodes: { 'VS-A13ACT': [{ system: 'urn:oid:1.2.3', code: 'A13X' }] } } }).ids).not.toContain('TTP-ADAMTS13-MISSING');
+    expect(
+      run(s, 'patient-view', { site: { localCodes: { 'VS-A13ACT': [{ system: 'urn:oid:1.2.3', code: 'A13X' }] } } }).ids,
+    ).not.toContain('TTP-ADAMTS13-MISSING');
   });
   test('INHIB: fires below 10%, not at 10%; an IgG result or inhibitor order silences it', () => {
     expect(run(noA13().lab('a13', 9, day(0, '21:00'))).byRule['TTP-ADAMTS13-INHIB']).toBe('info');
     expect(run(noA13().lab('a13', 10, day(0, '21:00'))).ids).not.toContain('TTP-ADAMTS13-INHIB');
     expect(run(noA13().lab('a13', 9, day(0, '21:00')).inhibitor(day(1), 'Anti-ADAMTS13 IgG')).ids).not.toContain('TTP-ADAMTS13-INHIB');
-    expect(run(noA13().lab('a13', 9, day(0, '21:00')).serviceRequest('ADAMTS13 inhibitor screen', 'active')).ids).not.toContain('TTP-ADAMTS13-INHIB');
+    expect(run(noA13().lab('a13', 9, day(0, '21:00')).serviceRequest('ADAMTS13 inhibitor screen', 'active')).ids).not.toContain(
+      'TTP-ADAMTS13-INHIB',
+    );
   });
   test('INHIB: "<5%" counts as below 10%', () => {
     expect(run(noA13().lab('a13', 5, day(0, '21:00'), { comparator: '<' })).ids).toContain('TTP-ADAMTS13-INHIB');
@@ -222,7 +291,15 @@ describe('ADAMTS13 rules', () => {
     const withCapla = (a13Day: number, status: 'active' | 'stopped' = 'active') =>
       nonResponder(9, { skip: ['a13'] })
         .lab('a13', 4, day(a13Day, '18:00'))
-        .med(DRUGS.caplacizumab, { status, doseMg: 11, route: 'sc', perDay: 1, start: day(2, '12:00'), end: status === 'stopped' ? day(5, '12:00') : undefined, givenAt: [day(2, '12:00')] });
+        .med(DRUGS.caplacizumab, {
+          status,
+          doseMg: 11,
+          route: 'sc',
+          perDay: 1,
+          start: day(2, '12:00'),
+          end: status === 'stopped' ? day(5, '12:00') : undefined,
+          givenAt: [day(2, '12:00')],
+        });
     expect(run(withCapla(1)).byRule['TTP-ADAMTS13-MONITOR']).toBe('info');
     expect(run(withCapla(3)).ids).not.toContain('TTP-ADAMTS13-MONITOR');
     expect(run(withCapla(1, 'stopped')).ids).not.toContain('TTP-ADAMTS13-MONITOR');
@@ -240,7 +317,9 @@ describe('TTP-MON-DAILY and TTP-SMEAR-MISSING', () => {
     expect(cardFor(run(labsAt(31)), 'TTP-MON-DAILY').summary).toContain('no PLT/Hb/LDH in 30 h');
   });
   test('no TPE in 48 h and no active TPE order: silent', () => {
-    const s = labsAt(60).without((r) => r.resourceType === 'ServiceRequest').at(6, '18:00');
+    const s = labsAt(60)
+      .without((r) => r.resourceType === 'ServiceRequest')
+      .at(6, '18:00');
     expect(run(s).ids).not.toContain('TTP-MON-DAILY');
   });
   test('the smear card comes only with a monitoring gap, and only when no smear this episode', () => {
@@ -260,9 +339,15 @@ describe('TTP-PE-STOP-EARLY', () => {
     expect(run(gap(35)).ids).not.toContain('TTP-PE-STOP-EARLY');
     expect(run(gap(37)).byRule['TTP-PE-STOP-EARLY']).toBe('warning');
   });
-  test('a per-session TPE order completed after today\'s exchange is not a stop; revoked is', () => {
+  test("a per-session TPE order completed after today's exchange is not a stop; revoked is", () => {
     const perSession = (status: string) => {
-      const s = dailyHb(ittpDefaults(3, { skip: ['tpe'] }).series('plt', [20, 35, 50]).series('ldh', [1400, 1000, 700]), 1, 3).tpeDaily(1, 3);
+      const s = dailyHb(
+        ittpDefaults(3, { skip: ['tpe'] })
+          .series('plt', [20, 35, 50])
+          .series('ldh', [1400, 1000, 700]),
+        1,
+        3,
+      ).tpeDaily(1, 3);
       return s.tpeOrder(status, { authored: day(3, '08:00'), lastUpdated: day(3, '13:00') });
     };
     expect(run(perSession('completed')).ids).not.toContain('TTP-PE-STOP-EARLY');
@@ -304,7 +389,9 @@ describe('TTP-DX-RECONSIDER', () => {
     expect(run(nos(20)).ids).not.toContain('TTP-DX-RECONSIDER');
   });
   test('warning when caplacizumab is active', () => {
-    expect(run(nos(45).med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '12:00') })).byRule['TTP-DX-RECONSIDER']).toBe('warning');
+    expect(
+      run(nos(45).med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '12:00') })).byRule['TTP-DX-RECONSIDER'],
+    ).toBe('warning');
   });
   test('a recovery after a documented 5% this episode is not a reason to reconsider', () => {
     expect(run(nos(45).lab('a13', 5, day(-1))).ids).not.toContain('TTP-DX-RECONSIDER');
@@ -314,7 +401,14 @@ describe('TTP-DX-RECONSIDER', () => {
 describe('TTP-CAPLA-STOP and TTP-CAPLA-DURATION', () => {
   const ending = (endDay: number, a13Day = 35, evalDay = 36) => {
     const s = recoveredAfterTpe(evalDay);
-    s.med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '09:00'), end: day(endDay, '12:00'), givenAt: [day(evalDay - 1, '12:00')] });
+    s.med(DRUGS.caplacizumab, {
+      doseMg: 11,
+      route: 'sc',
+      perDay: 1,
+      start: day(1, '09:00'),
+      end: day(endDay, '12:00'),
+      givenAt: [day(evalDay - 1, '12:00')],
+    });
     return s.lab('a13', 5, day(a13Day, '08:00'));
   };
   test('an end in 3 days fires; in 4 days does not', () => {

@@ -35,18 +35,27 @@ const cases: Case[] = [
   },
   {
     name: '3 caplacizumab already active',
-    build: () => nonResponderD5().med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(2, '12:00'), givenAt: [day(2, '12:00'), day(3, '12:00'), day(4, '12:00'), day(5, '12:00')] }),
+    build: () =>
+      nonResponderD5().med(DRUGS.caplacizumab, {
+        doseMg: 11,
+        route: 'sc',
+        perDay: 1,
+        start: day(2, '12:00'),
+        givenAt: [day(2, '12:00'), day(3, '12:00'), day(4, '12:00'), day(5, '12:00')],
+      }),
     must: { 'TTP-REFRACTORY-2L': 'warning' },
     mustNot: ['TTP-CAPLA-DAY5', 'TTP-ADAMTS13-MONITOR'],
   },
   {
     name: '4 entered-in-error caplacizumab',
-    build: () => nonResponderD5().med(DRUGS.caplacizumab, { status: 'entered-in-error', doseMg: 11, route: 'sc', perDay: 1, start: day(2, '12:00') }),
+    build: () =>
+      nonResponderD5().med(DRUGS.caplacizumab, { status: 'entered-in-error', doseMg: 11, route: 'sc', perDay: 1, start: day(2, '12:00') }),
     must: { 'TTP-CAPLA-DAY5': 'critical' },
   },
   {
     name: '5 cancelled caplacizumab',
-    build: () => nonResponderD5().med(DRUGS.caplacizumab, { status: 'cancelled', doseMg: 11, route: 'sc', perDay: 1, start: day(2, '12:00') }),
+    build: () =>
+      nonResponderD5().med(DRUGS.caplacizumab, { status: 'cancelled', doseMg: 11, route: 'sc', perDay: 1, start: day(2, '12:00') }),
     must: { 'TTP-CAPLA-DAY5': 'critical' },
   },
   {
@@ -57,7 +66,10 @@ const cases: Case[] = [
   {
     name: '9 congenital TTP',
     build: () => {
-      const s = new Scenario(5).patient().condition('373420004', { display: 'Congenital thrombotic thrombocytopenic purpura' }).tpeDaily(1, 5);
+      const s = new Scenario(5)
+        .patient()
+        .condition('373420004', { display: 'Congenital thrombotic thrombocytopenic purpura' })
+        .tpeDaily(1, 5);
       return dailyHb(s.series('plt', [20, 20, 20, 20, 20]).series('ldh', LDH_DOWN_SLOWLY), 1, 5);
     },
     none: true,
@@ -91,13 +103,26 @@ const cases: Case[] = [
   },
   {
     name: '13 no ADAMTS13 on D2',
-    build: () => dailyHb(ittpDefaults(2, { skip: ['a13', 'inhibitor'] }).series('plt', [12, 15]).series('ldh', [1400, 1300]), 1, 2),
+    build: () =>
+      dailyHb(
+        ittpDefaults(2, { skip: ['a13', 'inhibitor'] })
+          .series('plt', [12, 15])
+          .series('ldh', [1400, 1300]),
+        1,
+        2,
+      ),
     must: { 'TTP-ADAMTS13-MISSING': 'warning' },
   },
   {
     name: '13 variant: ADAMTS13 order active',
     build: () =>
-      dailyHb(ittpDefaults(2, { skip: ['a13', 'inhibitor'] }).series('plt', [12, 15]).series('ldh', [1400, 1300]), 1, 2).serviceRequest('ADAMTS13 activity', 'active', {
+      dailyHb(
+        ittpDefaults(2, { skip: ['a13', 'inhibitor'] })
+          .series('plt', [12, 15])
+          .series('ldh', [1400, 1300]),
+        1,
+        2,
+      ).serviceRequest('ADAMTS13 activity', 'active', {
         code: { system: 'http://loinc.org', code: '53622-7' },
       }),
     mustNot: ['TTP-ADAMTS13-MISSING'],
@@ -106,7 +131,14 @@ const cases: Case[] = [
     name: '14 caplacizumab ending, ADAMTS13 low',
     build: () => {
       const s = recoveredAfterTpe(36);
-      s.med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '09:00'), end: day(38, '23:00'), givenAt: Array.from({ length: 36 }, (_, i) => day(1 + i, '12:00')) });
+      s.med(DRUGS.caplacizumab, {
+        doseMg: 11,
+        route: 'sc',
+        perDay: 1,
+        start: day(1, '09:00'),
+        end: day(38, '23:00'),
+        givenAt: Array.from({ length: 36 }, (_, i) => day(1 + i, '12:00')),
+      });
       s.lab('a13', 5, day(35, '08:00'));
       return s;
     },
@@ -117,7 +149,15 @@ const cases: Case[] = [
     name: '15 early stop, ADAMTS13 recovered',
     build: () => {
       const s = recoveredAfterTpe(29);
-      s.med(DRUGS.caplacizumab, { status: 'stopped', doseMg: 11, route: 'sc', perDay: 1, start: day(1, '09:00'), end: day(28, '12:00'), givenAt: Array.from({ length: 28 }, (_, i) => day(1 + i, '12:00')) });
+      s.med(DRUGS.caplacizumab, {
+        status: 'stopped',
+        doseMg: 11,
+        route: 'sc',
+        perDay: 1,
+        start: day(1, '09:00'),
+        end: day(28, '12:00'),
+        givenAt: Array.from({ length: 28 }, (_, i) => day(1 + i, '12:00')),
+      });
       s.lab('a13', 45, day(26, '08:00'));
       return s;
     },
@@ -126,7 +166,15 @@ const cases: Case[] = [
   },
   {
     name: '17 ADAMTS13 35% at patient-view',
-    build: () => dailyHb(ittpDefaults(5, { skip: ['a13', 'inhibitor'] }).lab('a13', 35, day(0, '21:00')).series('plt', [12, 14, 15, 18, 16]).series('ldh', LDH_DOWN_SLOWLY), 1, 5),
+    build: () =>
+      dailyHb(
+        ittpDefaults(5, { skip: ['a13', 'inhibitor'] })
+          .lab('a13', 35, day(0, '21:00'))
+          .series('plt', [12, 14, 15, 18, 16])
+          .series('ldh', LDH_DOWN_SLOWLY),
+        1,
+        5,
+      ),
     must: { 'TTP-DX-RECONSIDER': 'info' },
     mustNot: ['TTP-CAPLA-DAY5', 'TTP-RTX-MISSING', 'TTP-REFRACTORY-2L'],
   },
@@ -150,19 +198,38 @@ const cases: Case[] = [
   },
   {
     name: '19 no steroids on D2',
-    build: () => dailyHb(ittpDefaults(2, { skip: ['steroids'] }).series('plt', [12, 15]).series('ldh', [1400, 1300]), 1, 2),
+    build: () =>
+      dailyHb(
+        ittpDefaults(2, { skip: ['steroids'] })
+          .series('plt', [12, 15])
+          .series('ldh', [1400, 1300]),
+        1,
+        2,
+      ),
     must: { 'TTP-STEROID-MISSING': 'warning' },
   },
   {
     name: '19 variant: prednisone 1 mg/kg',
     build: () =>
-      dailyHb(ittpDefaults(2, { skip: ['steroids'] }).series('plt', [12, 15]).series('ldh', [1400, 1300]), 1, 2).med(DRUGS.prednisone, { doseMg: 70, route: 'po', perDay: 1, start: day(1, '12:00'), givenAt: [day(1, '12:00'), day(2, '12:00')] }),
+      dailyHb(
+        ittpDefaults(2, { skip: ['steroids'] })
+          .series('plt', [12, 15])
+          .series('ldh', [1400, 1300]),
+        1,
+        2,
+      ).med(DRUGS.prednisone, { doseMg: 70, route: 'po', perDay: 1, start: day(1, '12:00'), givenAt: [day(1, '12:00'), day(2, '12:00')] }),
     mustNot: ['TTP-STEROID-MISSING'],
   },
   {
     name: '19 variant: prednisone only, refractory on D5',
     build: () =>
-      dailyHb(ittpDefaults(5, { skip: ['steroids'] }).series('plt', [12, 14, 15, 18, 16]).series('ldh', LDH_DOWN_SLOWLY), 1, 5).med(DRUGS.prednisone, {
+      dailyHb(
+        ittpDefaults(5, { skip: ['steroids'] })
+          .series('plt', [12, 14, 15, 18, 16])
+          .series('ldh', LDH_DOWN_SLOWLY),
+        1,
+        5,
+      ).med(DRUGS.prednisone, {
         doseMg: 70,
         route: 'po',
         perDay: 1,
@@ -177,7 +244,14 @@ const cases: Case[] = [
     build: () =>
       nonResponderD5()
         .without((r) => r.resourceType.startsWith('Medication') && JSON.stringify(r).includes('121191'))
-        .med({ coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '9990001', display: 'rituximab-abbs 10 MG/ML Injection' }] }, { doseMg: 700, route: 'iv', start: day(2, '14:00'), givenAt: [day(2, '14:00')] }),
+        .med(
+          {
+            coding: [
+              { system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '9990001', display: 'rituximab-abbs 10 MG/ML Injection' },
+            ],
+          },
+          { doseMg: 700, route: 'iv', start: day(2, '14:00'), givenAt: [day(2, '14:00')] },
+        ),
     mustNot: ['TTP-RTX-MISSING'],
   },
   {
@@ -187,7 +261,15 @@ const cases: Case[] = [
       // A first episode a year earlier, in remission since.
       for (let d = -400; d <= -393; d++) s.tpe(day(d, '10:00'));
       s.lab('a13', 3, day(0, '21:00')).inhibitor().smear().tpeDaily(1, 4).tpeOrder('active');
-      s.med(DRUGS.methylprednisolone, { doseMg: 1000, route: 'iv', perDay: 1, count: 3, start: day(1, '12:00'), status: 'completed', givenAt: [1, 2, 3].map((d) => day(d, '12:00')) });
+      s.med(DRUGS.methylprednisolone, {
+        doseMg: 1000,
+        route: 'iv',
+        perDay: 1,
+        count: 3,
+        start: day(1, '12:00'),
+        status: 'completed',
+        givenAt: [1, 2, 3].map((d) => day(d, '12:00')),
+      });
       return dailyHb(s.series('plt', [15, 30, 62, 95]).series('ldh', [1400, 1000, 700, 500]), 1, 4);
     },
     must: { 'TTP-RTX-MISSING': 'warning' },
@@ -198,7 +280,15 @@ const cases: Case[] = [
       const s = ittpDefaults(30, { tpeThrough: 8, tpeOrderStatus: 'completed' });
       s.series('plt', [12, 40, 80, 120, 145, 170, 190, 200]).series('ldh', [1400, 900, 600, 400, 320, 280, 250, 240]);
       dailyHb(s, 1, 8);
-      s.med(DRUGS.caplacizumab, { status: 'stopped', doseMg: 11, route: 'sc', perDay: 1, start: day(1, '09:00'), end: day(20, '12:00'), givenAt: Array.from({ length: 20 }, (_, i) => day(1 + i, '12:00')) });
+      s.med(DRUGS.caplacizumab, {
+        status: 'stopped',
+        doseMg: 11,
+        route: 'sc',
+        perDay: 1,
+        start: day(1, '09:00'),
+        end: day(20, '12:00'),
+        givenAt: Array.from({ length: 20 }, (_, i) => day(1 + i, '12:00')),
+      });
       s.lab('plt', 90, day(30, '07:00')).lab('ldh', 420, day(30, '07:00')).lab('hb', 9, day(30, '07:00'));
       return s;
     },
@@ -208,8 +298,22 @@ const cases: Case[] = [
   {
     name: '24 TTP NOS with ADAMTS13 62%',
     build: () => {
-      const s = new Scenario(5).patient().condition('78129009', { display: 'Thrombotic thrombocytopenic purpura' }).lab('a13', 62, day(0, '21:00')).smear().tpeDaily(1, 5).tpeOrder('active');
-      s.med(DRUGS.methylprednisolone, { doseMg: 1000, route: 'iv', perDay: 1, count: 3, start: day(1, '12:00'), status: 'completed', givenAt: [1, 2, 3].map((d) => day(d, '12:00')) });
+      const s = new Scenario(5)
+        .patient()
+        .condition('78129009', { display: 'Thrombotic thrombocytopenic purpura' })
+        .lab('a13', 62, day(0, '21:00'))
+        .smear()
+        .tpeDaily(1, 5)
+        .tpeOrder('active');
+      s.med(DRUGS.methylprednisolone, {
+        doseMg: 1000,
+        route: 'iv',
+        perDay: 1,
+        count: 3,
+        start: day(1, '12:00'),
+        status: 'completed',
+        givenAt: [1, 2, 3].map((d) => day(d, '12:00')),
+      });
       return dailyHb(s.series('plt', [12, 14, 15, 18, 16]).series('ldh', LDH_DOWN_SLOWLY), 1, 5);
     },
     must: { 'TTP-DX-RECONSIDER': 'info' },
@@ -277,7 +381,10 @@ describe('KB section 5 patient-view scenarios', () => {
   test('21: a biosimilar product code maps to its ingredient through the site map', () => {
     const s = nonResponderD5()
       .without((r) => r.resourceType.startsWith('Medication') && JSON.stringify(r).includes('121191'))
-      .med({ coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '9990001' }] }, { doseMg: 700, route: 'iv', start: day(2, '14:00'), givenAt: [day(2, '14:00')] });
+      .med(
+        { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '9990001' }] },
+        { doseMg: 700, route: 'iv', start: day(2, '14:00'), givenAt: [day(2, '14:00')] },
+      );
     expect(run(s).ids).toContain('TTP-RTX-MISSING');
     expect(run(s, 'patient-view', { site: { rxnormProductToIngredient: { '9990001': '2105824' } } }).ids).not.toContain('TTP-RTX-MISSING');
   });

@@ -19,7 +19,10 @@ function plateletOrder(s: Scenario, o: { code?: boolean; text?: string; reason?:
     id: o.id ?? s.id('draft-plt'),
     status: o.status ?? 'draft',
     intent: 'order',
-    code: { ...(o.code === false ? {} : { coding: [{ system: SNOMED, code: '12719002', display: 'Transfusion of platelets' }] }), text: o.text ?? 'Platelet transfusion, 1 adult dose' },
+    code: {
+      ...(o.code === false ? {} : { coding: [{ system: SNOMED, code: '12719002', display: 'Transfusion of platelets' }] }),
+      text: o.text ?? 'Platelet transfusion, 1 adult dose',
+    },
     subject: { reference: `Patient/${s.patientId}` },
     ...(o.reason ? { reasonCode: [{ coding: [{ system: SNOMED, code: o.reason }] }] } : {}),
   };
@@ -34,7 +37,17 @@ function caplaDraft(s: Scenario, o: Parameters<Scenario['medicationRequest']>[1]
 }
 
 function rtxDraft(s: Scenario, doseMg: number | undefined, o: Parameters<Scenario['medicationRequest']>[1] = {}): AnyResource {
-  const r = s.medicationRequest(DRUGS.rituximab, { status: 'draft', doseMg, route: 'iv', perDay: 1, period: 1, periodUnit: 'wk', count: 4, authoredOn: s.now, ...o });
+  const r = s.medicationRequest(DRUGS.rituximab, {
+    status: 'draft',
+    doseMg,
+    route: 'iv',
+    perDay: 1,
+    period: 1,
+    periodUnit: 'wk',
+    count: 4,
+    authoredOn: s.now,
+    ...o,
+  });
   s.draft(r);
   return r;
 }
@@ -42,7 +55,9 @@ function rtxDraft(s: Scenario, doseMg: number | undefined, o: Parameters<Scenari
 function expectValidSuggestions(o: Outcome): void {
   for (const c of o.cards)
     for (const sug of c.suggestions ?? [])
-      for (const a of sug.actions ?? []) if (a.resource) expect({ card: c.source.topic.code, errors: validateFhir(a.resource) }).toEqual({ card: c.source.topic.code, errors: [] });
+      for (const a of sug.actions ?? [])
+        if (a.resource)
+          expect({ card: c.source.topic.code, errors: validateFhir(a.resource) }).toEqual({ card: c.source.topic.code, errors: [] });
 }
 
 describe('TTP-PLT-TXN', () => {
@@ -52,7 +67,9 @@ describe('TTP-PLT-TXN', () => {
     const o = run(s, 'order-select');
     expect(o.byRule).toEqual({ 'TTP-PLT-TXN': 'warning' });
     const card = cardFor(o, 'TTP-PLT-TXN');
-    expect(card.suggestions?.[0]?.actions).toEqual([{ type: 'delete', description: expect.any(String), resourceId: `ServiceRequest/${order.id}` }]);
+    expect(card.suggestions?.[0]?.actions).toEqual([
+      { type: 'delete', description: expect.any(String), resourceId: `ServiceRequest/${order.id}` },
+    ]);
     expect(card.overrideReasons?.map((r) => r.code)).toContain('life-threatening-haemorrhage');
     expect(card.detail).toMatch(/Platelets, latest \| 20 10\^9\/L/);
   });
@@ -86,7 +103,14 @@ describe('TTP-PLT-TXN', () => {
 
   test('a site-local platelet product code is recognised', () => {
     const s = stableD3();
-    s.draft({ resourceType: 'ServiceRequest', id: 'loc-1', status: 'draft', intent: 'order', code: { coding: [{ system: 'urn:oid:1.2.3.4.5', code: 'PLT-APH' }] }, subject: { reference: 'Patient/pat-1' } });
+    s.draft({
+      resourceType: 'ServiceRequest',
+      id: 'loc-1',
+      status: 'draft',
+      intent: 'order',
+      code: { coding: [{ system: 'urn:oid:1.2.3.4.5', code: 'PLT-APH' }] },
+      subject: { reference: 'Patient/pat-1' },
+    });
     expect(run(s, 'order-select').ids).toEqual([]);
     const o = run(s, 'order-select', { site: { localCodes: { 'VS-PLTX': [{ system: 'urn:oid:1.2.3.4.5', code: 'PLT-APH' }] } } });
     expect(o.byRule['TTP-PLT-TXN']).toBe('warning');
@@ -102,7 +126,14 @@ describe('TTP-PLT-TXN', () => {
   test('order-select judges only the selections; order-sign judges every draft', () => {
     const s = stableD3();
     plateletOrder(s, { id: 'plt-a' });
-    const cbc = { resourceType: 'ServiceRequest', id: 'cbc-1', status: 'draft', intent: 'order', code: { text: 'CBC' }, subject: { reference: 'Patient/pat-1' } };
+    const cbc = {
+      resourceType: 'ServiceRequest',
+      id: 'cbc-1',
+      status: 'draft',
+      intent: 'order',
+      code: { text: 'CBC' },
+      subject: { reference: 'Patient/pat-1' },
+    };
     s.draft(cbc);
     expect(run(s, 'order-select', { selections: ['ServiceRequest/cbc-1'] }).ids).toEqual([]);
     expect(run(s, 'order-sign').ids).toEqual(['TTP-PLT-TXN']);
@@ -115,7 +146,9 @@ describe('TTP-PLT-TXN', () => {
   });
 
   test('no card when the only TTP diagnosis is refuted', () => {
-    const s = stableD3().without((r) => r.resourceType === 'Condition').condition('439007008', { verificationStatus: 'refuted' });
+    const s = stableD3()
+      .without((r) => r.resourceType === 'Condition')
+      .condition('439007008', { verificationStatus: 'refuted' });
     plateletOrder(s);
     expect(run(s, 'order-select').ids).toEqual([]);
   });
@@ -131,7 +164,13 @@ describe('TTP-CAPLA-ORDER', () => {
   });
 
   test('16 variant: 11 mg SC q12h gives a dosing problem and a corrected update', () => {
-    const s = stableD3().med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '09:00'), givenAt: [day(1, '12:00'), day(2, '12:00')] });
+    const s = stableD3().med(DRUGS.caplacizumab, {
+      doseMg: 11,
+      route: 'sc',
+      perDay: 1,
+      start: day(1, '09:00'),
+      givenAt: [day(1, '12:00'), day(2, '12:00')],
+    });
     const d = caplaDraft(s, { route: 'sc', perDay: 2 });
     const o = run(s, 'order-select');
     const card = cardFor(o, 'TTP-CAPLA-ORDER');
@@ -140,7 +179,9 @@ describe('TTP-CAPLA-ORDER', () => {
     const action = card.suggestions?.[0]?.actions?.[0];
     expect(action?.type).toBe('update');
     expect(action?.resource?.id).toBe(d.id);
-    expect((action?.resource as { dosageInstruction: { timing: unknown }[] }).dosageInstruction[0]!.timing).toEqual({ repeat: { frequency: 1, period: 1, periodUnit: 'd' } });
+    expect((action?.resource as { dosageInstruction: { timing: unknown }[] }).dosageInstruction[0]!.timing).toEqual({
+      repeat: { frequency: 1, period: 1, periodUnit: 'd' },
+    });
     expectValidSuggestions(o);
   });
 
@@ -153,9 +194,23 @@ describe('TTP-CAPLA-ORDER', () => {
   });
 
   test('17: ADAMTS13 35% makes it a warning, and CAPLA-DAY5 stays silent', () => {
-    const s = dailyHb(ittpDefaults(5, { skip: ['a13', 'inhibitor'] }).lab('a13', 35, day(0, '21:00')).series('plt', [12, 14, 15, 18, 16]).series('ldh', [1400, 1380, 1350, 1320, 1300]), 1, 5);
+    const s = dailyHb(
+      ittpDefaults(5, { skip: ['a13', 'inhibitor'] })
+        .lab('a13', 35, day(0, '21:00'))
+        .series('plt', [12, 14, 15, 18, 16])
+        .series('ldh', [1400, 1380, 1350, 1320, 1300]),
+      1,
+      5,
+    );
     caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
-    s.draft({ resourceType: 'ServiceRequest', id: 'tpe-next', status: 'draft', intent: 'order', code: { text: 'Therapeutic plasma exchange' }, subject: { reference: 'Patient/pat-1' } });
+    s.draft({
+      resourceType: 'ServiceRequest',
+      id: 'tpe-next',
+      status: 'draft',
+      intent: 'order',
+      code: { text: 'Therapeutic plasma exchange' },
+      subject: { reference: 'Patient/pat-1' },
+    });
     const o = run(s, 'order-select');
     expect(o.byRule['TTP-CAPLA-ORDER']).toBe('warning');
     expect(cardFor(o, 'TTP-CAPLA-ORDER').summary).toContain('ADAMTS13 35%');
@@ -163,7 +218,14 @@ describe('TTP-CAPLA-ORDER', () => {
   });
 
   test('an antithrombotic stopped yesterday does not upgrade, but the card mentions it', () => {
-    const s = stableD3().med(DRUGS.apixaban, { status: 'stopped', doseMg: 5, route: 'po', perDay: 2, start: day(-30, '08:00'), end: day(2, '08:00') });
+    const s = stableD3().med(DRUGS.apixaban, {
+      status: 'stopped',
+      doseMg: 5,
+      route: 'po',
+      perDay: 2,
+      start: day(-30, '08:00'),
+      end: day(2, '08:00'),
+    });
     caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
     const o = run(s, 'order-select');
     expect(o.byRule['TTP-CAPLA-ORDER']).toBe('info');
@@ -189,7 +251,9 @@ describe('TTP-CAPLA-ORDER', () => {
     const o = run(s, 'order-select');
     const card = cardFor(o, 'TTP-CAPLA-ORDER');
     expect(card.summary).toContain('dose 20 mg');
-    const dose = (card.suggestions?.[0]?.actions?.[0]?.resource as { dosageInstruction: { doseAndRate: { doseQuantity: { value: number } }[] }[] }).dosageInstruction[0]!.doseAndRate[0]!.doseQuantity.value;
+    const dose = (
+      card.suggestions?.[0]?.actions?.[0]?.resource as { dosageInstruction: { doseAndRate: { doseQuantity: { value: number } }[] }[] }
+    ).dosageInstruction[0]!.doseAndRate[0]!.doseQuantity.value;
     expect(dose).toBe(11);
     expectValidSuggestions(o);
   });
@@ -214,7 +278,10 @@ describe('TTP-CAPLA-ORDER', () => {
 });
 
 describe('TTP-RTX-DOSE (BSA 1.8 m2: height 180 cm, weight 64.8 kg)', () => {
-  const withBsa = () => stableD3().without((r) => JSON.stringify(r).includes('121191')).vitals(180, 64.8, day(1, '07:00'));
+  const withBsa = () =>
+    stableD3()
+      .without((r) => JSON.stringify(r).includes('121191'))
+      .vitals(180, 64.8, day(1, '07:00'));
   test.each([
     [675, undefined],
     [100, undefined],
@@ -251,7 +318,10 @@ describe('TTP-RTX-DOSE (BSA 1.8 m2: height 180 cm, weight 64.8 kg)', () => {
   });
 
   test('a weight older than 30 days does not count', () => {
-    const s = stableD3().without((r) => JSON.stringify(r).includes('121191')).vitals(180, undefined, day(1)).vitals(undefined, 64.8, day(-40));
+    const s = stableD3()
+      .without((r) => JSON.stringify(r).includes('121191'))
+      .vitals(180, undefined, day(1))
+      .vitals(undefined, 64.8, day(-40));
     rtxDraft(s, 675);
     expect(cardFor(run(s, 'order-select'), 'TTP-RTX-DOSE').summary).toContain('no weight');
   });
@@ -294,14 +364,24 @@ describe('TTP-RTX-DOSE (BSA 1.8 m2: height 180 cm, weight 64.8 kg)', () => {
 describe('order-time parts of CAPLA-DAY5, CAPLA-STOP, CAPLA-DURATION and DARA-LASTLINE', () => {
   const nonResponder = () => dailyHb(ittpDefaults(4).series('plt', [12, 14, 15, 16]).series('ldh', [1400, 1380, 1350, 1320]), 1, 4);
   const tpeDraft = (s: Scenario, when?: string) =>
-    s.draft({ resourceType: 'ServiceRequest', id: 'tpe-draft', status: 'draft', intent: 'order', code: { coding: [{ system: SNOMED, code: '127788007' }], text: 'Therapeutic plasma exchange' }, subject: { reference: 'Patient/pat-1' }, ...(when ? { occurrenceDateTime: when } : {}) });
+    s.draft({
+      resourceType: 'ServiceRequest',
+      id: 'tpe-draft',
+      status: 'draft',
+      intent: 'order',
+      code: { coding: [{ system: SNOMED, code: '127788007' }], text: 'Therapeutic plasma exchange' },
+      subject: { reference: 'Patient/pat-1' },
+      ...(when ? { occurrenceDateTime: when } : {}),
+    });
 
   test('a draft TPE on PE day 4 without response or caplacizumab fires CAPLA-DAY5', () => {
     const s = nonResponder();
     tpeDraft(s);
     const o = run(s, 'order-select');
     expect(o.byRule['TTP-CAPLA-DAY5']).toBe('warning');
-    expect(cardFor(o, 'TTP-CAPLA-DAY5').summary).toBe('Draft TPE for TPE day 4 without response or caplacizumab. Consider adding caplacizumab now.');
+    expect(cardFor(o, 'TTP-CAPLA-DAY5').summary).toBe(
+      'Draft TPE for TPE day 4 without response or caplacizumab. Consider adding caplacizumab now.',
+    );
     expectValidSuggestions(o);
   });
 
@@ -319,7 +399,13 @@ describe('order-time parts of CAPLA-DAY5, CAPLA-STOP, CAPLA-DURATION and DARA-LA
   });
 
   test('a draft that stops caplacizumab while ADAMTS13 is 5% is a CAPLA-STOP warning', () => {
-    const s = dailyHb(ittpDefaults(20, { tpeThrough: 8, tpeOrderStatus: 'completed' }).series('plt', [20, 60, 120, 160, 170, 180, 190, 200]).series('ldh', [1400, 700, 400, 300, 280, 260, 250, 240]), 1, 8);
+    const s = dailyHb(
+      ittpDefaults(20, { tpeThrough: 8, tpeOrderStatus: 'completed' })
+        .series('plt', [20, 60, 120, 160, 170, 180, 190, 200])
+        .series('ldh', [1400, 700, 400, 300, 280, 260, 250, 240]),
+      1,
+      8,
+    );
     s.med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '09:00'), id: 'capla-1', givenAt: [day(19, '12:00')] });
     s.lab('a13', 5, day(17, '08:00'));
     const stop = { ...s.resources.find((r) => r.id === 'capla-1')!, status: 'stopped' };
@@ -329,9 +415,22 @@ describe('order-time parts of CAPLA-DAY5, CAPLA-STOP, CAPLA-DURATION and DARA-LA
   });
 
   test('a caplacizumab draft planned beyond last TPE + 58 days is CAPLA-DURATION info', () => {
-    const s = dailyHb(ittpDefaults(20, { tpeThrough: 8, tpeOrderStatus: 'completed' }).series('plt', [20, 60, 120, 160, 170, 180, 190, 200]).series('ldh', [1400, 700, 400, 300, 280, 260, 250, 240]), 1, 8);
+    const s = dailyHb(
+      ittpDefaults(20, { tpeThrough: 8, tpeOrderStatus: 'completed' })
+        .series('plt', [20, 60, 120, 160, 170, 180, 190, 200])
+        .series('ldh', [1400, 700, 400, 300, 280, 260, 250, 240]),
+      1,
+      8,
+    );
     s.lab('a13', 5, day(17, '08:00'));
-    s.med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '09:00'), end: day(21, '09:00'), givenAt: [day(18, '12:00'), day(19, '12:00')] });
+    s.med(DRUGS.caplacizumab, {
+      doseMg: 11,
+      route: 'sc',
+      perDay: 1,
+      start: day(1, '09:00'),
+      end: day(21, '09:00'),
+      givenAt: [day(18, '12:00'), day(19, '12:00')],
+    });
     caplaDraft(s, { start: day(20, '12:00'), end: day(70, '12:00') });
     const o = run(s, 'order-select');
     expect(o.byRule['TTP-CAPLA-DURATION']).toBe('info');

@@ -23,7 +23,24 @@ const junk = fc.oneof(
   fc.constantFrom('thou', '/uL', 'g/L', '%', 'K/uL', '[IU]/mL', ''),
 );
 
-const FIELDS = ['status', 'effectiveDateTime', 'performedPeriod', 'valueQuantity', 'code', 'clinicalStatus', 'verificationStatus', 'authoredOn', 'dosageInstruction', 'medicationCodeableConcept', 'referenceRange', 'onsetDateTime', 'subject', 'category', 'valueString', 'intent'];
+const FIELDS = [
+  'status',
+  'effectiveDateTime',
+  'performedPeriod',
+  'valueQuantity',
+  'code',
+  'clinicalStatus',
+  'verificationStatus',
+  'authoredOn',
+  'dosageInstruction',
+  'medicationCodeableConcept',
+  'referenceRange',
+  'onsetDateTime',
+  'subject',
+  'category',
+  'valueString',
+  'intent',
+];
 
 function base() {
   return dailyHb(ittpDefaults(5).series('plt', [12, 14, 15, 18, 16]).series('ldh', [1400, 1380, 1350, 1320, 1300]), 1, 5);
@@ -33,58 +50,99 @@ describe('properties', () => {
   test('corrupting any field of any resource never throws and cards stay spec-valid', () => {
     const resourceCount = base().resources.length;
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(resourceCount - 1), fc.constantFrom(...FIELDS), junk), { minLength: 1, maxLength: 12 }), fc.boolean(), (edits, shuffle) => {
-        const s = base();
-        for (const [i, field, value] of edits) {
-          const r = s.resources[i] as Record<string, unknown>;
-          if (value === undefined) delete r[field];
-          else r[field] = value;
-        }
-        if (shuffle) s.resources.reverse();
-        const o = run(s); // run() renders and checks every card against the strict schema
-        for (const c of o.cards) expect(c.summary.length).toBeLessThan(140);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(resourceCount - 1), fc.constantFrom(...FIELDS), junk), { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        (edits, shuffle) => {
+          const s = base();
+          for (const [i, field, value] of edits) {
+            const r = s.resources[i] as Record<string, unknown>;
+            if (value === undefined) delete r[field];
+            else r[field] = value;
+          }
+          if (shuffle) s.resources.reverse();
+          const o = run(s); // run() renders and checks every card against the strict schema
+          for (const c of o.cards) expect(c.summary.length).toBeLessThan(140);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   test('a responding patient on TPE, steroids, rituximab and caplacizumab gets no warning or critical card', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 4, max: 12 }), fc.integer({ min: 5, max: 25 }), fc.integer({ min: 15, max: 40 }), (evalDay, start, step) => {
-        const plt = Array.from({ length: evalDay }, (_, i) => Math.min(300, start + i * step));
-        // Responding: platelets at least double within the first days and LDH falls steadily.
-        const ldh = Array.from({ length: evalDay }, (_, i) => Math.max(200, 1400 - i * 180));
-        const s = dailyHb(ittpDefaults(evalDay).series('plt', plt).series('ldh', ldh), 1, evalDay);
-        s.med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '09:00'), givenAt: Array.from({ length: evalDay }, (_, i) => day(1 + i, '12:00')) });
-        s.lab('a13', 4, day(Math.max(0, evalDay - 3), '05:00'));
-        const o = run(s);
-        expect(o.cards.filter((c) => c.indicator !== 'info').map((c) => c.source.topic.code)).toEqual([]);
-      }),
+      fc.property(
+        fc.integer({ min: 4, max: 12 }),
+        fc.integer({ min: 5, max: 25 }),
+        fc.integer({ min: 15, max: 40 }),
+        (evalDay, start, step) => {
+          const plt = Array.from({ length: evalDay }, (_, i) => Math.min(300, start + i * step));
+          // Responding: platelets at least double within the first days and LDH falls steadily.
+          const ldh = Array.from({ length: evalDay }, (_, i) => Math.max(200, 1400 - i * 180));
+          const s = dailyHb(ittpDefaults(evalDay).series('plt', plt).series('ldh', ldh), 1, evalDay);
+          s.med(DRUGS.caplacizumab, {
+            doseMg: 11,
+            route: 'sc',
+            perDay: 1,
+            start: day(1, '09:00'),
+            givenAt: Array.from({ length: evalDay }, (_, i) => day(1 + i, '12:00')),
+          });
+          s.lab('a13', 4, day(Math.max(0, evalDay - 3), '05:00'));
+          const o = run(s);
+          expect(o.cards.filter((c) => c.indicator !== 'info').map((c) => c.source.topic.code)).toEqual([]);
+        },
+      ),
       { numRuns: 100 },
     );
   });
 
   test('a non-improving patient past day 4 without caplacizumab always gets CAPLA-DAY5', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 4, max: 9 }), fc.array(fc.integer({ min: 5, max: 29 }), { minLength: 9, maxLength: 9 }), (evalDay, plts) => {
-        const baseline = 15;
-        const series = [baseline, ...plts].slice(0, evalDay);
-        const ldh = Array.from({ length: evalDay }, (_, i) => 1400 + (i % 2) * 10);
-        const s = dailyHb(ittpDefaults(evalDay).series('plt', series).series('ldh', ldh), 1, evalDay);
-        const o = run(s);
-        expect(o.ids).toContain('TTP-CAPLA-DAY5');
-      }),
+      fc.property(
+        fc.integer({ min: 4, max: 9 }),
+        fc.array(fc.integer({ min: 5, max: 29 }), { minLength: 9, maxLength: 9 }),
+        (evalDay, plts) => {
+          const baseline = 15;
+          const series = [baseline, ...plts].slice(0, evalDay);
+          const ldh = Array.from({ length: evalDay }, (_, i) => 1400 + (i % 2) * 10);
+          const s = dailyHb(ittpDefaults(evalDay).series('plt', series).series('ldh', ldh), 1, evalDay);
+          const o = run(s);
+          expect(o.ids).toContain('TTP-CAPLA-DAY5');
+        },
+      ),
       { numRuns: 100 },
     );
   });
 
   test('random resources of random types in prefetch order never throw', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ resourceType: fc.constantFrom('Observation', 'Condition', 'Procedure', 'MedicationRequest', 'MedicationAdministration', 'ServiceRequest', 'Patient', 'Medication'), id: fc.string({ maxLength: 5 }), status: junk, code: junk, effectiveDateTime: junk, valueQuantity: junk }), { maxLength: 30 }), (extra) => {
-        const s = base();
-        for (const r of extra) s.add(r as unknown as AnyResource);
-        run(s);
-      }),
+      fc.property(
+        fc.array(
+          fc.record({
+            resourceType: fc.constantFrom(
+              'Observation',
+              'Condition',
+              'Procedure',
+              'MedicationRequest',
+              'MedicationAdministration',
+              'ServiceRequest',
+              'Patient',
+              'Medication',
+            ),
+            id: fc.string({ maxLength: 5 }),
+            status: junk,
+            code: junk,
+            effectiveDateTime: junk,
+            valueQuantity: junk,
+          }),
+          { maxLength: 30 },
+        ),
+        (extra) => {
+          const s = base();
+          for (const r of extra) s.add(r as unknown as AnyResource);
+          run(s);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -14,11 +14,10 @@ import { SignJWT, exportJWK, generateKeyPair, type KeyLike } from 'jose';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app';
-import { JwtVerifier } from '../../src/auth/jwt';
 import { loadContent } from '../../src/content';
 import { at } from '../fixtures/builder';
 import { NOW_D5, nonResponderD5 } from '../fixtures/situations';
-import { deps, seqId, testConfig } from '../helpers';
+import { seqId, testConfig } from '../helpers';
 
 const BASE = 'https://cds.hospital.example/ttp';
 const PV = '/cds-services/ttp-patient-view';
@@ -34,7 +33,6 @@ let jkuKeys: { privateKey: KeyLike; publicKey: KeyLike };
 let jwksServer: Server;
 let jwksUrl: string;
 let app: ReturnType<typeof createApp>['app'];
-let verifier: JwtVerifier | undefined;
 const logLines: string[] = [];
 
 beforeAll(async () => {
@@ -69,7 +67,6 @@ beforeAll(async () => {
     logger: pino({ level: 'warn' }, new Writable({ write: (c, _e, cb) => (logLines.push(String(c)), cb()) })),
   });
   app = built.app;
-  verifier = built.verifier;
 });
 afterAll(async () => {
   await new Promise((r) => jwksServer.close(r));
@@ -111,7 +108,14 @@ function unsigned(path: string, alg: string): string {
 
 async function hs256(path: string): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({}).setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: 'es-1' }).setIssuer(ISS).setAudience(`${BASE}${path}`).setIssuedAt(now).setExpirationTime(now + 300).setJti(randomUUID()).sign(new TextEncoder().encode('a-shared-secret-that-is-long-enough'));
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: 'es-1' })
+    .setIssuer(ISS)
+    .setAudience(`${BASE}${path}`)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 300)
+    .setJti(randomUUID())
+    .sign(new TextEncoder().encode('a-shared-secret-that-is-long-enough'));
 }
 
 const body = () => nonResponderD5().request('patient-view');
@@ -124,14 +128,29 @@ function expectNoDetail(res: request.Response): void {
 
 describe('trusting CDS clients', () => {
   test('ES384 from a trusted issuer: discovery and a call succeed', async () => {
-    await request(app).get('/cds-services').set('Authorization', `Bearer ${await token('/cds-services')}`).expect(200);
-    const res = await request(app).post(PV).set('Authorization', `Bearer ${await token(PV)}`).send(body()).expect(200);
+    await request(app)
+      .get('/cds-services')
+      .set('Authorization', `Bearer ${await token('/cds-services')}`)
+      .expect(200);
+    const res = await request(app)
+      .post(PV)
+      .set('Authorization', `Bearer ${await token(PV)}`)
+      .send(body())
+      .expect(200);
     expect(res.body.cards.length).toBeGreaterThan(0);
   });
 
   test('RS384 from another trusted issuer succeeds; aud may be an array holding the URL', async () => {
-    await request(app).post(PV).set('Authorization', `Bearer ${await token(PV, { iss: ISS_RS, alg: 'RS384' })}`).send(body()).expect(200);
-    await request(app).post(PV).set('Authorization', `Bearer ${await token(PV, { aud: ['https://x.example', `${BASE}${PV}`] })}`).send(body()).expect(200);
+    await request(app)
+      .post(PV)
+      .set('Authorization', `Bearer ${await token(PV, { iss: ISS_RS, alg: 'RS384' })}`)
+      .send(body())
+      .expect(200);
+    await request(app)
+      .post(PV)
+      .set('Authorization', `Bearer ${await token(PV, { aud: ['https://x.example', `${BASE}${PV}`] })}`)
+      .send(body())
+      .expect(200);
   });
 
   test('a key from an allow-listed jku is fetched and used', async () => {
@@ -144,15 +163,36 @@ describe('trusting CDS clients', () => {
     ['not a JWT', /not a Bearer JWT/, async () => 'Bearer not-a-jwt'],
     ['wrong aud (another service)', /claim aud failed/, async () => `Bearer ${await token('/cds-services/ttp-order-sign')}`],
     ['wrong aud (another host)', /claim aud failed/, async () => `Bearer ${await token(PV, { aud: `https://evil.example${PV}` })}`],
-    ['expired', /expired/, async () => `Bearer ${await token(PV, { iat: Math.floor(Date.now() / 1000) - 200, exp: Math.floor(Date.now() / 1000) - 120 })}`],
-    ['issued in the future', /claim iat failed|iat is in the future/, async () => `Bearer ${await token(PV, { iat: Math.floor(Date.now() / 1000) + 600, exp: Math.floor(Date.now() / 1000) + 900 })}`],
-    ['too old (iat beyond max age)', /claim iat failed|expired/, async () => `Bearer ${await token(PV, { iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) + 300 })}`],
+    [
+      'expired',
+      /expired/,
+      async () => `Bearer ${await token(PV, { iat: Math.floor(Date.now() / 1000) - 200, exp: Math.floor(Date.now() / 1000) - 120 })}`,
+    ],
+    [
+      'issued in the future',
+      /claim iat failed|iat is in the future/,
+      async () => `Bearer ${await token(PV, { iat: Math.floor(Date.now() / 1000) + 600, exp: Math.floor(Date.now() / 1000) + 900 })}`,
+    ],
+    [
+      'too old (iat beyond max age)',
+      /claim iat failed|expired/,
+      async () => `Bearer ${await token(PV, { iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) + 300 })}`,
+    ],
     ['unknown issuer', /issuer not trusted/, async () => `Bearer ${await token(PV, { iss: 'https://stranger.example' })}`],
     ['wrong key (same kid)', /bad signature/, async () => `Bearer ${await token(PV, { key: rogue.privateKey })}`],
     ['alg none', /never accepted/, async () => `Bearer ${unsigned(PV, 'none')}`],
     ['HS256', /never accepted/, async () => `Bearer ${await hs256(PV)}`],
-    ['RS384 from an issuer configured for ES384 keys only', /no key matches kid|verification failed/, async () => `Bearer ${await token(PV, { alg: 'RS384', kid: 'es-1' })}`],
-    ['jku not allow-listed', /jku not allow-listed/, async () => `Bearer ${await token(PV, { iss: ISS_JKU, jku: 'https://evil.example/jwks.json', kid: 'jku-1', key: jkuKeys.privateKey })}`],
+    [
+      'RS384 from an issuer configured for ES384 keys only',
+      /no key matches kid|verification failed/,
+      async () => `Bearer ${await token(PV, { alg: 'RS384', kid: 'es-1' })}`,
+    ],
+    [
+      'jku not allow-listed',
+      /jku not allow-listed/,
+      async () =>
+        `Bearer ${await token(PV, { iss: ISS_JKU, jku: 'https://evil.example/jwks.json', kid: 'jku-1', key: jkuKeys.privateKey })}`,
+    ],
     ['typ not JWT', /typ/, async () => `Bearer ${await token(PV, { typ: 'at+jwt' })}`],
   ];
   test.each(rejections)('401 without detail: %s', async (_name, reason, make) => {
@@ -173,10 +213,28 @@ describe('trusting CDS clients', () => {
   });
 
   test('feedback requires the JWT too, with its own URL as aud', async () => {
-    const fb = { feedback: [{ card: randomUUID(), outcome: 'overridden', outcomeTimestamp: '2026-03-06T18:00:00Z', overrideReason: { reason: { code: 'bleeding-risk', system: 'urn:ttp-cds:override-reason' } } }] };
+    const fb = {
+      feedback: [
+        {
+          card: randomUUID(),
+          outcome: 'overridden',
+          outcomeTimestamp: '2026-03-06T18:00:00Z',
+          overrideReason: { reason: { code: 'bleeding-risk', system: 'urn:ttp-cds:override-reason' } },
+        },
+      ],
+    };
     expectNoDetail(await request(app).post(`${PV}/feedback`).send(fb));
-    expectNoDetail(await request(app).post(`${PV}/feedback`).set('Authorization', `Bearer ${await token(PV)}`).send(fb));
-    await request(app).post(`${PV}/feedback`).set('Authorization', `Bearer ${await token(`${PV}/feedback`)}`).send(fb).expect(200);
+    expectNoDetail(
+      await request(app)
+        .post(`${PV}/feedback`)
+        .set('Authorization', `Bearer ${await token(PV)}`)
+        .send(fb),
+    );
+    await request(app)
+      .post(`${PV}/feedback`)
+      .set('Authorization', `Bearer ${await token(`${PV}/feedback`)}`)
+      .send(fb)
+      .expect(200);
   });
 
   test('an unauthenticated body is not even parsed (malformed JSON still gets 401)', async () => {
@@ -185,7 +243,12 @@ describe('trusting CDS clients', () => {
   });
 
   test('browser preflight needs no token; healthz says JWT is on', async () => {
-    await request(app).options(PV).set('Origin', 'https://sandbox.cds-hooks.org').set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'authorization').expect(204);
+    await request(app)
+      .options(PV)
+      .set('Origin', 'https://sandbox.cds-hooks.org')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization')
+      .expect(204);
     const h = await request(app).get('/healthz').expect(200);
     expect(h.body.auth).toBe('jwt');
   });
@@ -204,6 +267,8 @@ describe('trusting CDS clients', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ttp-auth-bad-'));
     const file = join(dir, 'trusted.json');
     writeFileSync(file, JSON.stringify({ clients: [{ iss: ISS, jwks: { keys: [{ ...(await exportJWK(es.privateKey)), kid: 'x' }] } }] }));
-    expect(() => createApp({ config: testConfig({ CDS_TRUSTED_CLIENTS: file, PUBLIC_BASE_URL: BASE }), content, logger: pino({ level: 'silent' }) })).toThrow(/public key/);
+    expect(() =>
+      createApp({ config: testConfig({ CDS_TRUSTED_CLIENTS: file, PUBLIC_BASE_URL: BASE }), content, logger: pino({ level: 'silent' }) }),
+    ).toThrow(/public key/);
   });
 });

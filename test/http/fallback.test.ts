@@ -41,7 +41,14 @@ function body(server: TestFhirServer | { url: string }, keep: (key: string) => b
   const prefetch = b.prefetch as Record<string, unknown>;
   for (const k of Object.keys(prefetch)) if (!keep(k)) delete prefetch[k];
   b.fhirServer = server.url;
-  b.fhirAuthorization = { access_token: token, token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'ttp-cds', patient: scenario.patientId };
+  b.fhirAuthorization = {
+    access_token: token,
+    token_type: 'Bearer',
+    expires_in: 300,
+    scope: 'patient/*.read',
+    subject: 'ttp-cds',
+    patient: scenario.patientId,
+  };
   return b;
 }
 
@@ -59,10 +66,19 @@ describe('prefetch fallback', () => {
   test('the same cards with full prefetch, none, and half the keys missing', async () => {
     const s = await serve();
     const app = appWith();
-    const full = await request(app).post(PV).send(body(s, () => true)).expect(200);
+    const full = await request(app)
+      .post(PV)
+      .send(body(s, () => true))
+      .expect(200);
     expect(s.requests).toHaveLength(0);
-    const none = await request(app).post(PV).send(body(s, () => false)).expect(200);
-    const half = await request(app).post(PV).send(body(s, (k) => ['patient', 'labs', 'procedures'].includes(k))).expect(200);
+    const none = await request(app)
+      .post(PV)
+      .send(body(s, () => false))
+      .expect(200);
+    const half = await request(app)
+      .post(PV)
+      .send(body(s, (k) => ['patient', 'labs', 'procedures'].includes(k)))
+      .expect(200);
     expect(shape(full.body).map((c) => c.rule)).toEqual(['TTP-CAPLA-DAY5', 'TTP-REFRACTORY-2L']);
     expect(shape(none.body)).toEqual(shape(full.body));
     expect(shape(half.body)).toEqual(shape(full.body));
@@ -70,7 +86,10 @@ describe('prefetch fallback', () => {
 
   test('the bearer token reaches the FHIR server on every call, and the tokens are filled', async () => {
     const s = await serve();
-    await request(appWith()).post(PV).send(body(s, (k) => k !== 'labs' && k !== 'patient')).expect(200);
+    await request(appWith())
+      .post(PV)
+      .send(body(s, (k) => k !== 'labs' && k !== 'patient'))
+      .expect(200);
     expect(s.requests.map((r) => r.path.split('?')[0]).sort()).toEqual(['/Observation', '/Patient/pat-1']);
     expect(s.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
     expect(s.requests.find((r) => r.path.startsWith('/Observation'))!.path).toContain('patient=pat-1&category=laboratory');
@@ -78,7 +97,10 @@ describe('prefetch fallback', () => {
 
   test('a wrong token (401 from the server) gives 412 naming the keys', async () => {
     const s = await serve();
-    const res = await request(appWith()).post(PV).send(body(s, (k) => k !== 'labs', 'wrong-token')).expect(412);
+    const res = await request(appWith())
+      .post(PV)
+      .send(body(s, (k) => k !== 'labs', 'wrong-token'))
+      .expect(412);
     expect(res.body.issue.map((i: { expression: string[] }) => i.expression[0])).toEqual(['prefetch.labs']);
     expect(res.body.issue[0].diagnostics).toContain('401');
     expect(JSON.stringify(res.body)).not.toContain('wrong-token');
@@ -90,7 +112,10 @@ describe('prefetch fallback', () => {
     await s.close();
     server = undefined;
     const started = Date.now();
-    const res = await request(appWith({ FHIR_TIMEOUT_MS: '300' })).post(PV).send(body({ url }, (k) => k !== 'conditions')).expect(412);
+    const res = await request(appWith({ FHIR_TIMEOUT_MS: '300' }))
+      .post(PV)
+      .send(body({ url }, (k) => k !== 'conditions'))
+      .expect(412);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(res.body.issue[0].diagnostics).toMatch(/cannot reach fhirServer/);
   });
@@ -98,21 +123,30 @@ describe('prefetch fallback', () => {
   test('a server slower than the deadline gives 412 within about the deadline', async () => {
     const s = await serve({ delayMs: 3000 });
     const started = Date.now();
-    const res = await request(appWith({ FHIR_TIMEOUT_MS: '250' })).post(PV).send(body(s, (k) => k !== 'labs')).expect(412);
+    const res = await request(appWith({ FHIR_TIMEOUT_MS: '250' }))
+      .post(PV)
+      .send(body(s, (k) => k !== 'labs'))
+      .expect(412);
     expect(Date.now() - started).toBeLessThan(1500);
     expect(res.body.issue[0].diagnostics).toContain('250 ms deadline');
   });
 
   test('invalid JSON from the server gives 412', async () => {
     const s = await serve({ invalidJson: true });
-    const res = await request(appWith()).post(PV).send(body(s, (k) => k !== 'procedures')).expect(412);
+    const res = await request(appWith())
+      .post(PV)
+      .send(body(s, (k) => k !== 'procedures'))
+      .expect(412);
     expect(res.body.issue[0].diagnostics).toContain('not valid JSON');
   });
 
   test('a fhirServer outside the allow-list is refused without any outbound call', async () => {
     const s = await serve();
     const app = appWith({ FHIR_ALLOWLIST: 'https://ehr.hospital.example/fhir' });
-    const res = await request(app).post(PV).send(body(s, (k) => k !== 'labs')).expect(412);
+    const res = await request(app)
+      .post(PV)
+      .send(body(s, (k) => k !== 'labs'))
+      .expect(412);
     expect(res.body.issue[0].diagnostics).toContain('allow-list');
     expect(s.requests).toHaveLength(0);
   });
@@ -127,17 +161,29 @@ describe('prefetch fallback', () => {
 
   test('next links are followed; past the page cap the cards say data are partial', async () => {
     const s = await serve({ pageSize: 7 });
-    const full = await request(appWith()).post(PV).send(body(s, () => true)).expect(200);
-    const paged = await request(appWith()).post(PV).send(body(s, (k) => k !== 'labs')).expect(200);
+    const full = await request(appWith())
+      .post(PV)
+      .send(body(s, () => true))
+      .expect(200);
+    const paged = await request(appWith())
+      .post(PV)
+      .send(body(s, (k) => k !== 'labs'))
+      .expect(200);
     expect(shape(paged.body)).toEqual(shape(full.body));
     expect(s.requests.filter((r) => r.path.startsWith('/Observation')).length).toBe(3);
-    const capped = await request(appWith({ FHIR_MAX_PAGES: '1' })).post(PV).send(body(s, (k) => k !== 'labs')).expect(200);
+    const capped = await request(appWith({ FHIR_MAX_PAGES: '1' }))
+      .post(PV)
+      .send(body(s, (k) => k !== 'labs'))
+      .expect(200);
     expect(JSON.stringify(capped.body)).toContain('Data not available: labs (the Bundle has more pages than were read)');
   });
 
   test('an optional key that fails degrades the answer and the cards say what is missing', async () => {
     const s = await serve({ failPaths: /MedicationAdministration/ });
-    const res = await request(appWith()).post(PV).send(body(s, (k) => k !== 'medicationAdministrations')).expect(200);
+    const res = await request(appWith())
+      .post(PV)
+      .send(body(s, (k) => k !== 'medicationAdministrations'))
+      .expect(200);
     const capla = res.body.cards.find((c: { source: { topic: { code: string } } }) => c.source.topic.code === 'TTP-CAPLA-DAY5');
     expect(capla.detail).toContain('Data not available: medicationAdministrations (fhirServer answered 500');
   });
@@ -153,7 +199,10 @@ describe('prefetch fallback', () => {
   test('logs say per key where the data came from and how long it took, without token or patient id', async () => {
     const s = await serve();
     const lines: string[] = [];
-    await request(appWith({ LOG_LEVEL: 'info' }, lines)).post(PV).send(body(s, (k) => k !== 'labs')).expect(200);
+    await request(appWith({ LOG_LEVEL: 'info' }, lines))
+      .post(PV)
+      .send(body(s, (k) => k !== 'labs'))
+      .expect(200);
     const call = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'cds call');
     expect(call.prefetch.labs).toMatchObject({ source: 'fetched', ms: expect.any(Number) });
     expect(call.prefetch.conditions).toMatchObject({ source: 'prefetch' });
@@ -182,7 +231,10 @@ describe('a FHIR server that answers with another patient', () => {
   test('a fetched Patient that is not context.patientId: 400 naming prefetch.patient, no cards', async () => {
     const stub = await wrongServer();
     try {
-      const res = await request(appWith()).post(PV).send(body(stub, (k) => k !== 'patient')).expect(400);
+      const res = await request(appWith())
+        .post(PV)
+        .send(body(stub, (k) => k !== 'patient'))
+        .expect(400);
       expect(stub.paths.some((p) => p.startsWith('/fhir/Patient/'))).toBe(true);
       expect(res.body.resourceType).toBe('OperationOutcome');
       expect(res.body.issue.flatMap((i: { expression?: string[] }) => i.expression ?? [])).toContain('prefetch.patient');

@@ -44,14 +44,17 @@ describe('discovery', () => {
   test('prefetch templates use only CDS Hooks 2.0 tokens', async () => {
     const res = await request(app).get('/cds-services').expect(200);
     for (const s of res.body.services)
-      for (const q of Object.values<string>(s.prefetch)) for (const m of q.matchAll(/\{\{([^}]*)\}\}/g)) expect(ALLOWED_TOKENS.has(m[1]!)).toBe(true);
+      for (const q of Object.values<string>(s.prefetch))
+        for (const m of q.matchAll(/\{\{([^}]*)\}\}/g)) expect(ALLOWED_TOKENS.has(m[1]!)).toBe(true);
   });
 
   test('prefetch is derived from the rules: order services ask for body measurements, patient-view does not', async () => {
     const res = await request(app).get('/cds-services').expect(200);
     const [pv, os] = res.body.services;
     expect(pv.prefetch.bodyMeasurements).toBeUndefined();
-    expect(os.prefetch.bodyMeasurements).toBe('Observation?patient={{context.patientId}}&code=http://loinc.org|8302-2,http://loinc.org|8306-3,http://loinc.org|3137-7,http://loinc.org|29463-7,http://loinc.org|3141-9');
+    expect(os.prefetch.bodyMeasurements).toBe(
+      'Observation?patient={{context.patientId}}&code=http://loinc.org|8302-2,http://loinc.org|8306-3,http://loinc.org|3137-7,http://loinc.org|29463-7,http://loinc.org|3141-9',
+    );
     expect(pv.prefetch.patient).toBe('Patient/{{context.patientId}}');
   });
 
@@ -64,7 +67,11 @@ describe('discovery', () => {
 describe('CORS', () => {
   test('answers the browser preflight and allows the Authorization header', async () => {
     for (const path of ['/cds-services', PV, `${PV}/feedback`]) {
-      const res = await request(app).options(path).set('Origin', 'https://sandbox.cds-hooks.org').set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'authorization,content-type');
+      const res = await request(app)
+        .options(path)
+        .set('Origin', 'https://sandbox.cds-hooks.org')
+        .set('Access-Control-Request-Method', 'POST')
+        .set('Access-Control-Request-Headers', 'authorization,content-type');
       expect(res.status).toBe(204);
       expect(res.headers['access-control-allow-origin']).toBe('https://sandbox.cds-hooks.org');
       expect(res.headers['access-control-allow-headers']).toMatch(/Authorization/);
@@ -88,11 +95,17 @@ describe('calling a service', () => {
     const res = await request(app).post(PV).send(situations['full-prefetch-non-responder']()).expect(200);
     expect(responseSchema.safeParse(res.body).success).toBe(true);
     expect(findEmptyValues(res.body)).toEqual([]);
-    expect(res.body.cards.map((c: { source: { topic: { code: string } } }) => c.source.topic.code)).toEqual(['TTP-CAPLA-DAY5', 'TTP-REFRACTORY-2L']);
+    expect(res.body.cards.map((c: { source: { topic: { code: string } } }) => c.source.topic.code)).toEqual([
+      'TTP-CAPLA-DAY5',
+      'TTP-REFRACTORY-2L',
+    ]);
   });
 
   test('answers carry API security headers, no-store and no ETag', async () => {
-    for (const res of [await request(app).post(PV).send(situations['full-prefetch-non-responder']()).expect(200), await request(app).post(PV).send('{').type('json').expect(400)]) {
+    for (const res of [
+      await request(app).post(PV).send(situations['full-prefetch-non-responder']()).expect(200),
+      await request(app).post(PV).send('{').type('json').expect(400),
+    ]) {
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
@@ -126,7 +139,10 @@ describe('calling a service', () => {
 
   test('odd but legal shapes are read leniently', async () => {
     const res = await request(app).post(PV).send(situations['odd-shapes']()).expect(200);
-    expect(res.body.cards.map((c: { source: { topic: { code: string } } }) => c.source.topic.code)).toEqual(['TTP-CAPLA-DAY5', 'TTP-REFRACTORY-2L']);
+    expect(res.body.cards.map((c: { source: { topic: { code: string } } }) => c.source.topic.code)).toEqual([
+      'TTP-CAPLA-DAY5',
+      'TTP-REFRACTORY-2L',
+    ]);
   });
 
   test('order-select and order-sign run the ordering rules', async () => {
@@ -149,19 +165,29 @@ describe('bad requests get a clear 4xx with an OperationOutcome', () => {
     expect(res.body.issue[0].diagnostics).toMatch(/not valid JSON/);
   });
 
-  test.each(['application/json', 'application/fhir+json', 'application/fhir+json; charset=utf-8', 'Application/JSON;charset=UTF-8', 'application/vnd.example+json'])(
-    'a body sent as %s is read as JSON',
+  test.each([
+    'application/json',
+    'application/fhir+json',
+    'application/fhir+json; charset=utf-8',
+    'Application/JSON;charset=UTF-8',
+    'application/vnd.example+json',
+  ])('a body sent as %s is read as JSON', async (type) => {
+    await request(app).post(PV).set('Content-Type', type).send(JSON.stringify(situations['full-prefetch-non-responder']())).expect(200);
+  });
+
+  test.each(['text/plain', 'text/json', 'application/jsonp', 'application/xml', 'application/json-patch'])(
+    'a body sent as %s is not read: 400',
     async (type) => {
-      await request(app).post(PV).set('Content-Type', type).send(JSON.stringify(situations['full-prefetch-non-responder']())).expect(200);
+      await request(app).post(PV).set('Content-Type', type).send(JSON.stringify(situations['full-prefetch-non-responder']())).expect(400);
     },
   );
 
-  test.each(['text/plain', 'text/json', 'application/jsonp', 'application/xml', 'application/json-patch'])('a body sent as %s is not read: 400', async (type) => {
-    await request(app).post(PV).set('Content-Type', type).send(JSON.stringify(situations['full-prefetch-non-responder']())).expect(400);
-  });
-
   test('JSON in another charset than UTF-8: 415', async () => {
-    await request(app).post(PV).set('Content-Type', 'application/json; charset=latin1').send(JSON.stringify(situations['full-prefetch-non-responder']())).expect(415);
+    await request(app)
+      .post(PV)
+      .set('Content-Type', 'application/json; charset=latin1')
+      .send(JSON.stringify(situations['full-prefetch-non-responder']()))
+      .expect(415);
   });
 
   test('not JSON at all: 400', async () => {
@@ -191,14 +217,20 @@ describe('bad requests get a clear 4xx with an OperationOutcome', () => {
     ['a prefetch that is a string', { prefetch: 'labs' }, 'prefetch', /JSON object/],
     ['an extension that is not an object', { extension: 3 }, 'extension', /JSON object/],
   ] as const)('%s: 400 naming the field', async (_name, change, field, message) => {
-    const res = await request(app).post(PV).send({ ...situations['full-prefetch-non-responder'](), ...change }).expect(400);
+    const res = await request(app)
+      .post(PV)
+      .send({ ...situations['full-prefetch-non-responder'](), ...change })
+      .expect(400);
     expectOutcome(res.body, [field]);
     expect(JSON.stringify(res.body)).toMatch(message);
   });
 
   test('a fhirServer with a port, a path and IPv6 loopback is accepted', async () => {
     for (const fhirServer of ['https://ehr.example.org:8443/fhir/r4', 'http://[::1]:8080/fhir', 'http://127.0.0.1:9/fhir?x=1'])
-      await request(app).post(PV).send({ ...situations['full-prefetch-non-responder'](), fhirServer }).expect(200);
+      await request(app)
+        .post(PV)
+        .send({ ...situations['full-prefetch-non-responder'](), fhirServer })
+        .expect(200);
   });
 
   test('missing hookInstance and context: 400 naming both', async () => {
@@ -242,15 +274,34 @@ describe('bad requests get a clear 4xx with an OperationOutcome', () => {
 
   test('hostile bodies never produce a 500', async () => {
     const hostile: unknown[] = [
-      { hook: 'patient-view', hookInstance: 'x', context: { userId: 'Practitioner/1', patientId: 'p' }, prefetch: { __proto__: { polluted: true }, patient: { resourceType: 'Patient', id: 'p', birthDate: 12 } } },
+      {
+        hook: 'patient-view',
+        hookInstance: 'x',
+        context: { userId: 'Practitioner/1', patientId: 'p' },
+        prefetch: { __proto__: { polluted: true }, patient: { resourceType: 'Patient', id: 'p', birthDate: 12 } },
+      },
       { hook: 'patient-view', hookInstance: 'a'.repeat(500), context: {} },
       { hook: 'patient-view', hookInstance: 'x\n{"level":60}', context: { userId: 'Practitioner/1', patientId: 'p' } },
-      { hook: 'patient-view', hookInstance: 'x', context: { userId: 'Practitioner/1', patientId: 'p' }, prefetch: { conditions: { resourceType: 'Bundle', entry: 'nope' } } },
+      {
+        hook: 'patient-view',
+        hookInstance: 'x',
+        context: { userId: 'Practitioner/1', patientId: 'p' },
+        prefetch: { conditions: { resourceType: 'Bundle', entry: 'nope' } },
+      },
       { hook: 123, hookInstance: null, context: 'string' },
-      { hook: 'patient-view', hookInstance: 'x', context: { userId: 'Practitioner/1', patientId: 'p' }, prefetch: JSON.parse('{"conditions": {"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Condition", "code": {"coding": "x"}, "onsetDateTime": "not a date"}}]}}') },
+      {
+        hook: 'patient-view',
+        hookInstance: 'x',
+        context: { userId: 'Practitioner/1', patientId: 'p' },
+        prefetch: JSON.parse(
+          '{"conditions": {"resourceType": "Bundle", "entry": [{"resource": {"resourceType": "Condition", "code": {"coding": "x"}, "onsetDateTime": "not a date"}}]}}',
+        ),
+      },
     ];
     for (const body of hostile) {
-      const res = await request(app).post(PV).send(body as object);
+      const res = await request(app)
+        .post(PV)
+        .send(body as object);
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(res.status).toBeLessThan(500);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -267,7 +318,14 @@ describe('prefetch semantics', () => {
 
   test('no prefetch at all and no fhirServer: 412 naming every required key', async () => {
     const res = await request(app).post(PV).send(situations['no-prefetch-at-all']()).expect(412);
-    expectOutcome(res.body, ['prefetch.patient', 'prefetch.conditions', 'prefetch.procedures', 'prefetch.labs', 'prefetch.medicationRequests', 'prefetch.serviceRequests']);
+    expectOutcome(res.body, [
+      'prefetch.patient',
+      'prefetch.conditions',
+      'prefetch.procedures',
+      'prefetch.labs',
+      'prefetch.medicationRequests',
+      'prefetch.serviceRequests',
+    ]);
   });
 
   test('operation-outcome-in-prefetch is treated as a failed fetch: 412 naming the key', async () => {
@@ -302,7 +360,16 @@ describe('response checks', () => {
     content.citations.ISTH20!.url = 'not a url'; // after the start-up checks, to simulate a bug
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }));
-    return { app: createApp({ config: testConfig({ CHECK_RESPONSES: mode }), content, clock: () => at(NOW_D5), newId: () => '00000000-0000-4000-8000-000000000001', logger }).app, lines };
+    return {
+      app: createApp({
+        config: testConfig({ CHECK_RESPONSES: mode }),
+        content,
+        clock: () => at(NOW_D5),
+        newId: () => '00000000-0000-4000-8000-000000000001',
+        logger,
+      }).app,
+      lines,
+    };
   }
 
   test('log (the default): a card that breaks the spec is logged and still sent', async () => {

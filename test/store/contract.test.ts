@@ -63,12 +63,25 @@ function contract(name: string, make: () => Promise<Store | undefined>, cleanup?
       await store.recordCards([card(1), card(2), card(3), card(4, 'TTP-PLT-TXN')]);
       await store.recordCards([card(1)]); // a re-sent card is not a new card
       expect(await store.recordFeedback([fb(1, 'accepted'), fb(2, 'overridden', 'bleeding-risk')])).toEqual({ stored: 2, duplicates: 0 });
-      expect(await store.recordFeedback([fb(2, 'overridden', 'bleeding-risk'), fb(3, 'overridden', 'patient-declined'), fb(3, 'overridden', 'patient-declined')])).toEqual({ stored: 1, duplicates: 2 });
+      expect(
+        await store.recordFeedback([
+          fb(2, 'overridden', 'bleeding-risk'),
+          fb(3, 'overridden', 'patient-declined'),
+          fb(3, 'overridden', 'patient-declined'),
+        ]),
+      ).toEqual({ stored: 1, duplicates: 2 });
       // A later, distinct item for the same card (another timestamp) is stored but the card counts once.
       await store.recordFeedback([fb(2, 'overridden', 'bleeding-risk', '2026-03-06T19:00:00Z')]);
       const stats = await store.ruleStats();
       expect(stats).toEqual([
-        { ruleId: 'TTP-CAPLA-DAY5', ruleVersion: '1.0.0', fired: 3, accepted: 1, overridden: 2, overrideReasons: { 'bleeding-risk': 1, 'patient-declined': 1 } },
+        {
+          ruleId: 'TTP-CAPLA-DAY5',
+          ruleVersion: '1.0.0',
+          fired: 3,
+          accepted: 1,
+          overridden: 2,
+          overrideReasons: { 'bleeding-risk': 1, 'patient-declined': 1 },
+        },
         { ruleId: 'TTP-PLT-TXN', ruleVersion: '1.0.0', fired: 1, accepted: 0, overridden: 0, overrideReasons: {} },
       ]);
     });
@@ -88,14 +101,13 @@ const pgSchema = `ttp_test_${process.pid}_${Date.now()}`;
 contract(
   'PostgresStore',
   async () => {
-  if (!(await pgAvailable())) {
-    // eslint-disable-next-line no-console
-    console.warn(`SKIPPED: PostgreSQL store tests: no server answers at ${PG_URL.replace(/\/\/[^@]*@/, '//')} (set TEST_DATABASE_URL)`);
-    return undefined;
-  }
-  const s = new PostgresStore(PG_URL, pgSchema);
-  await s.init();
-  return s;
+    if (!(await pgAvailable())) {
+      console.warn(`SKIPPED: PostgreSQL store tests: no server answers at ${PG_URL.replace(/\/\/[^@]*@/, '//')} (set TEST_DATABASE_URL)`);
+      return undefined;
+    }
+    const s = new PostgresStore(PG_URL, pgSchema);
+    await s.init();
+    return s;
   },
   async () => {
     const c = new Client({ connectionString: PG_URL });

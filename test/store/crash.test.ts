@@ -30,7 +30,15 @@ async function freePort(): Promise<number> {
 async function start(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'silent', NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ADMIN_TOKEN: ADMIN,
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'production',
+    },
     stdio: 'ignore',
   });
   children.push(child);
@@ -48,7 +56,9 @@ async function start(dataDir: string): Promise<{ child: ChildProcess; url: strin
 
 beforeAll(() => {
   // The test runs the built service, as deployed: build it first.
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
   // The server uses the real clock: place the scenario so that now is the evening of PE day 5.
   anchorNowAt(5);
 }, 120_000);
@@ -59,7 +69,11 @@ test('kill -9 after acknowledgements loses nothing', async () => {
   const issued: string[] = [];
   for (let i = 0; i < 15; i++) {
     const body = nonResponderD5().request('patient-view', { hookInstance: `crash-${i}-${Date.now()}` });
-    const res = await fetch(`${first.url}/cds-services/ttp-patient-view`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${first.url}/cds-services/ttp-patient-view`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(200);
     for (const c of ((await res.json()) as { cards: { uuid: string }[] }).cards) issued.push(c.uuid);
   }
@@ -70,8 +84,21 @@ test('kill -9 after acknowledgements loses nothing', async () => {
   await new Promise<void>((resolve) => {
     let settled = 0;
     for (const uuid of issued) {
-      const feedback = { feedback: [{ card: uuid, outcome: 'overridden', outcomeTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), overrideReason: { reason: { system: 'urn:ttp-cds:override-reason', code: 'bleeding-risk' } } }] };
-      fetch(`${first.url}/cds-services/ttp-patient-view/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(feedback) })
+      const feedback = {
+        feedback: [
+          {
+            card: uuid,
+            outcome: 'overridden',
+            outcomeTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+            overrideReason: { reason: { system: 'urn:ttp-cds:override-reason', code: 'bleeding-risk' } },
+          },
+        ],
+      };
+      fetch(`${first.url}/cds-services/ttp-patient-view/feedback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(feedback),
+      })
         .then((r) => {
           if (r.status === 200 && !killed) acked.push(uuid);
           if (acked.length >= 12 && !killed) {
@@ -85,7 +112,7 @@ test('kill -9 after acknowledgements loses nothing', async () => {
         });
     }
   });
-  await new Promise((r) => first.child.exitCode !== null || first.child.signalCode !== null ? r(null) : first.child.once('exit', r));
+  await new Promise((r) => (first.child.exitCode !== null || first.child.signalCode !== null ? r(null) : first.child.once('exit', r)));
   expect(first.child.signalCode).toBe('SIGKILL');
   expect(acked.length).toBeGreaterThanOrEqual(12);
 

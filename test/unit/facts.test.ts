@@ -94,11 +94,22 @@ describe('terminology', () => {
 });
 
 describe('labs', () => {
-  const obs = (extra: Record<string, unknown>): AnyResource => ({ resourceType: 'Observation', id: 'o1', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '777-3' }] }, effectiveDateTime: day(1), ...extra });
+  const obs = (extra: Record<string, unknown>): AnyResource => ({
+    resourceType: 'Observation',
+    id: 'o1',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '777-3' }] },
+    effectiveDateTime: day(1),
+    ...extra,
+  });
 
   test('entered-in-error and cancelled are ignored; preliminary is measured but not final', () => {
     const labs = extractLabs(
-      [obs({ valueQuantity: { value: 10, code: '10*9/L' }, status: 'entered-in-error' }), obs({ id: 'o2', valueQuantity: { value: 11, code: '10*9/L' }, status: 'preliminary' }), obs({ id: 'o3', valueQuantity: { value: 12, code: '10*9/L' }, status: 'cancelled' })],
+      [
+        obs({ valueQuantity: { value: 10, code: '10*9/L' }, status: 'entered-in-error' }),
+        obs({ id: 'o2', valueQuantity: { value: 11, code: '10*9/L' }, status: 'preliminary' }),
+        obs({ id: 'o3', valueQuantity: { value: 12, code: '10*9/L' }, status: 'cancelled' }),
+      ],
       tools,
     );
     const p = labs.get('platelets')!;
@@ -107,14 +118,27 @@ describe('labs', () => {
   });
 
   test('an unknown unit, no value or no time is a problem, never a value', () => {
-    const labs = extractLabs([obs({ valueQuantity: { value: 12, unit: 'thou' } }), obs({ id: 'o2' }), obs({ id: 'o3', effectiveDateTime: undefined, valueQuantity: { value: 5, code: '10*9/L' } })], tools);
+    const labs = extractLabs(
+      [
+        obs({ valueQuantity: { value: 12, unit: 'thou' } }),
+        obs({ id: 'o2' }),
+        obs({ id: 'o3', effectiveDateTime: undefined, valueQuantity: { value: 5, code: '10*9/L' } }),
+      ],
+      tools,
+    );
     const p = labs.get('platelets')!;
     expect(p.final).toEqual([]);
     expect(p.problems.map((x) => x.reason)).toEqual(['unit "thou" not understood', 'no numeric value', 'no effective time']);
   });
 
   test('effective time is used, never issued; values are sorted by it', () => {
-    const labs = extractLabs([obs({ id: 'late', effectiveDateTime: day(3), issued: day(1), valueQuantity: { value: 30, code: '10*9/L' } }), obs({ id: 'early', effectiveDateTime: day(2), issued: day(9), valueQuantity: { value: 20, code: '10*9/L' } })], tools);
+    const labs = extractLabs(
+      [
+        obs({ id: 'late', effectiveDateTime: day(3), issued: day(1), valueQuantity: { value: 30, code: '10*9/L' } }),
+        obs({ id: 'early', effectiveDateTime: day(2), issued: day(9), valueQuantity: { value: 20, code: '10*9/L' } }),
+      ],
+      tools,
+    );
     expect(labs.get('platelets')!.final.map((v) => v.ref)).toEqual(['Observation/early', 'Observation/late']);
   });
 
@@ -124,7 +148,16 @@ describe('labs', () => {
   });
 
   test('LDH keeps its own ULN from referenceRange, converted', () => {
-    const labs = extractLabs([obs({ code: { coding: [{ system: 'http://loinc.org', code: '2532-0' }] }, valueQuantity: { value: 10, code: 'ukat/L' }, referenceRange: [{ high: { value: 4, code: 'ukat/L' } }] })], tools);
+    const labs = extractLabs(
+      [
+        obs({
+          code: { coding: [{ system: 'http://loinc.org', code: '2532-0' }] },
+          valueQuantity: { value: 10, code: 'ukat/L' },
+          referenceRange: [{ high: { value: 4, code: 'ukat/L' } }],
+        }),
+      ],
+      tools,
+    );
     expect(labs.get('ldh')!.final[0]).toMatchObject({ value: 600, uln: 240 });
   });
 });
@@ -146,7 +179,13 @@ describe('episode (D1)', () => {
   });
 
   test('not-done, entered-in-error and future sessions do not count', () => {
-    const s = new Scenario(2).patient().condition('439007008').tpe(day(1, '10:00')).tpe(day(2, '10:00'), { status: 'not-done' }).tpe(day(2, '11:00'), { status: 'entered-in-error' }).tpe(day(4, '10:00'));
+    const s = new Scenario(2)
+      .patient()
+      .condition('439007008')
+      .tpe(day(1, '10:00'))
+      .tpe(day(2, '10:00'), { status: 'not-done' })
+      .tpe(day(2, '11:00'), { status: 'entered-in-error' })
+      .tpe(day(4, '10:00'));
     expect(facts(s).episode).toMatchObject({ sessionCount: 1 });
   });
 
@@ -172,9 +211,28 @@ describe('drugs (G4)', () => {
 
   test('a medicationReference to a contained or bundled Medication is resolved', () => {
     const s = new Scenario(5).patient().condition('439007008');
-    s.add({ resourceType: 'Medication', id: 'm1', code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '121191' }] } });
-    s.add({ resourceType: 'MedicationRequest', id: 'r1', status: 'active', intent: 'order', medicationReference: { reference: 'Medication/m1' }, authoredOn: day(2) });
-    s.add({ resourceType: 'MedicationRequest', id: 'r2', status: 'active', intent: 'order', contained: [{ resourceType: 'Medication', id: 'c', code: { text: 'Cablivi' } }], medicationReference: { reference: '#c' }, authoredOn: day(2) });
+    s.add({
+      resourceType: 'Medication',
+      id: 'm1',
+      code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '121191' }] },
+    });
+    s.add({
+      resourceType: 'MedicationRequest',
+      id: 'r1',
+      status: 'active',
+      intent: 'order',
+      medicationReference: { reference: 'Medication/m1' },
+      authoredOn: day(2),
+    });
+    s.add({
+      resourceType: 'MedicationRequest',
+      id: 'r2',
+      status: 'active',
+      intent: 'order',
+      contained: [{ resourceType: 'Medication', id: 'c', code: { text: 'Cablivi' } }],
+      medicationReference: { reference: '#c' },
+      authoredOn: day(2),
+    });
     const f = facts(s);
     expect(f.drugs.get('rtx')!.orders.map((o) => o.ref)).toEqual(['MedicationRequest/r1']);
     expect(f.drugs.get('capla')!.orders.map((o) => o.ref)).toEqual(['MedicationRequest/r2']);
@@ -198,7 +256,9 @@ describe('clinical response (D2) and improvement (D4)', () => {
 
   test('a platelet count of 150 exactly qualifies; LDH at 1.5x ULN does not', () => {
     expect(state(dailyHb(ittpDefaults(5).series('plt', [20, 150, 150]).series('ldh', [1400, 370, 370]), 1, 3)).response.status).toBe('met');
-    expect(state(dailyHb(ittpDefaults(5).series('plt', [20, 150, 150]).series('ldh', [1400, 375, 375]), 1, 3)).response.status).toBe('not-met');
+    expect(state(dailyHb(ittpDefaults(5).series('plt', [20, 150, 150]).series('ldh', [1400, 375, 375]), 1, 3)).response.status).toBe(
+      'not-met',
+    );
   });
 
   test('platelets >= 150 without any LDH leave the response unknown, naming LDH', () => {
@@ -230,7 +290,12 @@ describe('clinical response (D2) and improvement (D4)', () => {
 });
 
 describe('route of a medication order', () => {
-  const order = (route: unknown) => medOrderOf({ resourceType: 'MedicationRequest', id: 'm', status: 'active', intent: 'order', dosageInstruction: [{ route }] } as AnyResource, { by: 'code' }, 'x');
+  const order = (route: unknown) =>
+    medOrderOf(
+      { resourceType: 'MedicationRequest', id: 'm', status: 'active', intent: 'order', dosageInstruction: [{ route }] } as AnyResource,
+      { by: 'code' },
+      'x',
+    );
   test.each([
     ['SNOMED intravenous', { coding: [{ system: 'http://snomed.info/sct', code: '47625008' }] }, 'iv'],
     ['SNOMED subcutaneous', { coding: [{ system: 'http://snomed.info/sct', code: '34206005', display: 'Subcutaneous route' }] }, 'sc'],

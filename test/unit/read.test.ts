@@ -1,5 +1,4 @@
 /** Lenient FHIR readers: odd shapes. */
-import fc from 'fast-check';
 import { concepts, conceptText, parseRef } from '../../src/fhir/read';
 
 describe('odd shapes', () => {

@@ -4,7 +4,11 @@ import type { AnyResource } from '../../src/fhir/read';
 import { nonResponderWithDuplicates } from '../fixtures/situations';
 import { run } from '../helpers';
 
-const obs = (id: string | undefined, value: number): AnyResource => ({ resourceType: 'Observation', ...(id === undefined ? {} : { id }), valueQuantity: { value } });
+const obs = (id: string | undefined, value: number): AnyResource => ({
+  resourceType: 'Observation',
+  ...(id === undefined ? {} : { id }),
+  valueQuantity: { value },
+});
 
 describe('PatientRecord', () => {
   test('a resource sent twice (in one Bundle, or in two keys) is kept once: the first copy', () => {

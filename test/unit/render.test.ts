@@ -21,6 +21,9 @@ describe('escapeMd', () => {
 
   test('the same as escaping every string, for any text (generated)', () => {
     const chars = fc.constantFrom(...'ab1 .-/\r\n&<>\\`*_[]|#()'.split(''));
-    fc.assert(fc.property(fc.oneof(fc.string(), fc.string({ unit: chars })), (s) => expect(escapeMd(s)).toBe(reference(s))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: chars })), (s) => expect(escapeMd(s)).toBe(reference(s))),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -12,7 +12,13 @@ test('localDate in UTC is the ISO calendar date', () => {
     }),
     { numRuns: 2000 },
   );
-  for (const edge of ['1970-01-01T00:00:00Z', '1969-12-31T23:59:59.999Z', '2000-02-29T12:00:00Z', '2100-03-01T00:00:00Z', '2026-12-31T23:59:59.999Z'])
+  for (const edge of [
+    '1970-01-01T00:00:00Z',
+    '1969-12-31T23:59:59.999Z',
+    '2000-02-29T12:00:00Z',
+    '2100-03-01T00:00:00Z',
+    '2026-12-31T23:59:59.999Z',
+  ])
     expect(localDate(Date.parse(edge), 'UTC')).toBe(edge.slice(0, 10));
 });
 
@@ -49,22 +55,38 @@ describe('parseTime', () => {
     ['2024-02-29', Date.UTC(2024, 1, 29)],
   ])('%s', (input, expected) => expect(parseTime(input)).toBe(expected));
 
-  test.each(['', '20', '2026-13-01', '2026-02-30', '2025-02-29', '2026-03-04T25:00:00Z', '2026-03-04T10:61', 'yesterday', '2026-03-04 10:00', '2026-03-04T10:00:00+2', '2026-03-04T10:00:00Zjunk'])('%s is not a time', (input) => {
+  test.each([
+    '',
+    '20',
+    '2026-13-01',
+    '2026-02-30',
+    '2025-02-29',
+    '2026-03-04T25:00:00Z',
+    '2026-03-04T10:61',
+    'yesterday',
+    '2026-03-04 10:00',
+    '2026-03-04T10:00:00+2',
+    '2026-03-04T10:00:00Zjunk',
+  ])('%s is not a time', (input) => {
     expect(parseTime(input)).toBeUndefined();
   });
 
   test('agrees with Date.parse on every valid instant', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), fc.integer({ min: -12, max: 14 }), (d, offsetH) => {
-        const iso = d.toISOString();
-        expect(parseTime(iso)).toBe(Date.parse(iso));
-        const sign = offsetH < 0 ? '-' : '+';
-        const withOffset = `${iso.slice(0, 19)}${sign}${String(Math.abs(offsetH)).padStart(2, '0')}:00`;
-        expect(parseTime(withOffset)).toBe(Date.parse(withOffset));
-        // Date-only and minute precision, as EHRs send them.
-        expect(parseTime(iso.slice(0, 10))).toBe(Date.parse(iso.slice(0, 10)));
-        expect(parseTime(`${iso.slice(0, 16)}Z`)).toBe(Date.parse(`${iso.slice(0, 16)}Z`));
-      }),
+      fc.property(
+        fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+        fc.integer({ min: -12, max: 14 }),
+        (d, offsetH) => {
+          const iso = d.toISOString();
+          expect(parseTime(iso)).toBe(Date.parse(iso));
+          const sign = offsetH < 0 ? '-' : '+';
+          const withOffset = `${iso.slice(0, 19)}${sign}${String(Math.abs(offsetH)).padStart(2, '0')}:00`;
+          expect(parseTime(withOffset)).toBe(Date.parse(withOffset));
+          // Date-only and minute precision, as EHRs send them.
+          expect(parseTime(iso.slice(0, 10))).toBe(Date.parse(iso.slice(0, 10)));
+          expect(parseTime(`${iso.slice(0, 16)}Z`)).toBe(Date.parse(`${iso.slice(0, 16)}Z`));
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -74,4 +96,3 @@ describe('parseTime', () => {
     expect(parseTime('2026-03-04T10:15:3Z')).toBeUndefined();
   });
 });
-

@@ -23,12 +23,16 @@ export function cdsRoutes(deps: ServiceDeps, store: Store, ready: Promise<string
       // withholds clinical guidance: it is logged and the cards go out.
       try {
         const salt = await ready;
-        const records = cardRecords(response.cards, {
-          hookInstance: meta.hookInstance ?? 'unknown',
-          service: meta.service,
-          patientHash: patientHash(salt, meta.patientId!),
-          now: deps.clock(),
-        }, deps.content);
+        const records = cardRecords(
+          response.cards,
+          {
+            hookInstance: meta.hookInstance ?? 'unknown',
+            service: meta.service,
+            patientHash: patientHash(salt, meta.patientId!),
+            now: deps.clock(),
+          },
+          deps.content,
+        );
         await store.recordCards(records);
       } catch (e) {
         logger.error({ hookInstance: meta.hookInstance, err: (e as Error).message }, 'cards not recorded');
