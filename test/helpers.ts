@@ -61,9 +61,9 @@ export interface Outcome {
 export function run(
   s: Scenario,
   hook: 'patient-view' | 'order-select' | 'order-sign' = 'patient-view',
-  opts: { site?: unknown; selections?: string[] } = {},
+  opts: { site?: unknown; selections?: string[]; content?: Content } = {},
 ): Outcome {
-  const d = deps(opts.site);
+  const d = opts.content ? buildDeps({ config: testConfig(), content: opts.content, newId: seqId }) : deps(opts.site);
   const drafts = s.drafts.map((r) => {
     const ref = `${r.resourceType}/${r.id}`;
     return {

@@ -1,0 +1,27 @@
+// Mutation testing of the clinical logic (`npm run mutate`; not in CI: it takes long).
+// Mutants in src/rules and src/facts, killed by the rule, clinical and unit suites.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: ['src/rules/**/*.ts', 'src/facts/**/*.ts', '!src/**/types.ts', '!src/rules/index.ts'],
+  testRunner: 'jest',
+  jest: {
+    projectType: 'custom',
+    config: {
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test'],
+      testMatch: ['<rootDir>/test/rules/**/*.test.ts', '<rootDir>/test/clinical/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
+      transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+      testTimeout: 60000,
+    },
+    enableFindRelatedTests: false,
+  },
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  timeoutMS: 60000,
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  thresholds: { high: 90, low: 85, break: null },
+  ignoreStatic: true,
+  tempDirName: '.stryker-tmp',
+};

@@ -1,0 +1,48 @@
+/** TTP-CAPLA-DURATION: Caplacizumab beyond the US-labelled maximum. When it fires, at which indicator, and when it stays silent. */
+import { DRUGS, dailyHb, day, ittpDefaults, recoveredAfterTpe } from '../fixtures/builder';
+import { run } from '../helpers';
+import { caplaDraft } from '../fixtures/records';
+
+describe('TTP-CAPLA-DURATION', () => {
+  const ending = (endDay: number, a13Day = 35, evalDay = 36) => {
+    const s = recoveredAfterTpe(evalDay);
+    s.med(DRUGS.caplacizumab, {
+      doseMg: 11,
+      route: 'sc',
+      perDay: 1,
+      start: day(1, '09:00'),
+      end: day(endDay, '12:00'),
+      givenAt: [day(evalDay - 1, '12:00')],
+    });
+    return s.lab('a13', 5, day(a13Day, '08:00'));
+  };
+  test('planned end at last TPE + 58 days is within the label; + 59 is not', () => {
+    expect(run(ending(66, 35, 20)).ids).not.toContain('TTP-CAPLA-DURATION');
+    expect(run(ending(67, 35, 20)).byRule['TTP-CAPLA-DURATION']).toBe('info');
+  });
+});
+
+describe('TTP-CAPLA-DURATION (order hooks)', () => {
+  test('a caplacizumab draft planned beyond last TPE + 58 days is CAPLA-DURATION info', () => {
+    const s = dailyHb(
+      ittpDefaults(20, { tpeThrough: 8, tpeOrderStatus: 'completed' })
+        .series('plt', [20, 60, 120, 160, 170, 180, 190, 200])
+        .series('ldh', [1400, 700, 400, 300, 280, 260, 250, 240]),
+      1,
+      8,
+    );
+    s.lab('a13', 5, day(17, '08:00'));
+    s.med(DRUGS.caplacizumab, {
+      doseMg: 11,
+      route: 'sc',
+      perDay: 1,
+      start: day(1, '09:00'),
+      end: day(21, '09:00'),
+      givenAt: [day(18, '12:00'), day(19, '12:00')],
+    });
+    caplaDraft(s, { start: day(20, '12:00'), end: day(70, '12:00') });
+    const o = run(s, 'order-select');
+    expect(o.byRule['TTP-CAPLA-DURATION']).toBe('info');
+    expect(o.byRule['TTP-CAPLA-ORDER']).toBe('info');
+  });
+});

@@ -1,0 +1,127 @@
+/** TTP-CAPLA-ORDER: Caplacizumab order: bleeding risk, dose and indication. When it fires, at which indicator, and when it stays silent. */
+import { DRUGS, dailyHb, day, ittpDefaults } from '../fixtures/builder';
+import { cardFor, run } from '../helpers';
+import { stableD3, caplaDraft, expectValidSuggestions } from '../fixtures/records';
+
+describe('TTP-CAPLA-ORDER', () => {
+  test('16: apixaban active makes the bleeding caution a warning', () => {
+    const s = stableD3().med(DRUGS.apixaban, { doseMg: 5, route: 'po', perDay: 2, start: day(-30, '08:00') });
+    caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
+    const o = run(s, 'order-select');
+    expect(o.byRule['TTP-CAPLA-ORDER']).toBe('warning');
+    expect(cardFor(o, 'TTP-CAPLA-ORDER').summary).toMatch(/apixaban/i);
+  });
+
+  test('16 variant: 11 mg SC q12h gives a dosing problem and a corrected update', () => {
+    const s = stableD3().med(DRUGS.caplacizumab, {
+      doseMg: 11,
+      route: 'sc',
+      perDay: 1,
+      start: day(1, '09:00'),
+      givenAt: [day(1, '12:00'), day(2, '12:00')],
+    });
+    const d = caplaDraft(s, { route: 'sc', perDay: 2 });
+    const o = run(s, 'order-select');
+    const card = cardFor(o, 'TTP-CAPLA-ORDER');
+    expect(card.indicator).toBe('warning');
+    expect(card.summary).toContain('2 doses/day');
+    const action = card.suggestions?.[0]?.actions?.[0];
+    expect(action?.type).toBe('update');
+    expect(action?.resource?.id).toBe(d.id);
+    expect((action?.resource as { dosageInstruction: { timing: unknown }[] }).dosageInstruction[0]!.timing).toEqual({
+      repeat: { frequency: 1, period: 1, periodUnit: 'd' },
+    });
+    expectValidSuggestions(o);
+  });
+
+  test('16 variant: 10 mg IV first dose has no dose finding (EU labelling)', () => {
+    const s = stableD3();
+    caplaDraft(s, { doseMg: 10, route: 'iv', count: 1, perDay: undefined });
+    const o = run(s, 'order-select');
+    expect(o.byRule['TTP-CAPLA-ORDER']).toBe('info');
+    expect(cardFor(o, 'TTP-CAPLA-ORDER').suggestions).toBeUndefined();
+  });
+
+  test('17: ADAMTS13 35% makes it a warning, and CAPLA-DAY5 stays silent', () => {
+    const s = dailyHb(
+      ittpDefaults(5, { skip: ['a13', 'inhibitor'] })
+        .lab('a13', 35, day(0, '21:00'))
+        .series('plt', [12, 14, 15, 18, 16])
+        .series('ldh', [1400, 1380, 1350, 1320, 1300]),
+      1,
+      5,
+    );
+    caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
+    s.draft({
+      resourceType: 'ServiceRequest',
+      id: 'tpe-next',
+      status: 'draft',
+      intent: 'order',
+      code: { text: 'Therapeutic plasma exchange' },
+      subject: { reference: 'Patient/pat-1' },
+    });
+    const o = run(s, 'order-select');
+    expect(o.byRule['TTP-CAPLA-ORDER']).toBe('warning');
+    expect(cardFor(o, 'TTP-CAPLA-ORDER').summary).toContain('ADAMTS13 35%');
+    expect(o.ids).not.toContain('TTP-CAPLA-DAY5');
+  });
+
+  test('an antithrombotic stopped yesterday does not upgrade, but the card mentions it', () => {
+    const s = stableD3().med(DRUGS.apixaban, {
+      status: 'stopped',
+      doseMg: 5,
+      route: 'po',
+      perDay: 2,
+      start: day(-30, '08:00'),
+      end: day(2, '08:00'),
+    });
+    caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
+    const o = run(s, 'order-select');
+    expect(o.byRule['TTP-CAPLA-ORDER']).toBe('info');
+    expect(cardFor(o, 'TTP-CAPLA-ORDER').detail).toMatch(/apixaban.*ended 2026-03-03/);
+  });
+
+  test('an antithrombotic drafted in the same session upgrades', () => {
+    const s = stableD3();
+    caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
+    s.draft(s.medicationRequest({ text: 'enoxaparin 40 mg SC daily' }, { status: 'draft', doseMg: 40, route: 'sc', perDay: 1 }));
+    expect(run(s, 'order-sign').byRule['TTP-CAPLA-ORDER']).toBe('warning');
+  });
+
+  test('a missing dose says nothing about dose (incomplete order at order-select)', () => {
+    const s = stableD3();
+    caplaDraft(s, { doseMg: undefined, route: undefined, perDay: undefined });
+    expect(run(s, 'order-select').byRule['TTP-CAPLA-ORDER']).toBe('info');
+  });
+
+  test('a wrong dose (20 mg) is a warning with a corrected 11 mg update', () => {
+    const s = stableD3();
+    caplaDraft(s, { doseMg: 20, route: 'iv', count: 1, perDay: undefined });
+    const o = run(s, 'order-select');
+    const card = cardFor(o, 'TTP-CAPLA-ORDER');
+    expect(card.summary).toContain('dose 20 mg');
+    const dose = (
+      card.suggestions?.[0]?.actions?.[0]?.resource as { dosageInstruction: { doseAndRate: { doseQuantity: { value: number } }[] }[] }
+    ).dosageInstruction[0]!.doseAndRate[0]!.doseQuantity.value;
+    expect(dose).toBe(11);
+    expectValidSuggestions(o);
+  });
+
+  test('a coagulopathy or severe hepatic impairment on its own upgrades; a resolved one does not', () => {
+    const coag = stableD3().condition('', { text: 'Acquired hemophilia A (factor VIII deficiency)' });
+    caplaDraft(coag, { route: 'iv', count: 1, perDay: undefined });
+    expect(cardFor(run(coag, 'order-select'), 'TTP-CAPLA-ORDER').summary).toContain('coagulopathy');
+    const liver = stableD3().condition('', { text: 'Decompensated liver cirrhosis' });
+    caplaDraft(liver, { route: 'iv', count: 1, perDay: undefined });
+    expect(cardFor(run(liver, 'order-select'), 'TTP-CAPLA-ORDER').summary).toContain('severe hepatic impairment');
+    const resolved = stableD3().condition('', { text: 'Acquired hemophilia A', clinicalStatus: 'resolved' });
+    caplaDraft(resolved, { route: 'iv', count: 1, perDay: undefined });
+    expect(run(resolved, 'order-select').byRule['TTP-CAPLA-ORDER']).toBe('info');
+  });
+
+  test('a planned surgery within 7 days upgrades', () => {
+    const s = stableD3().serviceRequest('Laparoscopic cholecystectomy', 'active', { occurrence: day(6, '08:00') });
+    caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
+    expect(cardFor(run(s, 'order-select'), 'TTP-CAPLA-ORDER').summary).toContain('procedure within 7 d');
+  });
+});

@@ -1,0 +1,28 @@
+/** TTP-DARA-LASTLINE: Daratumumab is last-line in iTTP. When it fires, at which indicator, and when it stays silent. */
+import { DRUGS, day } from '../fixtures/builder';
+import { run } from '../helpers';
+import { nonResponder, stableD3 } from '../fixtures/records';
+
+describe('TTP-DARA-LASTLINE', () => {
+  test('daratumumab card 7 days after a second-line agent, not at 6', () => {
+    const s = (start: number) =>
+      nonResponder(8).med(DRUGS.cyclophosphamide, {
+        status: 'completed',
+        doseMg: 1000,
+        start: day(start, '12:00'),
+        givenAt: [day(start, '12:00')],
+      });
+    expect(run(s(1)).byRule['TTP-DARA-LASTLINE']).toBe('info');
+    expect(run(s(2)).ids).not.toContain('TTP-DARA-LASTLINE');
+  });
+});
+
+describe('TTP-DARA-LASTLINE (order hooks)', () => {
+  test('daratumumab with no second-line agent on record is info; after cyclophosphamide it is silent', () => {
+    const s = stableD3();
+    s.draft(s.medicationRequest(DRUGS.daratumumab, { status: 'draft', doseMg: 1800, route: 'sc' }));
+    expect(run(s, 'order-select').byRule['TTP-DARA-LASTLINE']).toBe('info');
+    s.med(DRUGS.cyclophosphamide, { doseMg: 1000, route: 'iv', status: 'completed', start: day(2, '12:00'), givenAt: [day(2, '12:00')] });
+    expect(run(s, 'order-select').ids).not.toContain('TTP-DARA-LASTLINE');
+  });
+});

@@ -1,0 +1,33 @@
+/** TTP-MP-PULSE: Non-improving or refractory iTTP without pulse methylprednisolone. When it fires, at which indicator, and when it stays silent. */
+import { DRUGS, day } from '../fixtures/builder';
+import { run } from '../helpers';
+import { nonResponder } from '../fixtures/records';
+
+describe('TTP-MP-PULSE', () => {
+  test('two days of 1 g is not a pulse; an active 1 g x3 order is', () => {
+    const two = nonResponder(5, { skip: ['steroids'] }).med(DRUGS.methylprednisolone, {
+      status: 'completed',
+      doseMg: 1000,
+      route: 'iv',
+      perDay: 1,
+      count: 2,
+      start: day(1, '12:00'),
+      givenAt: [day(1, '12:00'), day(2, '12:00')],
+    });
+    expect(run(two).byRule['TTP-MP-PULSE']).toBe('info');
+    const ordered = nonResponder(5, { skip: ['steroids'] }).med(DRUGS.methylprednisolone, {
+      doseMg: 1000,
+      route: 'iv',
+      perDay: 1,
+      count: 3,
+      start: day(5, '12:00'),
+    });
+    expect(run(ordered).ids).not.toContain('TTP-MP-PULSE');
+  });
+
+  test('a 500 mg twice-daily course counts as 1 g a day', () => {
+    const s = nonResponder(5, { skip: ['steroids'] });
+    for (const d of [1, 2, 3]) s.give(DRUGS.methylprednisolone, day(d, '08:00'), 500).give(DRUGS.methylprednisolone, day(d, '20:00'), 500);
+    expect(run(s).ids).not.toContain('TTP-MP-PULSE');
+  });
+});

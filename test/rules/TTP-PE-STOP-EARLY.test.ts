@@ -1,0 +1,36 @@
+/** TTP-PE-STOP-EARLY: TPE stopped before clinical response. When it fires, at which indicator, and when it stays silent. */
+import { dailyHb, day, ittpDefaults } from '../fixtures/builder';
+import { cardFor, run } from '../helpers';
+
+describe('TTP-PE-STOP-EARLY', () => {
+  const gap = (hours: number) => {
+    const s = ittpDefaults(3, { tpeThrough: 2 }).series('plt', [20, 35, 50]).series('ldh', [1400, 1000, 700]);
+    s.now = new Date(Date.parse(day(2, '10:00')) + hours * 3_600_000).toISOString();
+    return dailyHb(s, 1, 3);
+  };
+  test('35 h without a session is not a pause; 37 h is', () => {
+    expect(run(gap(35)).ids).not.toContain('TTP-PE-STOP-EARLY');
+    expect(run(gap(37)).byRule['TTP-PE-STOP-EARLY']).toBe('warning');
+  });
+
+  test("a per-session TPE order completed after today's exchange is not a stop; revoked is", () => {
+    const perSession = (status: string) => {
+      const s = dailyHb(
+        ittpDefaults(3, { skip: ['tpe'] })
+          .series('plt', [20, 35, 50])
+          .series('ldh', [1400, 1000, 700]),
+        1,
+        3,
+      ).tpeDaily(1, 3);
+      return s.tpeOrder(status, { authored: day(3, '08:00'), lastUpdated: day(3, '13:00') });
+    };
+    expect(run(perSession('completed')).ids).not.toContain('TTP-PE-STOP-EARLY');
+    expect(run(perSession('revoked')).ids).toContain('TTP-PE-STOP-EARLY');
+  });
+
+  test('a completed TPE order without any LDH says the response cannot be confirmed', () => {
+    const s = dailyHb(ittpDefaults(4, { tpeThrough: 3, tpeOrderStatus: 'completed' }).series('plt', [20, 100, 160, 170]), 1, 4);
+    const card = cardFor(run(s), 'TTP-PE-STOP-EARLY');
+    expect(card.detail).toContain('not confirmed (missing: LDH)');
+  });
+});

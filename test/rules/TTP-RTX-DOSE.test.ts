@@ -1,0 +1,87 @@
+/** TTP-RTX-DOSE: Rituximab dose outside iTTP regimens. When it fires, at which indicator, and when it stays silent. */
+import { day } from '../fixtures/builder';
+import { cardFor, run } from '../helpers';
+import { stableD3, plateletOrder, caplaDraft, rtxDraft, expectValidSuggestions } from '../fixtures/records';
+
+describe('TTP-RTX-DOSE (BSA 1.8 m2: height 180 cm, weight 64.8 kg)', () => {
+  const withBsa = () =>
+    stableD3()
+      .without((r) => JSON.stringify(r).includes('121191'))
+      .vitals(180, 64.8, day(1, '07:00'));
+  test.each([
+    [675, undefined],
+    [100, undefined],
+    [1000, 'warning'],
+    [742, undefined],
+    [608, undefined],
+    [743, 'warning'],
+    [607, 'warning'],
+    [110, undefined],
+    [111, 'warning'],
+  ])('20: %s mg -> %s', (dose, expected) => {
+    const s = withBsa();
+    rtxDraft(s, dose);
+    const o = run(s, 'order-select');
+    expect(o.byRule['TTP-RTX-DOSE']).toBe(expected);
+    expectValidSuggestions(o);
+  });
+  test('20: the warning suggests the computed 680 mg dose and the flat 100 mg dose', () => {
+    const s = withBsa();
+    rtxDraft(s, 1000);
+    const card = cardFor(run(s, 'order-select'), 'TTP-RTX-DOSE');
+    expect(card.summary).toBe('Rituximab dose 1000 mg does not match 375 mg/m² (680 mg) or 100 mg weekly iTTP regimens. Please verify.');
+    expect(card.suggestions?.map((x) => x.label)).toEqual(['Change dose to 680 mg (375 mg/m² x 1.8 m²)', 'Change dose to 100 mg']);
+    expect(card.selectionBehavior).toBe('at-most-one');
+  });
+
+  test('20: no height or weight gives info saying BSA cannot be computed', () => {
+    const s = stableD3().without((r) => JSON.stringify(r).includes('121191'));
+    rtxDraft(s, 675);
+    const o = run(s, 'order-select');
+    expect(o.byRule['TTP-RTX-DOSE']).toBe('info');
+    expect(cardFor(o, 'TTP-RTX-DOSE').summary).toContain('BSA cannot be computed (no height, no weight)');
+  });
+
+  test('a weight older than 30 days does not count', () => {
+    const s = stableD3()
+      .without((r) => JSON.stringify(r).includes('121191'))
+      .vitals(180, undefined, day(1))
+      .vitals(undefined, 64.8, day(-40));
+    rtxDraft(s, 675);
+    expect(cardFor(run(s, 'order-select'), 'TTP-RTX-DOSE').summary).toContain('no weight');
+  });
+
+  test('375 mg/m2 written per BSA is accepted; 500 mg/m2 is not', () => {
+    const s = withBsa();
+    rtxDraft(s, 375, { doseUnit: 'mg/m2' });
+    expect(run(s, 'order-select').ids).toEqual([]);
+    const s2 = withBsa();
+    rtxDraft(s2, 500, { doseUnit: 'mg/m2' });
+    expect(run(s2, 'order-select').byRule['TTP-RTX-DOSE']).toBe('warning');
+  });
+
+  test('more than 4 weekly doses, or doses less than 7 days apart, are info', () => {
+    const s = withBsa();
+    rtxDraft(s, 675, { count: 8 });
+    expect(cardFor(run(s, 'order-select'), 'TTP-RTX-DOSE').summary).toContain('8 weekly doses');
+    const s2 = withBsa();
+    rtxDraft(s2, 675, { period: 3, periodUnit: 'd' });
+    expect(cardFor(run(s2, 'order-select'), 'TTP-RTX-DOSE').summary).toContain('3 days apart');
+  });
+
+  test('a missing dose says nothing', () => {
+    const s = withBsa();
+    rtxDraft(s, undefined);
+    expect(run(s, 'order-select').ids).toEqual([]);
+  });
+
+  test('several drafts at once: one card per problem order', () => {
+    const s = withBsa();
+    rtxDraft(s, 1000);
+    plateletOrder(s);
+    caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
+    const o = run(s, 'order-sign');
+    expect(o.ids.sort()).toEqual(['TTP-CAPLA-ORDER', 'TTP-PLT-TXN', 'TTP-RTX-DOSE']);
+    expectValidSuggestions(o);
+  });
+});

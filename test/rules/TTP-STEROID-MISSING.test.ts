@@ -1,0 +1,17 @@
+/** TTP-STEROID-MISSING: iTTP on TPE without corticosteroids. When it fires, at which indicator, and when it stays silent. */
+import { DRUGS } from '../fixtures/builder';
+import { run } from '../helpers';
+import { nonResponder } from '../fixtures/records';
+
+describe('TTP-STEROID-MISSING', () => {
+  const noSteroid = (d: number) => nonResponder(d, { skip: ['steroids'] });
+  test('silent on PE day 1, fires on day 2', () => {
+    expect(run(noSteroid(1)).ids).not.toContain('TTP-STEROID-MISSING');
+    expect(run(noSteroid(2)).ids).toContain('TTP-STEROID-MISSING');
+  });
+
+  test('an entered-in-error steroid order does not count; dexamethasone by text does', () => {
+    expect(run(noSteroid(2).med(DRUGS.prednisone, { status: 'entered-in-error' })).ids).toContain('TTP-STEROID-MISSING');
+    expect(run(noSteroid(2).med({ text: 'Dexamethasone 40 mg PO' }, { doseMg: 40 })).ids).not.toContain('TTP-STEROID-MISSING');
+  });
+});
