@@ -9,7 +9,8 @@ import { formatParameter, loadContent, ruleTexts } from '../../src/content';
 import { compileRules } from '../../src/rules/engine';
 import { RULE_MODULES } from '../../src/rules';
 import { Registry } from '../../src/cds/registry';
-import { FIRING } from '../fixtures/firing';
+import { DRUGS, day } from '../fixtures/builder';
+import { nonResponder } from '../fixtures/records';
 import { cardFor, run } from '../helpers';
 
 const content = loadContent();
@@ -56,7 +57,12 @@ describe('card text', () => {
   });
 
   test('a site override reaches the card text', () => {
-    const f = FIRING['TTP-ADAMTS13-MONITOR']!;
+    const f = {
+      build: () =>
+        nonResponder(9, { skip: ['a13'] })
+          .lab('a13', 4, day(1, '18:00'))
+          .med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(2, '12:00'), givenAt: [day(2, '12:00')] }),
+    };
     expect(cardFor(run(f.build()), 'TTP-ADAMTS13-MONITOR').summary).toContain('in 7 days');
     const site = { parameters: { adamts13MonitorDays: 6 } };
     expect(cardFor(run(f.build(), 'patient-view', { site }), 'TTP-ADAMTS13-MONITOR').summary).toContain('in 6 days');

@@ -1,6 +1,8 @@
 /** TTP-ADAMTS13-INHIB: Severe ADAMTS13 deficiency without inhibitor testing. When it fires, at which indicator, and when it stays silent. */
 import { dailyHb, day, ittpDefaults } from '../fixtures/builder';
 import { run } from '../helpers';
+import { nonResponder } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-ADAMTS13-INHIB', () => {
   const noA13 = (d = 2) =>
@@ -28,3 +30,5 @@ describe('TTP-ADAMTS13-INHIB', () => {
     expect(run(noA13().lab('a13', 5, day(0, '21:00'), { comparator: '<' })).ids).toContain('TTP-ADAMTS13-INHIB');
   });
 });
+
+ruleContract('TTP-ADAMTS13-INHIB', { hook: 'patient-view', build: () => nonResponder(5, { skip: ['inhibitor'] }), indicator: 'info' });

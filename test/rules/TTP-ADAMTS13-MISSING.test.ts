@@ -1,6 +1,7 @@
 /** TTP-ADAMTS13-MISSING: No ADAMTS13 activity result or order. When it fires, at which indicator, and when it stays silent. */
 import { dailyHb, day, ittpDefaults } from '../fixtures/builder';
 import { run } from '../helpers';
+import { ruleContract } from './contract';
 
 describe('TTP-ADAMTS13-MISSING', () => {
   const noA13 = (d = 2) =>
@@ -28,4 +29,17 @@ describe('TTP-ADAMTS13-MISSING', () => {
       run(s, 'patient-view', { site: { localCodes: { 'VS-A13ACT': [{ system: 'urn:oid:1.2.3', code: 'A13X' }] } } }).ids,
     ).not.toContain('TTP-ADAMTS13-MISSING');
   });
+});
+
+ruleContract('TTP-ADAMTS13-MISSING', {
+  hook: 'patient-view',
+  build: () =>
+    dailyHb(
+      ittpDefaults(2, { skip: ['a13', 'inhibitor'] })
+        .series('plt', [12, 15])
+        .series('ldh', [1400, 1300]),
+      1,
+      2,
+    ),
+  indicator: 'warning',
 });

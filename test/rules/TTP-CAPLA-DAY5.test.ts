@@ -2,6 +2,7 @@
 import { DRUGS, type Scenario, dailyHb, day, ittpDefaults } from '../fixtures/builder';
 import { cardFor, run } from '../helpers';
 import { nonResponder, caplaDraft, expectValidSuggestions, SNOMED } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-CAPLA-DAY5', () => {
   test('starts on PE day 4 (warning, 4 sessions); silent on day 3', () => {
@@ -132,3 +133,5 @@ describe('TTP-CAPLA-DAY5 (order hooks)', () => {
     expect(run(s, 'order-select').ids).toEqual([]);
   });
 });
+
+ruleContract('TTP-CAPLA-DAY5', { hook: 'patient-view', build: () => nonResponder(5), indicator: 'critical' });

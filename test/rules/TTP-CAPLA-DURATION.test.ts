@@ -1,7 +1,8 @@
 /** TTP-CAPLA-DURATION: Caplacizumab beyond the US-labelled maximum. When it fires, at which indicator, and when it stays silent. */
 import { DRUGS, dailyHb, day, ittpDefaults, recoveredAfterTpe } from '../fixtures/builder';
 import { run } from '../helpers';
-import { caplaDraft } from '../fixtures/records';
+import { caplaDraft, caplaEnding } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-CAPLA-DURATION', () => {
   const ending = (endDay: number, a13Day = 35, evalDay = 36) => {
@@ -46,3 +47,5 @@ describe('TTP-CAPLA-DURATION (order hooks)', () => {
     expect(o.byRule['TTP-CAPLA-ORDER']).toBe('info');
   });
 });
+
+ruleContract('TTP-CAPLA-DURATION', { hook: 'patient-view', build: () => caplaEnding(67, 35, 20), indicator: 'info' });

@@ -2,6 +2,7 @@
 import { DRUGS, dailyHb, day, ittpDefaults } from '../fixtures/builder';
 import { cardFor, run } from '../helpers';
 import { stableD3, caplaDraft, expectValidSuggestions } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-CAPLA-ORDER', () => {
   test('16: apixaban active makes the bleeding caution a warning', () => {
@@ -124,4 +125,14 @@ describe('TTP-CAPLA-ORDER', () => {
     caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
     expect(cardFor(run(s, 'order-select'), 'TTP-CAPLA-ORDER').summary).toContain('procedure within 7 d');
   });
+});
+
+ruleContract('TTP-CAPLA-ORDER', {
+  hook: 'order-select',
+  build: () => {
+    const s = stableD3();
+    caplaDraft(s, { route: 'iv', count: 1 });
+    return s;
+  },
+  indicator: 'info',
 });

@@ -1,6 +1,8 @@
 /** TTP-CAPLA-STOP: Caplacizumab ending while ADAMTS13 is low or unknown. When it fires, at which indicator, and when it stays silent. */
 import { DRUGS, dailyHb, day, ittpDefaults, recoveredAfterTpe } from '../fixtures/builder';
 import { cardFor, run } from '../helpers';
+import { caplaEnding } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-CAPLA-STOP', () => {
   const ending = (endDay: number, a13Day = 35, evalDay = 36) => {
@@ -50,3 +52,5 @@ describe('TTP-CAPLA-STOP (order hooks)', () => {
     expect(o.byRule['TTP-CAPLA-STOP']).toBe('warning');
   });
 });
+
+ruleContract('TTP-CAPLA-STOP', { hook: 'patient-view', build: () => caplaEnding(39), indicator: 'warning' });

@@ -2,6 +2,7 @@
 import { DRUGS, day } from '../fixtures/builder';
 import { run } from '../helpers';
 import { nonResponder, stableD3 } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-DARA-LASTLINE', () => {
   test('daratumumab card 7 days after a second-line agent, not at 6', () => {
@@ -25,4 +26,16 @@ describe('TTP-DARA-LASTLINE (order hooks)', () => {
     s.med(DRUGS.cyclophosphamide, { doseMg: 1000, route: 'iv', status: 'completed', start: day(2, '12:00'), givenAt: [day(2, '12:00')] });
     expect(run(s, 'order-select').ids).not.toContain('TTP-DARA-LASTLINE');
   });
+});
+
+ruleContract('TTP-DARA-LASTLINE', {
+  hook: 'patient-view',
+  build: () =>
+    nonResponder(8).med(DRUGS.cyclophosphamide, {
+      status: 'completed',
+      doseMg: 1000,
+      start: day(1, '12:00'),
+      givenAt: [day(1, '12:00')],
+    }),
+  indicator: 'info',
 });

@@ -1,6 +1,8 @@
 /** TTP-DX-RECONSIDER: ADAMTS13 > 20% argues against TTP. When it fires, at which indicator, and when it stays silent. */
 import { DRUGS, Scenario, day } from '../fixtures/builder';
 import { run } from '../helpers';
+import { nosWithAdamts13 } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-DX-RECONSIDER', () => {
   const nos = (a13: number) => new Scenario(2).patient().condition('78129009').lab('a13', a13, day(0, '21:00')).tpeDaily(1, 2);
@@ -19,3 +21,5 @@ describe('TTP-DX-RECONSIDER', () => {
     expect(run(nos(45).lab('a13', 5, day(-1))).ids).not.toContain('TTP-DX-RECONSIDER');
   });
 });
+
+ruleContract('TTP-DX-RECONSIDER', { hook: 'patient-view', build: () => nosWithAdamts13(21), indicator: 'info' });

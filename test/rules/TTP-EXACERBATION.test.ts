@@ -1,6 +1,8 @@
 /** TTP-EXACERBATION: Possible iTTP exacerbation. When it fires, at which indicator, and when it stays silent. */
 import { type Scenario, dailyHb, day, ittpDefaults } from '../fixtures/builder';
 import { run } from '../helpers';
+import { fallAfterResponse } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-EXACERBATION', () => {
   const after = (pltDay: number, extra: (s: Scenario) => void = () => undefined) => {
@@ -24,3 +26,5 @@ describe('TTP-EXACERBATION', () => {
     expect(run(after(20, (s) => s.lab('a13', 55, day(12)))).ids).not.toContain('TTP-EXACERBATION');
   });
 });
+
+ruleContract('TTP-EXACERBATION', { hook: 'patient-view', build: () => fallAfterResponse(37), indicator: 'warning' });

@@ -1,6 +1,8 @@
 /** TTP-MON-DAILY: Daily monitoring gap during TPE. When it fires, at which indicator, and when it stays silent. */
 import { ittpDefaults } from '../fixtures/builder';
 import { cardFor, run } from '../helpers';
+import { labsHoursAgo } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-MON-DAILY', () => {
   const labsAt = (hoursAgo: number, opts: { skipSmear?: boolean } = {}) => {
@@ -20,3 +22,5 @@ describe('TTP-MON-DAILY', () => {
     expect(run(s).ids).not.toContain('TTP-MON-DAILY');
   });
 });
+
+ruleContract('TTP-MON-DAILY', { hook: 'patient-view', build: () => labsHoursAgo(31), indicator: 'warning' });

@@ -2,6 +2,7 @@
 import { DRUGS, day } from '../fixtures/builder';
 import { run } from '../helpers';
 import { nonResponder } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-MP-PULSE', () => {
   test('two days of 1 g is not a pulse; an active 1 g x3 order is', () => {
@@ -30,4 +31,17 @@ describe('TTP-MP-PULSE', () => {
     for (const d of [1, 2, 3]) s.give(DRUGS.methylprednisolone, day(d, '08:00'), 500).give(DRUGS.methylprednisolone, day(d, '20:00'), 500);
     expect(run(s).ids).not.toContain('TTP-MP-PULSE');
   });
+});
+
+ruleContract('TTP-MP-PULSE', {
+  hook: 'patient-view',
+  build: () =>
+    nonResponder(5, { skip: ['steroids'] }).med(DRUGS.prednisone, {
+      doseMg: 70,
+      route: 'po',
+      perDay: 1,
+      start: day(1, '08:00'),
+      givenAt: [1, 2, 3, 4, 5].map((d) => day(d, '08:00')),
+    }),
+  indicator: 'info',
 });

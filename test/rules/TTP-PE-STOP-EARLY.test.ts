@@ -1,6 +1,8 @@
 /** TTP-PE-STOP-EARLY: TPE stopped before clinical response. When it fires, at which indicator, and when it stays silent. */
 import { dailyHb, day, ittpDefaults } from '../fixtures/builder';
 import { cardFor, run } from '../helpers';
+import { tpeGap } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-PE-STOP-EARLY', () => {
   const gap = (hours: number) => {
@@ -34,3 +36,5 @@ describe('TTP-PE-STOP-EARLY', () => {
     expect(card.detail).toContain('not confirmed (missing: LDH)');
   });
 });
+
+ruleContract('TTP-PE-STOP-EARLY', { hook: 'patient-view', build: () => tpeGap(37), indicator: 'warning' });

@@ -2,6 +2,7 @@
 import { Scenario, day } from '../fixtures/builder';
 import { cardFor, run } from '../helpers';
 import { stableD3, plateletOrder } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-PLT-TXN', () => {
   test('7: platelet transfusion without bleeding is a warning with a delete suggestion', () => {
@@ -95,4 +96,14 @@ describe('TTP-PLT-TXN', () => {
     plateletOrder(s);
     expect(run(s, 'order-select').ids).toEqual([]);
   });
+});
+
+ruleContract('TTP-PLT-TXN', {
+  hook: 'order-select',
+  build: () => {
+    const s = stableD3();
+    plateletOrder(s);
+    return s;
+  },
+  indicator: 'warning',
 });

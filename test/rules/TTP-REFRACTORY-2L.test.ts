@@ -2,6 +2,7 @@
 import { dailyHb, ittpDefaults } from '../fixtures/builder';
 import { run } from '../helpers';
 import { nonResponder } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-REFRACTORY-2L', () => {
   const broad = () => dailyHb(ittpDefaults(5).series('plt', [40, 45, 55, 60, 62]).series('ldh', [1400, 1380, 1350, 1320, 1300]), 1, 5);
@@ -17,3 +18,5 @@ describe('TTP-REFRACTORY-2L', () => {
     expect(o.ids).toContain('TTP-RTX-MISSING');
   });
 });
+
+ruleContract('TTP-REFRACTORY-2L', { hook: 'patient-view', build: () => nonResponder(5), indicator: 'warning' });

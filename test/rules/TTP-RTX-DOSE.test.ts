@@ -2,6 +2,7 @@
 import { day } from '../fixtures/builder';
 import { cardFor, run } from '../helpers';
 import { stableD3, plateletOrder, caplaDraft, rtxDraft, expectValidSuggestions } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-RTX-DOSE (BSA 1.8 m2: height 180 cm, weight 64.8 kg)', () => {
   const withBsa = () =>
@@ -84,4 +85,14 @@ describe('TTP-RTX-DOSE (BSA 1.8 m2: height 180 cm, weight 64.8 kg)', () => {
     expect(o.ids.sort()).toEqual(['TTP-CAPLA-ORDER', 'TTP-PLT-TXN', 'TTP-RTX-DOSE']);
     expectValidSuggestions(o);
   });
+});
+
+ruleContract('TTP-RTX-DOSE', {
+  hook: 'order-select',
+  build: () => {
+    const s = stableD3().vitals(180, 64.8);
+    rtxDraft(s, 1000);
+    return s;
+  },
+  indicator: 'warning',
 });

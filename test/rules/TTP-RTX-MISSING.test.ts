@@ -2,6 +2,7 @@
 import { DRUGS, day } from '../fixtures/builder';
 import { cardFor, run } from '../helpers';
 import { nonResponder } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-RTX-MISSING', () => {
   const noRtx = (d: number) => nonResponder(d, { skip: ['rtx'] });
@@ -34,3 +35,5 @@ describe('TTP-RTX-MISSING', () => {
     expect(cardFor(run(noRtx(5)), 'TTP-RTX-MISSING').summary).toMatch(/^Refractory iTTP without rituximab/);
   });
 });
+
+ruleContract('TTP-RTX-MISSING', { hook: 'patient-view', build: () => nonResponder(5, { skip: ['rtx'] }), indicator: 'warning' });

@@ -1,6 +1,8 @@
 /** TTP-SMEAR-MISSING: No schistocyte count this episode. When it fires, at which indicator, and when it stays silent. */
 import { ittpDefaults } from '../fixtures/builder';
 import { run } from '../helpers';
+import { labsHoursAgo } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-SMEAR-MISSING', () => {
   const labsAt = (hoursAgo: number, opts: { skipSmear?: boolean } = {}) => {
@@ -14,3 +16,5 @@ describe('TTP-SMEAR-MISSING', () => {
     expect(run(labsAt(10, { skipSmear: true })).ids).not.toContain('TTP-SMEAR-MISSING');
   });
 });
+
+ruleContract('TTP-SMEAR-MISSING', { hook: 'patient-view', build: () => labsHoursAgo(31, ['smear']), indicator: 'info' });

@@ -2,6 +2,7 @@
 import { DRUGS } from '../fixtures/builder';
 import { run } from '../helpers';
 import { nonResponder } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-STEROID-MISSING', () => {
   const noSteroid = (d: number) => nonResponder(d, { skip: ['steroids'] });
@@ -15,3 +16,5 @@ describe('TTP-STEROID-MISSING', () => {
     expect(run(noSteroid(2).med({ text: 'Dexamethasone 40 mg PO' }, { doseMg: 40 })).ids).not.toContain('TTP-STEROID-MISSING');
   });
 });
+
+ruleContract('TTP-STEROID-MISSING', { hook: 'patient-view', build: () => nonResponder(3, { skip: ['steroids'] }), indicator: 'warning' });

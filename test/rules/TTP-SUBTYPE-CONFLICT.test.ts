@@ -1,6 +1,7 @@
 /** TTP-SUBTYPE-CONFLICT: Conflicting TTP subtype (congenital and acquired). When it fires, and what it holds back. */
 import { run } from '../helpers';
 import { nonResponder } from '../fixtures/records';
+import { ruleContract } from './contract';
 
 describe('TTP-SUBTYPE-CONFLICT', () => {
   test('congenital and acquired codes: only the conflict card, on patient-view', () => {
@@ -25,3 +26,5 @@ describe('TTP-SUBTYPE-CONFLICT', () => {
     expect(run(nonResponder().condition('373420004'), 'order-sign').ids).toEqual([]);
   });
 });
+
+ruleContract('TTP-SUBTYPE-CONFLICT', { hook: 'patient-view', build: () => nonResponder(5).condition('373420004'), indicator: 'info' });
