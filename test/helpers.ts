@@ -52,8 +52,10 @@ export interface Outcome {
   findings: Finding[];
   cards: Card[];
   ids: string[];
-  /** rule id -> indicator */
+  /** rule id -> indicator, for the cards shown */
   byRule: Record<string, string>;
+  /** rule id of a finding folded into another card (G7) -> the rule id of that card */
+  folded: Record<string, string>;
   gate?: string;
 }
 
@@ -85,8 +87,19 @@ export function run(
   );
   checkResponse({ cards });
   const byRule: Record<string, string> = {};
-  for (const f of ev.findings) byRule[f.ruleId] = f.indicator;
-  return { findings: ev.findings, cards, ids: ev.findings.map((f) => f.ruleId), byRule, gate: ev.gate };
+  const folded: Record<string, string> = {};
+  for (const f of ev.findings) {
+    byRule[f.ruleId] = f.indicator;
+    for (const x of f.folded ?? []) folded[x.ruleId] = f.ruleId;
+  }
+  return { findings: ev.findings, cards, ids: ev.findings.map((f) => f.ruleId), byRule, folded, gate: ev.gate };
+}
+
+/** The rule's indicator when its finding is a card or was folded into one (G7), else undefined. */
+export function fired(o: Outcome, ruleId: string): string | undefined {
+  if (o.byRule[ruleId]) return o.byRule[ruleId];
+  const host = o.folded[ruleId];
+  return host ? o.findings.find((x) => x.ruleId === host)!.folded!.find((x) => x.ruleId === ruleId)!.indicator : undefined;
 }
 
 export function cardFor(o: Outcome, ruleId: string): Card {

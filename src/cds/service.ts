@@ -135,35 +135,36 @@ function namesOtherPatient(field: unknown, patientId: string, ownRef: string): b
 }
 
 /**
- * Puts a key's resources into the record. Those naming another patient are dropped, never mixed
- * in (a Patient by its id, the others by subject or patient); returns how many were dropped, and
- * whether the `patient` key held another Patient (an error).
+ * Puts a key's resources into the record. A Patient other than the context's anywhere is an error
+ * (G4); a resource of a type the key does not hold (a Patient inside labs) is ignored with a note;
+ * resources naming another patient by subject or patient are dropped, never mixed in, and counted.
  */
-function addResources(
-  record: PatientRecord,
-  key: string,
-  resources: AnyResource[],
-  patientId: string,
-): { dropped: number; wrongPatient: boolean } {
+function addResources(record: PatientRecord, key: string, resources: AnyResource[], patientId: string, types: string[]): number {
   let dropped = 0;
-  let wrongPatient = false;
+  const unexpected = new Map<string, number>();
   const ownRef = `Patient/${patientId}`;
   for (const r of resources) {
-    if (r.resourceType === 'Patient') {
-      if (r.id !== undefined && r.id !== patientId) {
-        if (key === 'patient') wrongPatient = true;
-        if (typeof r.id === 'string') {
-          dropped++;
-          continue;
-        }
-      }
-    } else if (namesOtherPatient(r.subject, patientId, ownRef) || namesOtherPatient(r.patient, patientId, ownRef)) {
+    if (r.resourceType === 'Patient' && r.id !== undefined && r.id !== patientId)
+      throw badRequest('prefetch-patient-mismatch', [
+        {
+          code: 'value',
+          diagnostics: `prefetch.${key} holds another Patient than Patient/${patientId} (context.patientId)`,
+          expression: `prefetch.${key}`,
+        },
+      ]);
+    if (!types.includes(r.resourceType)) {
+      unexpected.set(r.resourceType, (unexpected.get(r.resourceType) ?? 0) + 1);
+      continue;
+    }
+    if (namesOtherPatient(r.subject, patientId, ownRef) || namesOtherPatient(r.patient, patientId, ownRef)) {
       dropped++;
       continue;
     }
     record.add(r);
   }
-  return { dropped, wrongPatient };
+  for (const [type, n] of unexpected)
+    record.notes.push(`prefetch.${key}: ${n} ${type} resource(s), not of the types this key holds, were ignored.`);
+  return dropped;
 }
 
 export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps: ServiceDeps, meta: CallMeta): Promise<PatientRecord> {
@@ -172,12 +173,7 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
   const patientId = (req.context as { patientId: string }).patientId;
   let dropped = 0;
   const add = (key: string, resources: AnyResource[]) => {
-    const r = addResources(record, key, resources, patientId);
-    dropped += r.dropped;
-    if (r.wrongPatient)
-      throw badRequest('prefetch-patient-mismatch', [
-        { code: 'value', diagnostics: `prefetch.patient is not Patient/${patientId} (context.patientId)`, expression: 'prefetch.patient' },
-      ]);
+    dropped += addResources(record, key, resources, patientId, deps.content.data[key]!.resourceTypes);
   };
   const states = new Map<string, KeyState>();
   const invalid: Issue[] = [];

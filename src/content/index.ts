@@ -36,6 +36,33 @@ import {
 export { HOOKS, siteConfigSchema } from './schema';
 export type { AnalyteDef, DataKeyDef, HookName, ParameterValue, RuleContent, ServiceDef, SiteConfig, TerminologyContent, UnitsContent };
 
+export interface Citation {
+  label: string;
+  /** An article (DOI, PMID) or a regulator's label; a source without one is named, not linked. */
+  url?: string;
+  checked?: string;
+}
+
+/**
+ * The citation rule (KB section 0): a card links an article (a DOI, a PubMed record) or a
+ * regulator's label, never a search page or a homepage.
+ */
+export function citationProblem(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return 'is not a URL';
+  }
+  if (u.search) return 'has a query string (a search page?)';
+  if (u.pathname === '/' || u.pathname === '') return 'is a homepage';
+  if (u.hostname === 'doi.org') return /^\/10\.\d{4,9}\/\S+$/.test(u.pathname) ? undefined : 'is not a DOI';
+  if (u.hostname === 'pubmed.ncbi.nlm.nih.gov') return /^\/\d+\/?$/.test(u.pathname) ? undefined : 'is not a PubMed record';
+  if (['www.accessdata.fda.gov', 'ec.europa.eu', 'www.ema.europa.eu'].includes(u.hostname))
+    return /\.pdf$/i.test(u.pathname) ? undefined : 'is not a label document';
+  return "is neither a DOI, a PubMed record nor a regulator's label";
+}
+
 export interface ParameterDef {
   value: ParameterValue;
   unit: string;
@@ -57,7 +84,7 @@ export interface Content {
   services: ServiceDef[];
   ruleSystem: string;
   overrideReasonSystem: string;
-  citations: Record<string, { label: string; url: string }>;
+  citations: Record<string, Citation>;
   suggestionTemplates: Record<string, Record<string, unknown>>;
   site: SiteConfig;
 }
@@ -159,6 +186,8 @@ function crossCheck(c: Content): void {
     for (const k of [...rule.data.required, ...rule.data.optional]) if (!c.data[k]) errors.push(`${file}: needs unknown data key ${k}`);
     for (const p of rule.parameters) if (!(p in c.parameters)) errors.push(`${file}: uses unknown parameter ${p}`);
     for (const s of [rule.primarySource, ...rule.sources]) if (!c.citations[s]) errors.push(`${file}: cites unknown source ${s}`);
+    if (c.citations[rule.primarySource] && !c.citations[rule.primarySource]!.url)
+      errors.push(`${file}: its primary source ${rule.primarySource} has no link`);
     for (const [key, sug] of Object.entries(rule.suggestions ?? {}))
       for (const r of sug.resources)
         if (!c.suggestionTemplates[r]) errors.push(`${file}: suggestion ${key} uses unknown resource template ${r}`);
@@ -176,6 +205,10 @@ function crossCheck(c: Content): void {
       });
       if (filled.length >= 140) errors.push(`${file}: summary ${variant} can reach ${filled.length} characters (limit 139)`);
     }
+  }
+  for (const [id, cit] of Object.entries(c.citations)) {
+    const why = cit.url ? citationProblem(cit.url) : undefined;
+    if (why) errors.push(`cards/citations.json: ${id} ${cit.url} ${why}`);
   }
   for (const vsId of Object.keys(c.site.localCodes))
     if (!c.terminology.valueSets[vsId]) errors.push(`site localCodes: unknown value set ${vsId}`);

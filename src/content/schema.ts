@@ -6,6 +6,19 @@
 import { z } from 'zod';
 
 export const HOOKS = ['patient-view', 'order-select', 'order-sign'] as const;
+
+/** The drafts a site may give orderable codes for (KB 4B): the keys suggestion templates name. */
+export const ORDERABLES = [
+  'caplacizumab',
+  'methylprednisolone',
+  'rituximab',
+  'tpe',
+  'adamts13Activity',
+  'adamts13Inhibitor',
+  'dailyLabs',
+  'ldh',
+  'smear',
+] as const;
 export type HookName = (typeof HOOKS)[number];
 
 const codeEntry = z.object({
@@ -28,6 +41,8 @@ const valueSetSchema = z.object({
 export const terminologySchema = z.object({
   systems: z.record(z.string(), z.string().url()),
   valueSets: z.record(z.string(), valueSetSchema),
+  /** G6: cues that negate a text match before or after it in its clause, and what ends a clause. */
+  negation: z.object({ before: z.array(z.string().min(1)), after: z.array(z.string().min(1)), clauseEnds: z.array(z.string().min(1)) }),
 });
 
 const analyteSchema = z.object({
@@ -41,6 +56,8 @@ const analyteSchema = z.object({
   anyUnit: z.boolean().optional(),
   /** The rules read this analyte against its upper limit of normal (the result's referenceRange). */
   usesUln: z.boolean().optional(),
+  /** Usual non-UCUM spellings of its units (K/uL), each to the UCUM unit it means. */
+  aliases: z.record(z.string(), z.string()).optional(),
 });
 export const unitsSchema = z.object({ analytes: z.record(z.string(), analyteSchema) });
 
@@ -89,11 +106,15 @@ export const ruleContentSchema = z
     priority: z.number().int(),
     /**
      * Which records the rule runs on (G2, G3): `ittp`, an active iTTP without a G3 exclusion;
-     * `subtype-conflict`, only when congenital and acquired TTP are both coded.
+     * `any-ttp`, TTP of any kind (also congenital TTP and a subtype conflict); `subtype-conflict`,
+     * only when congenital and acquired TTP are both coded; `unreadable`, the TTP-DATA-UNREADABLE
+     * card, which the engine runs after the others with what no card named (G4).
      */
-    scope: z.enum(['ittp', 'subtype-conflict']),
+    scope: z.enum(['ittp', 'any-ttp', 'subtype-conflict', 'unreadable']),
     /** G3b: a pre-treatment ADAMTS13 above the negative threshold silences the rule. */
     silencedByG3b: z.boolean(),
+    /** G7: when a warning or critical card fires, an info card of this rule is folded into its notes. */
+    foldable: z.boolean().default(false),
     /** The data keys (hooks/data.json) it reads: required ones that cannot be had answer 412. */
     data: z.object({ required: z.array(z.string()), optional: z.array(z.string()) }),
     /** The parameters (hooks/parameters.json) its logic or its text reads. */
@@ -110,11 +131,24 @@ export const ruleContentSchema = z
   .strict();
 export type RuleContent = z.infer<typeof ruleContentSchema>;
 
+/** A source; `url` is an article (DOI, PMID) or a regulator's label, when the source has one to link. */
 export const citationsSchema = z.object({
-  citations: z.record(z.string(), z.object({ label: z.string().min(1), url: z.string().url().startsWith('https://') })),
+  citations: z.record(
+    z.string(),
+    z.object({ label: z.string().min(1), url: z.string().url().startsWith('https://').optional(), checked: z.string().optional() }),
+  ),
 });
 export const suggestionsSchema = z.object({
-  resources: z.record(z.string(), z.object({ resourceType: z.enum(['MedicationRequest', 'ServiceRequest']) }).passthrough()),
+  resources: z.record(
+    z.string(),
+    z
+      .object({
+        resourceType: z.enum(['MedicationRequest', 'ServiceRequest']),
+        /** The site orderable (SITE_CONFIG_FILE `orderables`) whose codes the draft carries. */
+        $orderable: z.enum(ORDERABLES).optional(),
+      })
+      .passthrough(),
+  ),
 });
 
 /** Site configuration (SITE_CONFIG_FILE): what a hospital changes without touching the content. */
@@ -123,8 +157,12 @@ export const siteConfigSchema = z
     parameters: z.record(z.string(), parameterValue).default({}),
     /** Local codes per value set, e.g. {"VS-A13ACT": [{"system": "urn:oid:1.2.3", "code": "A13"}]}. */
     localCodes: z.record(z.string(), z.array(codeEntry)).default({}),
-    /** Site-approved aliases for non-UCUM unit strings, e.g. {"K/uL": "10*3/uL"}. */
-    unitAliases: z.record(z.string(), z.string()).default({}),
+    /** Site-approved aliases for non-UCUM unit strings, e.g. {"thou/mm3": "10*3/uL"}; null removes a default alias. */
+    unitAliases: z.record(z.string(), z.string().nullable()).default({}),
+    /** The site's orderable codes for the drafts that suggestions create (KB 4B "Orderables"). */
+    orderables: z
+      .partialRecord(z.enum(ORDERABLES), z.array(codeEntry.pick({ system: true, code: true, display: true })).min(1))
+      .default({}),
     /** Product (SCD/SBD) RxNorm code -> ingredient RxNorm code, built offline from the RxNorm release. */
     rxnormProductToIngredient: z.record(z.string(), z.string()).default({}),
     /** Use the KB's UNVERIFIED codes too (after the site has confirmed them). */

@@ -3,13 +3,14 @@
  * administrations. A cancelled or draft order was never ordered; stopped/completed is not active
  * now; "given" means administered.
  */
-import { type AnyResource, arr, concepts, conceptText, numOf, obj, periodEnd, periodStart, refOf, str } from '../fhir/read';
+import { type AnyResource, arr, concepts, conceptText, numOf, obj, parseRef, periodEnd, periodStart, refOf, str } from '../fhir/read';
 import { DAY, parseTime } from '../fhir/time';
 import type { Match, MatchKind } from '../terminology';
 import { quantityUnit, sortByTime } from './labs';
 import type { PatientRecord } from './record';
 import type { Dose, DrugClass, DrugExposure, MedAdmin, MedOrder, OrderFact } from './types';
 import type { Tools } from './tools';
+import { type Unreadable, codeProblem, dateProblem, statusProblem } from './unreadable';
 
 const DRUG_VS: Record<DrugClass, string> = {
   capla: 'VS-CAPLA',
@@ -69,15 +70,21 @@ const IV_TEXT = /intravenous|\biv\b|i\.v\./;
 const SC_TEXT = /subcutaneous|\bsc\b|\bsq\b|s\.c\.|subcut/;
 const ORAL_TEXT = /\boral|\bpo\b|by mouth/;
 
-function routeOf(route: unknown): { route?: MedOrder['route']; text?: string } {
+function routeOf(route: unknown): { route?: MedOrder['route']; text?: string; conflict?: string } {
   const ccs = concepts(route);
   if (ccs.length === 0) return {};
   const codes = ccs.flatMap((c) => arr<{ code?: unknown } | null>(c.coding).map((x) => x?.code));
-  const text = ccs.map(conceptText).join(' ').toLowerCase();
-  if (codes.includes('47625008') || IV_TEXT.test(text)) return { route: 'iv', text };
-  if (codes.includes('34206005') || SC_TEXT.test(text)) return { route: 'sc', text };
-  if (codes.includes('26643006') || ORAL_TEXT.test(text)) return { route: 'oral', text };
-  return { route: 'other', text };
+  const text = ccs
+    .map((c) => (typeof c.text === 'string' ? c.text : ''))
+    .join(' ')
+    .toLowerCase();
+  const all = ccs.map(conceptText).join(' ').toLowerCase();
+  const byCode = codes.includes('47625008') ? 'iv' : codes.includes('34206005') ? 'sc' : codes.includes('26643006') ? 'oral' : undefined;
+  const byText = IV_TEXT.test(text) ? 'iv' : SC_TEXT.test(text) ? 'sc' : ORAL_TEXT.test(text) ? 'oral' : undefined;
+  // The route's code and its text disagree (coded SC, text "IV push"): the order's route is unclear.
+  const conflict = byCode && byText && byCode !== byText ? `coded ${byCode.toUpperCase()}, text "${text.trim().slice(0, 40)}"` : undefined;
+  const r = byCode ?? byText ?? (IV_TEXT.test(all) ? 'iv' : SC_TEXT.test(all) ? 'sc' : ORAL_TEXT.test(all) ? 'oral' : 'other');
+  return { route: r, text: all, conflict };
 }
 
 const PERIOD_DAYS: Record<string, number> = { s: 1 / 86400, min: 1 / 1440, h: 1 / 24, d: 1, wk: 7, mo: 30, a: 365 };
@@ -131,19 +138,23 @@ function timingOf(dosage: Record<string, unknown> | undefined): Timing {
   return out;
 }
 
+/**
+ * A MedicationRequest as an order. Its therapy end is `boundsPeriod.end` (or its start plus
+ * `boundsDuration`); `dispenseRequest.validityPeriod` is dispensing validity and `meta.lastUpdated`
+ * server bookkeeping, never clinical times (G4). extractDrugs adds the last administration of a
+ * stopped or completed order as its end when it has none.
+ */
 export function medOrderOf(r: AnyResource, match: { by: MatchKind }, display: string): MedOrder {
   const dosage = arr<Record<string, unknown>>(r.dosageInstruction)[0];
   const doseAndRate = arr<Record<string, unknown>>(dosage?.doseAndRate)[0];
   const timing = timingOf(dosage);
   const route = routeOf(dosage?.route);
-  const validity = obj(obj(r.dispenseRequest)?.validityPeriod);
   const status = typeof r.status === 'string' ? r.status : 'unknown';
-  const start = timing.boundsStart ?? periodStart(validity);
+  const start = timing.boundsStart;
   const authored = parseTime(r.authoredOn);
-  let end = timing.boundsEnd ?? periodEnd(validity);
+  let end = timing.boundsEnd;
   if (end === undefined && timing.durationDays !== undefined && (start ?? authored) !== undefined)
     end = (start ?? authored)! + timing.durationDays * DAY;
-  if (end === undefined && (status === 'stopped' || status === 'completed')) end = parseTime(obj(r.meta)?.lastUpdated);
   return {
     ref: refOf(r),
     resourceType: 'MedicationRequest',
@@ -151,11 +162,13 @@ export function medOrderOf(r: AnyResource, match: { by: MatchKind }, display: st
     intent: str(r.intent),
     time: authored ?? start,
     end,
+    plannedEnd: end,
     by: match.by,
     display,
     dose: parseDose(doseAndRate?.doseQuantity) ?? (obj(doseAndRate?.doseRange) ? { raw: 'dose range' } : undefined),
     route: route.route,
     routeText: route.text,
+    routeConflict: route.conflict,
     perDay: timing.perDay,
     frequencyText: timing.text,
     count: timing.count,
@@ -172,51 +185,88 @@ interface DrugHit {
   display: string;
 }
 
-export function extractDrugs(record: PatientRecord, t: Tools): Map<DrugClass, DrugExposure> {
+export function extractDrugs(record: PatientRecord, t: Tools, future: number, unreadable: Unreadable[]): Map<DrugClass, DrugExposure> {
   // Orders and administrations repeat one medication many times: each distinct concept is
   // classified once per call (a memo of this call only).
-  const memo = new Map<string, DrugHit | undefined>();
+  const memo = new Map<string, DrugHit>();
   const classify = (r: AnyResource): DrugHit | undefined => {
     const meds = medicationConcepts(r, record);
-    if (meds.length === 0) return undefined;
+    const codeWhy =
+      r.medicationReference === undefined && r.medicationCodeableConcept !== undefined
+        ? codeProblem(r.medicationCodeableConcept)
+        : undefined;
+    if (meds.length === 0 || codeWhy) {
+      if (r.medicationCodeableConcept !== undefined || r.medicationReference !== undefined)
+        unreadable.push({ ref: refOf(r), key: keyOf(r), concept: 'A medication', why: codeWhy ?? 'its medication cannot be read' });
+      return undefined;
+    }
     const key = conceptKey(meds);
-    if (memo.has(key)) return memo.get(key);
-    const hit = {
-      matches: t.terminology.matchEach(DRUG_VS_LIST, meds),
-      display: meds.map((m) => conceptText(m as object)).find((x) => x) ?? 'medication',
-    };
-    memo.set(key, hit);
-    return hit;
+    let hit = memo.get(key);
+    if (!hit) {
+      hit = {
+        matches: t.terminology.matchEach(DRUG_VS_LIST, meds),
+        display: meds.map((m) => conceptText(m as object)).find((x) => x) ?? 'medication',
+      };
+      memo.set(key, hit);
+    }
+    return hit.matches.some(Boolean) ? hit : undefined;
   };
   const byClass = new Map<DrugClass, DrugExposure>(
     DRUG_CLASSES.map((d) => [d, { drug: d, orders: [], ignoredOrders: [], administrations: [] }]),
   );
+  /** Request id -> its last administration time (for a stopped order without a planned end). */
+  const lastGiven = new Map<string, number>();
+  for (const a of record.all('MedicationAdministration')) {
+    const hit = classify(a);
+    if (!hit) continue;
+    const raw = a.effectiveDateTime ?? (a.effectivePeriod as { start?: unknown } | undefined)?.start;
+    const time = parseTime(a.effectiveDateTime) ?? periodStart(a.effectivePeriod);
+    const why =
+      statusProblem('MedicationAdministration', a.status) ?? (raw === undefined ? 'no effective time' : dateProblem(raw, time, future));
+    if (why) {
+      unreadable.push({
+        ref: refOf(a),
+        key: 'medicationAdministrations',
+        concept: `${hit.display} (given)`,
+        why,
+        time: time !== undefined && time <= future ? time : undefined,
+      });
+      continue;
+    }
+    if (!isGiven(a.status) || time === undefined) continue;
+    const req = parseRef(obj(a.request)?.reference);
+    if (req?.type === 'MedicationRequest') lastGiven.set(req.id, Math.max(lastGiven.get(req.id) ?? time, time));
+    DRUG_CLASSES.forEach((d, k) => {
+      const m = hit.matches[k];
+      if (m) byClass.get(d)!.administrations.push(administration(a, time, m.by, hit.display));
+    });
+  }
   for (const r of record.all('MedicationRequest')) {
     const hit = classify(r);
     if (!hit) continue;
+    const statusWhy = statusProblem('MedicationRequest', r.status);
+    const authoredWhy = dateProblem(r.authoredOn, parseTime(r.authoredOn), future);
+    if (statusWhy || authoredWhy)
+      unreadable.push({ ref: refOf(r), key: 'medicationRequests', concept: `${hit.display} (order)`, why: (statusWhy ?? authoredWhy)! });
+    if (statusWhy) continue;
     DRUG_CLASSES.forEach((d, k) => {
       const m = hit.matches[k];
       if (!m) return;
       const order = medOrderOf(r, m, hit.display);
+      if (order.end === undefined && (order.status === 'stopped' || order.status === 'completed') && typeof r.id === 'string')
+        order.end = lastGiven.get(r.id);
       const exp = byClass.get(d)!;
       const intentOk = order.intent === undefined || ORDER_INTENTS.has(order.intent);
       if (NEVER_ORDERED.has(order.status) || !intentOk) exp.ignoredOrders.push(order);
       else exp.orders.push(order);
     });
   }
-  for (const a of record.all('MedicationAdministration')) {
-    if (!isGiven(a.status)) continue;
-    const time = parseTime(a.effectiveDateTime) ?? periodStart(a.effectivePeriod);
-    if (time === undefined) continue;
-    const hit = classify(a);
-    if (!hit) continue;
-    DRUG_CLASSES.forEach((d, k) => {
-      const m = hit.matches[k];
-      if (m) byClass.get(d)!.administrations.push(administration(a, time, m.by, hit.display));
-    });
-  }
   for (const e of byClass.values()) sortByTime(e.administrations);
   return byClass;
+}
+
+function keyOf(r: AnyResource): string {
+  return r.resourceType === 'MedicationAdministration' ? 'medicationAdministrations' : 'medicationRequests';
 }
 
 /** A string that identifies a list of concepts by their texts and codings (the memo's key). */

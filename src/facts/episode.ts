@@ -5,30 +5,52 @@
  * session; twice-daily TPE counts two sessions (IWG17 counts exchanges).
  */
 import { periodStart, refOf } from '../fhir/read';
-import { DAY, HOUR, daysBetween, localDate, parseTime } from '../fhir/time';
+import { DAY, daysBetween, localDate, parseTime } from '../fhir/time';
 import { sortByTime } from './labs';
 import type { PatientRecord } from './record';
 import type { Episode, TpeSession } from './types';
 import type { Tools } from './tools';
+import { type Unreadable, codeProblem, dateProblem, statusProblem } from './unreadable';
 
 const isSessionStatus = (status: unknown) => status === 'completed' || status === 'in-progress';
 
-/** The qualifying TPE sessions of the record, by time (a session dated in the future is a data error: not counted). */
-export function tpeSessions(record: PatientRecord, t: Tools, now: number, futureToleranceHours: number): TpeSession[] {
+/**
+ * The qualifying TPE sessions of the record, by time. A TPE Procedure whose status or date cannot be
+ * read, or dated in the future, is not a session but an unknown.
+ */
+export function tpeSessions(record: PatientRecord, t: Tools, future: number, unreadable: Unreadable[]): TpeSession[] {
   const out: TpeSession[] = [];
   // The record is de-duplicated by id; sessions without an id are told apart by time.
   const idless = new Set<number>();
   for (const p of record.all('Procedure')) {
-    if (!isSessionStatus(p.status)) continue;
-    const m = t.terminology.match('VS-TPE', p.code);
+    const codeWhy = codeProblem(p.code);
+    const m = codeWhy ? undefined : t.terminology.match('VS-TPE', p.code);
+    const ref = refOf(p);
+    if (codeWhy) {
+      if (p.status !== 'not-done' && p.status !== 'entered-in-error')
+        unreadable.push({ ref, key: 'procedures', concept: 'A Procedure (TPE?)', why: codeWhy });
+      continue;
+    }
     if (!m) continue;
+    const raw = p.performedDateTime ?? (p.performedPeriod as { start?: unknown } | undefined)?.start;
     const time = parseTime(p.performedDateTime) ?? periodStart(p.performedPeriod);
-    if (time === undefined || time > now + futureToleranceHours * HOUR) continue;
+    const why = statusProblem('Procedure', p.status) ?? (raw === undefined ? 'no performed time' : dateProblem(raw, time, future));
+    if (why) {
+      unreadable.push({
+        ref,
+        key: 'procedures',
+        concept: 'TPE session',
+        why,
+        time: time !== undefined && time <= future ? time : undefined,
+      });
+      continue;
+    }
+    if (!isSessionStatus(p.status) || time === undefined) continue;
     if (typeof p.id !== 'string') {
       if (idless.has(time)) continue;
       idless.add(time);
     }
-    out.push({ time, ref: refOf(p), by: m.by });
+    out.push({ time, ref, by: m.by });
   }
   return sortByTime(out);
 }

@@ -4,90 +4,218 @@
  */
 import { type Content, num } from '../content';
 import { DAY, HOUR, parseTime } from '../fhir/time';
+import type { Unreadable } from './unreadable';
 import { extractConditions } from './conditions';
 import { extractDrugs, isActiveOrder } from './drugs';
 import { currentEpisode, tpeSessions } from './episode';
-import { emptySeries, extractLabs } from './labs';
+import { below, emptySeries, extractLabs, sortByTime } from './labs';
 import { extractServiceRequests } from './orders';
 import type { PatientRecord } from './record';
 import type { Tools } from './tools';
 import type { ConditionFact, DrugClass, DrugExposure, Episode, LabSeries, LabValue, MedAdmin, MedOrder, OrderFact } from './types';
 
 export type { Tools } from './tools';
+export type { Unreadable } from './unreadable';
+
+/** ADAMTS13 activity results by when they were drawn (D8a-c). */
+export interface Adamts13Results {
+  /** D8a: the last result before the episode's first TPE session (within the look-back); with no episode, the latest of the last 30 days. */
+  pre?: LabValue;
+  /** D8b: drawn after a session and within 72 h of it: partly donor plasma. */
+  inTpe: LabValue[];
+  /** D8c: drawn more than 72 h after the last session before it. */
+  post: LabValue[];
+}
 
 export interface Facts {
   now: number;
   tz: string;
   age?: number;
+  /** Why the age is not known, when a birthDate was sent but cannot be read. */
+  ageProblem?: string;
   conditions: ConditionFact[];
   ittp: ConditionFact[];
+  /** G2: active iTTP Conditions (a drug-induced TTP code with severe deficiency counts, G3). */
   activeIttp: ConditionFact[];
+  /** Active congenital TTP (PLT-TXN applies to TTP of any kind). */
+  congenital: ConditionFact[];
   exclusions: ConditionFact[];
-  /** Congenital and acquired both present (G3). */
+  /** Congenital and acquired/immune TTP both coded (G3). */
   subtypeConflict: boolean;
   relapseCoded: boolean;
   bleeds: ConditionFact[];
   otherCauses: ConditionFact[];
+  pregnancy: ConditionFact[];
+  /** Notes every card carries (a congenital text next to an acquired code, a drug-induced code treated as iTTP). */
+  notes: string[];
   episode?: Episode;
   /** Start of the window that counts as "this episode" (day 1 minus the look-back). */
   windowStart: number;
-  /** Results later than now by more than this are data errors (G4). */
+  /** Results later than this (now plus the tolerance) are data errors (G4). */
   future: number;
   labs: Map<string, LabSeries>;
+  adamts13: Adamts13Results;
   drugs: Map<DrugClass, DrugExposure>;
   tpeOrders: OrderFact[];
   a13Orders: OrderFact[];
   a13InhOrders: OrderFact[];
   smearOrders: OrderFact[];
+  /** What could not be read (G4), by resource. */
+  unreadable: Unreadable[];
   /** Data keys that could not be read (absent, failed, partial). */
   gaps: PatientRecord['gaps'];
   record: PatientRecord;
 }
 
+const POSITIVE = /^(pos|positive|detected|h|hh|a|aa|abnormal|high)$/i;
+
+/** An inhibitor or anti-ADAMTS13 IgG result that says the antibody is there. */
+export function positiveInhibitor(v: LabValue, bethesdaPositiveAt: number): boolean {
+  const words = (v.interpretation ?? '').split(/[,|]/).map((x) => x.trim());
+  if (words.some((w) => POSITIVE.test(w)) || /\bpositive\b|\bdetected\b/i.test(v.raw)) return !/\bnot detected\b|\bnegative\b/i.test(v.raw);
+  return /beth|\bBU\b/i.test(v.raw) && v.value >= bethesdaPositiveAt;
+}
+
+/** Each final ADAMTS13 activity result placed against the TPE sessions (D8a-c). */
+function classifyAdamts13(
+  values: LabValue[],
+  sessions: readonly { time: number }[],
+  episode: Episode | undefined,
+  now: number,
+  p: (n: string) => number,
+): Adamts13Results {
+  const inTpeMs = p('adamts13InTpeHours') * HOUR;
+  const out: Adamts13Results = { inTpe: [], post: [] };
+  const before: LabValue[] = [];
+  for (const v of values) {
+    let last: number | undefined;
+    for (const s of sessions) if (s.time <= v.time) last = s.time;
+    if (last === undefined) before.push(v);
+    else if (v.time - last <= inTpeMs) out.inTpe.push(v);
+    else out.post.push(v);
+  }
+  if (episode) {
+    const from = episode.firstSession - p('adamts13LookbackBeforeDay1Days') * DAY;
+    out.pre = sortByTime([...before, ...out.post].filter((v) => v.time < episode.firstSession && v.time >= from)).pop();
+  } else out.pre = values.filter((v) => v.time >= now - p('adamts13PreTreatmentDays') * DAY).pop();
+  return out;
+}
+
 export function buildFacts(record: PatientRecord, now: number, engine: { content: Content; tools: Tools }): Facts {
   const { content, tools } = engine;
+  const p = (n: string) => num(content, n);
   const tz = content.site.timezone;
-  const conditions = extractConditions(record, tools);
+  const future = now + p('futureToleranceHours') * HOUR;
+  const unreadable: Unreadable[] = [];
+  const conditions = extractConditions(record, tools, future, unreadable);
+  const labs = extractLabs(record.all('Observation'), tools, future, unreadable);
+  const gapDays = p('episodeGapDays');
+  const sessions = tpeSessions(record, tools, future, unreadable);
+  const episode = currentEpisode(sessions, now, tz, gapDays);
+  const adamts13 = classifyAdamts13(labs.get('adamts13')?.final ?? [], sessions, episode, now, p);
+  const notes: string[] = [...record.notes];
+
+  // G3: a drug-induced TTP code with severe deficiency documented (pre-treatment < 10%, or a positive
+  // inhibitor or IgG) is immune-mediated (ticlopidine-type) and is treated as iTTP.
+  const severe = adamts13.pre !== undefined && below(adamts13.pre, p('adamts13SevereBelow'));
+  const inhibitor = (labs.get('adamts13Inhibitor')?.final ?? []).some((v) => positiveInhibitor(v, p('adamts13InhibitorPositiveBu')));
+  for (const c of conditions)
+    if (c.kind === 'drug' && c.active && (severe || inhibitor)) {
+      c.kind = 'ittp';
+      c.drugInducedImmune = true;
+      notes.push(
+        `${c.display} (${c.ref}) is drug-induced TTP with ${severe ? 'severe ADAMTS13 deficiency' : 'an ADAMTS13 inhibitor'}: treated as immune TTP.`,
+      );
+    }
   const ittp = conditions.filter((c) => c.kind === 'ittp');
   const activeIttp = ittp.filter((c) => c.active);
+  const acquiredCode = ittp.some((c) => c.confirmsImmune && c.by !== 'text');
   const congenital = conditions.filter((c) => c.kind === 'congenital');
+  // G3: a congenital text never overrides an acquired or immune code; the card notes the text.
+  const congenitalCode = congenital.filter((c) => c.by !== 'text');
+  for (const c of congenital)
+    if (c.by === 'text' && acquiredCode)
+      notes.push(`${c.display} (${c.ref}) reads congenital by text only; the acquired/immune TTP code is used.`);
+  const excludingCongenital = congenital.filter((c) => c.by !== 'text' || !acquiredCode);
   const exclusions = conditions.filter(
     (c) =>
-      c.kind === 'congenital' ||
       (c.active && (c.kind === 'drug' || c.kind === 'hsct-tma')) ||
-      (c.kind === 'tma-unspecified' && c.active && ittp.length === 0),
+      (c.kind === 'tma-unspecified' && c.active && ittp.length === 0) ||
+      excludingCongenital.includes(c),
   );
-  const gapDays = num(content, 'episodeGapDays');
-  const futureHours = num(content, 'futureToleranceHours');
-  const episode = currentEpisode(tpeSessions(record, tools, now, futureHours), now, tz, gapDays);
   // "This episode" starts at PE day 1, or at the diagnosis when TPE has not started (D1, G4).
   const onsets = activeIttp.map((c) => c.time).filter((t): t is number => t !== undefined && now - t < gapDays * DAY);
   const anchor = episode?.current ? episode.firstSession : onsets.length ? Math.min(...onsets) : now - gapDays * DAY;
+  const windowStart = anchor - p('adamts13LookbackBeforeDay1Days') * DAY;
   const srs = record.all('ServiceRequest');
+  const patient = record.all('Patient')[0];
+  const birth = parseTime(patient?.birthDate);
+  const ageProblem =
+    patient?.birthDate === undefined
+      ? undefined
+      : birth === undefined
+        ? 'its birthDate does not parse'
+        : birth > now
+          ? 'its birthDate lies in the future'
+          : undefined;
   return {
     now,
     tz,
-    age: age(record.all('Patient')[0]?.birthDate, now),
+    age: ageProblem ? undefined : age(patient?.birthDate, now),
+    ageProblem,
     conditions,
     ittp,
     activeIttp,
+    congenital: congenital.filter((c) => c.active),
     exclusions,
-    subtypeConflict: congenital.length > 0 && ittp.some((c) => c.confirmsImmune),
+    subtypeConflict: congenitalCode.length > 0 && acquiredCode,
     relapseCoded: activeIttp.some((c) => c.clinicalStatus === 'relapse' || c.clinicalStatus === 'recurrence'),
     bleeds: conditions.filter((c) => c.kind === 'bleed' && c.active),
     otherCauses: conditions.filter((c) => c.kind === 'other-cause' && c.active),
+    pregnancy: conditions.filter((c) => c.kind === 'pregnancy' && c.active),
+    notes,
     episode,
-    windowStart: anchor - num(content, 'adamts13LookbackBeforeDay1Days') * DAY,
-    future: now + futureHours * HOUR,
-    labs: extractLabs(record.all('Observation'), tools),
-    drugs: extractDrugs(record, tools),
-    tpeOrders: extractServiceRequests(srs, 'VS-TPE', tools),
-    a13Orders: extractServiceRequests(srs, 'VS-A13ACT', tools),
-    a13InhOrders: extractServiceRequests(srs, 'VS-A13INH', tools),
-    smearOrders: extractServiceRequests(srs, 'VS-SMEAR', tools),
+    windowStart,
+    future,
+    labs,
+    adamts13,
+    drugs: extractDrugs(record, tools, future, unreadable),
+    tpeOrders: extractServiceRequests(srs, 'VS-TPE', 'TPE order', tools, unreadable),
+    a13Orders: extractServiceRequests(srs, 'VS-A13ACT', 'ADAMTS13 order', tools, unreadable),
+    a13InhOrders: extractServiceRequests(srs, 'VS-A13INH', 'ADAMTS13 inhibitor order', tools, unreadable),
+    smearOrders: extractServiceRequests(srs, 'VS-SMEAR', 'Smear order', tools, unreadable),
+    unreadable: [...unreadable, ...labProblems(labs, tools), ...record.conflicts.map(conflict)],
     gaps: record.gaps,
     record,
   };
+}
+
+const KEY_OF: Record<string, string> = {
+  Observation: 'labs',
+  Procedure: 'procedures',
+  Condition: 'conditions',
+  MedicationRequest: 'medicationRequests',
+  MedicationAdministration: 'medicationAdministrations',
+  ServiceRequest: 'serviceRequests',
+};
+
+/** A resource sent twice under one id with different content: which copy is right is unknown. */
+function conflict(ref: string): Unreadable {
+  return {
+    ref,
+    key: KEY_OF[ref.split('/')[0]!] ?? '*',
+    concept: ref.split('/')[0]!,
+    why: 'sent twice with different content; the first copy was used',
+  };
+}
+
+/** The lab results that exist but cannot be used, as unknowns (G4, G5). */
+function labProblems(labs: Map<string, LabSeries>, t: Tools): Unreadable[] {
+  const out: Unreadable[] = [];
+  for (const [analyte, s] of labs)
+    for (const x of s.problems)
+      out.push({ ref: x.ref, key: 'labs', concept: `${t.units.analyte(analyte).label} "${x.raw}"`, why: x.reason, time: x.time });
+  return out;
 }
 
 /** Age in whole years at `now` (G1), from a FHIR birthDate. */
@@ -123,13 +251,14 @@ export function activeOrders(f: Facts, d: DrugClass): MedOrder[] {
   return drug(f, d).orders.filter((o) => isActiveOrder(o, f.now));
 }
 
-/** Orders placed in the window (or still active), and administrations in the window. */
+/**
+ * "This episode's" orders and administrations (G4): orders active now or authored in the window
+ * (a completed or stopped order authored before it is history), and administrations in the window.
+ */
 export function exposureInWindow(f: Facts, d: DrugClass, from = f.windowStart): { orders: MedOrder[]; given: MedAdmin[] } {
   const e = drug(f, d);
   return {
-    orders: e.orders.filter(
-      (o) => isActiveOrder(o, f.now) || (o.time !== undefined && o.time >= from) || (o.end !== undefined && o.end >= from),
-    ),
+    orders: e.orders.filter((o) => isActiveOrder(o, f.now) || (o.time !== undefined && o.time >= from)),
     given: e.administrations.filter((a) => a.time >= from && a.time <= f.future),
   };
 }

@@ -8,12 +8,26 @@ import { parseTime } from '../fhir/time';
 import { fmt, type Units } from '../units';
 import type { LabSeries, LabValue } from './types';
 import type { Tools } from './tools';
+import { type Unreadable, codeProblem, dateProblem, statusProblem } from './unreadable';
 
 const isFinal = (status: string) => status === 'final' || status === 'amended' || status === 'corrected';
 const skipObservation = (status: string) => status === 'entered-in-error' || status === 'cancelled';
 
 /** The analytes in the order their value sets are tried (codes first across all, then text). */
-const ANALYTES = ['platelets', 'hemoglobin', 'ldh', 'adamts13Inhibitor', 'adamts13', 'creatinine', 'troponin', 'smear', 'height', 'weight'];
+const ANALYTES = [
+  'platelets',
+  'hemoglobin',
+  'ldh',
+  'adamts13Inhibitor',
+  'adamts13',
+  'creatinine',
+  'troponin',
+  'smear',
+  'height',
+  'weight',
+  'hbsag',
+  'hbcab',
+];
 
 function observationTime(o: AnyResource): number | undefined {
   return parseTime(o.effectiveDateTime) ?? periodStart(o.effectivePeriod) ?? parseTime(o.effectiveInstant);
@@ -54,14 +68,28 @@ function upperLimit(o: AnyResource, analyte: string, unit: string | undefined, u
   return undefined;
 }
 
-export function extractLabs(observations: readonly AnyResource[], t: Tools): Map<string, LabSeries> {
+/**
+ * The lab series by analyte. A result that exists but cannot be used (status, time, value or unit
+ * that cannot be read, or dated in the future) is a problem of its series: "measured", never a value.
+ */
+export function extractLabs(
+  observations: readonly AnyResource[],
+  t: Tools,
+  future: number,
+  uncoded: Unreadable[] = [],
+): Map<string, LabSeries> {
   const sets = ANALYTES.map((a) => t.units.analyte(a).valueSet);
   const series = new Map<string, LabSeries>();
   for (const o of observations) {
     const status = typeof o.status === 'string' ? o.status : 'unknown';
     if (skipObservation(status)) continue;
     const cls = t.terminology.firstMatch(sets, o.code);
-    if (!cls) continue;
+    if (!cls) {
+      // A result whose code cannot be read may be any of the analytes: named, not dropped (G4).
+      const why = codeProblem(o.code);
+      if (why) uncoded.push({ ref: refOf(o), key: 'labs', concept: 'A lab result', why, time: observationTime(o) });
+      continue;
+    }
     const analyte = ANALYTES[cls.index]!;
     const def = t.units.analyte(analyte);
     const by = cls.match.by;
@@ -73,6 +101,7 @@ export function extractLabs(observations: readonly AnyResource[], t: Tools): Map
       s.pending.push({ ref, time });
       continue;
     }
+    const statusWhy = statusProblem('Observation', o.status);
     let value: number | undefined;
     let comparator: LabValue['comparator'];
     let unit: string | undefined;
@@ -94,7 +123,16 @@ export function extractLabs(observations: readonly AnyResource[], t: Tools): Map
       raw = conceptText(o.valueCodeableConcept as object) || 'coded result';
     }
     if (time === undefined) {
-      s.problems.push({ analyte, ref, reason: 'no effective time', raw });
+      const raw0 = o.effectiveDateTime ?? o.effectiveInstant ?? (o.effectivePeriod as { start?: unknown } | undefined)?.start;
+      s.problems.push({ analyte, ref, reason: raw0 === undefined ? 'no effective time' : dateProblem(raw0, undefined, future)!, raw });
+      continue;
+    }
+    if (time > future) {
+      s.problems.push({ analyte, time, ref, reason: dateProblem('', time, future)!, raw });
+      continue;
+    }
+    if (statusWhy) {
+      s.problems.push({ analyte, time, ref, reason: statusWhy, raw: raw || 'result' });
       continue;
     }
     if (def.anyUnit) {
@@ -139,6 +177,11 @@ export function extractLabs(observations: readonly AnyResource[], t: Tools): Map
     sortByTime(s.preliminary);
   }
   return series;
+}
+
+/** A result below a threshold: by its value, or reported as "<x" with x at or under it. */
+export function below(v: LabValue, threshold: number, comparators: readonly string[] = ['<', '<=']): boolean {
+  return v.value < threshold || (v.comparator !== undefined && comparators.includes(v.comparator) && v.value <= threshold);
 }
 
 /** Sorts by time, in place (stable). */

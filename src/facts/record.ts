@@ -17,6 +17,10 @@ export class PatientRecord {
   private readonly byType = new Map<string, AnyResource[]>();
   private readonly ids = new Map<string, Set<string>>();
   readonly gaps: DataGap[] = [];
+  /** What the prefetch itself tells every card (resources ignored for their type, conflicting copies). */
+  readonly notes: string[] = [];
+  /** `Type/id` of resources sent twice with different content: the first copy was used. */
+  readonly conflicts: string[] = [];
 
   add(resource: AnyResource): void {
     const type = resource?.resourceType;
@@ -26,7 +30,12 @@ export class PatientRecord {
       if (!ids) this.ids.set(type, (ids = new Set()));
       const before = ids.size;
       ids.add(resource.id);
-      if (ids.size === before) return; // seen already
+      if (ids.size === before) {
+        // Seen already: the same copy (two prefetch keys) is fine; a different one is named.
+        const first = this.get(type, resource.id);
+        if (first !== resource && JSON.stringify(first) !== JSON.stringify(resource)) this.conflicts.push(`${type}/${resource.id}`);
+        return;
+      }
     }
     let list = this.byType.get(type);
     if (!list) this.byType.set(type, (list = []));

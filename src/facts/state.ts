@@ -5,8 +5,11 @@
  */
 import { type Content, num } from '../content';
 import { DAY, HOUR } from '../fhir/time';
-import { type Facts, exposureInWindow, finalInWindow, latestFinal, onTreatment, series } from './index';
+import { type Facts, exposureInWindow, finalInWindow, onTreatment } from './index';
+import { below } from './labs';
 import type { Episode, LabValue } from './types';
+
+export { below } from './labs';
 
 export type Tri = true | false | 'unknown';
 type Param = (name: string) => number;
@@ -25,6 +28,7 @@ export interface Improvement {
 }
 
 export interface ClinicalState {
+  /** Final platelet counts and LDH of the latest episode (from its look-back), by time. */
   platelets: LabValue[];
   ldh: LabValue[];
   baselinePlatelets?: LabValue;
@@ -33,30 +37,31 @@ export interface ClinicalState {
   latestLdh?: LabValue;
   /** LDH as a multiple of that result's own ULN (else the site ULN). */
   ldhX: (v: LabValue) => number;
-  /** D2. */
+  /** D2, in the latest episode. */
   response: Response;
+  /** D3/D4 recency: what is not current (platelets, LDH) during the current episode; empty when both are. */
+  notCurrent: string[];
   /** D4 improving. */
   improving: Tri;
   improvingWhy: string;
-  /** D3a: IWG numeric refractory. */
+  /** D3a: IWG numeric refractory, on current data, before any response. */
   refractoryNumeric: Tri;
   /** D3b: no response after the refractory number of sessions. */
   refractoryBroad: Tri;
-  /** D4: PE day >= 4 (or >= 4 sessions), no response, not improving. */
+  /** D4: PE day >= 4 (or >= 4 sessions), no response, not improving, on current data. */
   noImprovement: Tri;
-  /** Latest final ADAMTS13 activity in the window. */
+  /** D8a: the pre-treatment ADAMTS13 activity. */
+  a13Pre?: LabValue;
+  /** The latest final ADAMTS13 activity of this episode's window, whenever drawn. */
   a13?: LabValue;
   /** D8: iTTP confirmed by ADAMTS13 < 10% in the window or an immune/acquired TTP code. */
   confirmed: { yes: boolean; how: string };
-  /** G3b: latest ADAMTS13 > 20%. */
+  /** G3b: the pre-treatment ADAMTS13 is above the negative threshold (an in-TPE value never is). */
   a13Negative: boolean;
   steroidGiven: boolean;
   rtxGiven: boolean;
-}
-
-/** A result below a threshold: by its value, or reported as "<x" with x at or under it. */
-export function below(v: LabValue, threshold: number, comparators: readonly string[] = ['<', '<=']): boolean {
-  return v.value < threshold || (v.comparator !== undefined && comparators.includes(v.comparator) && v.value <= threshold);
+  /** D6: when the latest episode reached clinical remission, and how. */
+  remission?: { at: number; how: string };
 }
 
 /** D4 baseline: the last value at or before session 1; otherwise the first value in the episode. */
@@ -105,34 +110,56 @@ export function clinicalResponse(platelets: LabValue[], ldh: LabValue[], ldhX: (
   return { status: 'not-met' };
 }
 
-/** D4 improving: latest platelets >= factor x baseline and latest LDH below baseline LDH. */
+/**
+ * D4 improving: latest platelets >= 1.5x baseline and at least 20 above it, and latest LDH below
+ * the baseline LDH. A baseline of 0 or "<5" is read as its number: the rise must still be reached.
+ */
 export function improvement(
   plt: { baseline?: LabValue; latest?: LabValue },
   ldh: { baseline?: LabValue; latest?: LabValue },
   p: Param,
 ): Improvement {
+  const factor = p('improvementPlateletFactor');
+  const rise = p('improvementMinRise');
   const missing: string[] = [];
   if (!plt.latest || !plt.baseline) missing.push('platelets');
   if (!ldh.latest || !ldh.baseline) missing.push('LDH');
-  const pltOk = plt.latest && plt.baseline ? plt.latest.value >= p('improvementPlateletFactor') * plt.baseline.value : undefined;
+  const pltOk =
+    plt.latest && plt.baseline
+      ? plt.latest.value >= factor * plt.baseline.value && plt.latest.value - plt.baseline.value >= rise
+      : undefined;
   const ldhOk = ldh.latest && ldh.baseline ? ldh.latest.value < ldh.baseline.value : undefined;
-  const factor = p('improvementPlateletFactor');
-  if (pltOk === false || ldhOk === false)
-    return { improving: false, why: pltOk === false ? `platelets below ${factor}x baseline` : 'LDH not below baseline' };
-  if (pltOk === true && ldhOk === true) return { improving: true, why: `platelets >= ${factor}x baseline and LDH below baseline` };
+  if (pltOk === false) return { improving: false, why: `platelets not >= ${factor}x baseline and >= ${rise} above it` };
+  if (ldhOk === false) return { improving: false, why: 'LDH not below baseline' };
+  if (pltOk === true && ldhOk === true)
+    return { improving: true, why: `platelets >= ${factor}x baseline and >= ${rise} above it, LDH below baseline` };
   return { improving: 'unknown', why: `cannot judge improvement: no ${missing.join(' or ')}` };
 }
 
-/** D3a IWG17 numeric: >= 5 sessions and steroids, last 2 platelets < 50 and last 2 LDH > 1.5x ULN. */
+/** D3/D4 recency: which of the latest platelets and LDH is older than the monitoring window (or absent). */
+export function notCurrent(latestPlatelets: LabValue | undefined, latestLdh: LabValue | undefined, now: number, p: Param): string[] {
+  const since = now - p('monitoringGapHours') * HOUR;
+  const out: string[] = [];
+  if (!latestPlatelets || latestPlatelets.time < since) out.push('platelets');
+  if (!latestLdh || latestLdh.time < since) out.push('LDH');
+  return out;
+}
+
+/**
+ * D3a IWG17 numeric: >= 5 sessions and steroids, last 2 platelets < 50 and last 2 LDH > 1.5x ULN.
+ * Judged only on current data and only before a response (a patient who responded is not refractory).
+ */
 export function refractoryNumeric(
   ep: Episode | undefined,
   steroidGiven: boolean,
   platelets: LabValue[],
   ldh: LabValue[],
   ldhX: (v: LabValue) => number,
+  state: { response: Response; notCurrent: string[] },
   p: Param,
 ): Tri {
-  if (!ep || ep.sessionCount < p('refractorySessions') || !steroidGiven) return false;
+  if (!ep || !ep.current || ep.sessionCount < p('refractorySessions') || !steroidGiven || state.response.status === 'met') return false;
+  if (state.notCurrent.length) return 'unknown';
   const lastP = platelets.slice(-2);
   const lastL = ldh.slice(-2);
   if (lastP.length < 2 || lastL.length < 2) return 'unknown';
@@ -141,24 +168,26 @@ export function refractoryNumeric(
 
 /** D3b broad: no D2 response after >= 5 sessions. */
 export function refractoryBroad(ep: Episode | undefined, response: Response, p: Param): Tri {
-  if (!ep || ep.sessionCount < p('refractorySessions')) return false;
+  if (!ep || !ep.current || ep.sessionCount < p('refractorySessions')) return false;
   return response.status === 'met' ? false : response.status === 'unknown' ? 'unknown' : true;
 }
 
-/** D4 "no improvement at PE day 4-5": PE day (or sessions) >= 4, no response, not improving. */
+/** D4 "no improvement at PE day 4-5": PE day (or sessions) >= 4, no response, not improving, on current data. */
 export function noImprovement(
   ep: Episode | undefined,
   response: Response,
   improving: Tri,
-  latestPlatelets: LabValue | undefined,
+  state: { latestPlatelets?: LabValue; notCurrent: string[] },
   p: Param,
 ): Tri {
-  if (!ep || (ep.peDay < p('noImprovementPeDay') && ep.sessionCount < p('noImprovementPeDay'))) return false;
-  if (response.status === 'met' || improving === true) return false;
+  if (!ep || !ep.current || (ep.peDay < p('noImprovementPeDay') && ep.sessionCount < p('noImprovementPeDay'))) return false;
+  if (response.status === 'met') return false;
+  if (state.notCurrent.length) return 'unknown';
+  if (improving === true) return false;
   if (improving === false && response.status === 'not-met') return true;
   // Response unknown (no paired LDH): a count still under the response threshold is no improvement.
   if (improving === false && response.status === 'unknown')
-    return latestPlatelets !== undefined && latestPlatelets.value < p('responsePlatelets') ? true : 'unknown';
+    return state.latestPlatelets !== undefined && state.latestPlatelets.value < p('responsePlatelets') ? true : 'unknown';
   return 'unknown';
 }
 
@@ -166,7 +195,7 @@ export function noImprovement(
 export function ittpConfirmed(f: Facts, p: Param): { yes: boolean; how: string } {
   const severe = finalInWindow(f, 'adamts13').find((v) => below(v, p('adamts13SevereBelow'), ['<', '<=']));
   if (severe) return { yes: true, how: `ADAMTS13 ${severe.comparator ?? ''}${Math.round(severe.value * 10) / 10}%` };
-  const code = f.activeIttp.find((c) => c.confirmsImmune);
+  const code = f.activeIttp.find((c) => c.confirmsImmune || c.drugInducedImmune);
   if (code) return { yes: true, how: `coded ${code.display}${code.by === 'text' ? ' (matched by text)' : ''}` };
   return { yes: false, how: '' };
 }
@@ -176,10 +205,32 @@ export function adamts13Negative(a13: LabValue | undefined, p: Param): boolean {
   return !!a13 && a13.value > p('adamts13NegativeAbove') && !(a13.comparator && a13.comparator.startsWith('<'));
 }
 
+/** The first day of the latest episode's window (its look-back), else this episode's window. */
+export function episodeStart(f: Facts, p: Param): number {
+  return f.episode ? Math.min(f.windowStart, f.episode.firstSession - p('adamts13LookbackBeforeDay1Days') * DAY) : f.windowStart;
+}
+
+/**
+ * D6 clinical remission of the latest episode: a response, then >= 30 days with no TPE and no
+ * anti-VWF therapy, or an ADAMTS13 remission (a post-TPE result >= 20%), whichever comes first.
+ */
+export function clinicalRemission(f: Facts, response: Response, p: Param): { at: number; how: string } | undefined {
+  if (response.status !== 'met' || response.at === undefined || !f.episode) return undefined;
+  const lastTherapy = Math.max(f.episode.lastSession, lastCaplaTime(f, episodeStart(f, p)) ?? 0);
+  const byTime = lastTherapy + p('exacerbationWindowDays') * DAY;
+  const a13 = f.adamts13.post.find((v) => v.time >= response.at! && v.value >= p('adamts13NegativeAbove'));
+  const candidates = [
+    ...(byTime <= f.now ? [{ at: byTime, how: `${p('exacerbationWindowDays')} days without TPE or caplacizumab` }] : []),
+    ...(a13 ? [{ at: a13.time, how: `ADAMTS13 remission (${Math.round(a13.value)}%)` }] : []),
+  ];
+  return candidates.sort((a, b) => a.at - b.at)[0];
+}
+
 export function clinicalState(f: Facts, content: Content): ClinicalState {
   const p: Param = (n) => num(content, n);
-  const platelets = finalInWindow(f, 'platelets');
-  const ldh = finalInWindow(f, 'ldh');
+  const from = episodeStart(f, p);
+  const platelets = finalInWindow(f, 'platelets', from);
+  const ldh = finalInWindow(f, 'ldh', from);
   const siteUln = p('siteLdhUln');
   const ldhX = (v: LabValue) => v.value / (v.uln && v.uln > 0 ? v.uln : siteUln);
   const ep = f.episode?.current ? f.episode : undefined;
@@ -188,9 +239,12 @@ export function clinicalState(f: Facts, content: Content): ClinicalState {
   const latestPlatelets = platelets[platelets.length - 1];
   const latestLdh = ldh[ldh.length - 1];
   const response = clinicalResponse(platelets, ldh, ldhX, p);
-  const imp = improvement({ baseline: baselinePlatelets, latest: latestPlatelets }, { baseline: baselineLdh, latest: latestLdh }, p);
+  const stale = ep ? notCurrent(latestPlatelets, latestLdh, f.now, p) : [];
+  const imp: Improvement = stale.length
+    ? { improving: 'unknown', why: `cannot judge improvement: no ${stale.join(' or ')} in the last ${p('monitoringGapHours')} h` }
+    : improvement({ baseline: baselinePlatelets, latest: latestPlatelets }, { baseline: baselineLdh, latest: latestLdh }, p);
   const steroidGiven = onTreatment(f, 'steroid');
-  const a13 = latestFinal(f, 'adamts13');
+  const a13 = finalInWindow(f, 'adamts13').pop();
   return {
     platelets,
     ldh,
@@ -200,32 +254,30 @@ export function clinicalState(f: Facts, content: Content): ClinicalState {
     latestLdh,
     ldhX,
     response,
+    notCurrent: stale,
     improving: imp.improving,
     improvingWhy: imp.why,
-    refractoryNumeric: refractoryNumeric(ep, steroidGiven, platelets, ldh, ldhX, p),
+    refractoryNumeric: refractoryNumeric(ep, steroidGiven, platelets, ldh, ldhX, { response, notCurrent: stale }, p),
     refractoryBroad: refractoryBroad(ep, response, p),
-    noImprovement: noImprovement(ep, response, imp.improving, latestPlatelets, p),
+    noImprovement: noImprovement(ep, response, imp.improving, { latestPlatelets, notCurrent: stale }, p),
+    a13Pre: f.adamts13.pre,
     a13,
     confirmed: ittpConfirmed(f, p),
-    a13Negative: adamts13Negative(a13, p),
+    a13Negative: adamts13Negative(f.adamts13.pre, p),
     steroidGiven,
     rtxGiven: onTreatment(f, 'rtx'),
+    remission: clinicalRemission(f, response, p),
   };
 }
 
-/** D6: remission after response: >= 30 d with no TPE and no anti-VWF therapy, or ADAMTS13 >= 20% after response. */
-export function inRemission(f: Facts, s: ClinicalState, content: Content, at: number): boolean {
-  if (s.response.status !== 'met' || s.response.at === undefined) return false;
-  const lastTherapy = Math.max(f.episode?.lastSession ?? 0, lastCaplaTime(f) ?? 0);
-  if (lastTherapy > 0 && at - lastTherapy >= num(content, 'exacerbationWindowDays') * DAY) return true;
-  return series(f, 'adamts13').final.some(
-    (v) => v.time >= s.response.at! && v.time <= at && v.value >= num(content, 'adamts13NegativeAbove'),
-  );
+/** D6 at a time: the latest episode's remission had begun by then. */
+export function inRemission(s: ClinicalState, at: number): boolean {
+  return s.remission !== undefined && s.remission.at <= at;
 }
 
 /** The last caplacizumab dose (administration) or, without administrations, the end of the last order. */
-export function lastCaplaTime(f: Facts): number | undefined {
-  const x = exposureInWindow(f, 'capla');
+export function lastCaplaTime(f: Facts, from = f.windowStart): number | undefined {
+  const x = exposureInWindow(f, 'capla', from);
   const lastGiven = x.given[x.given.length - 1]?.time;
   if (lastGiven !== undefined) return lastGiven;
   const ends = x.orders

@@ -19,7 +19,9 @@ export interface Recognised {
 
 export interface ConditionFact {
   ref: string;
-  kind: 'ittp' | 'congenital' | 'drug' | 'hsct-tma' | 'tma-unspecified' | 'bleed' | 'other-cause';
+  kind: 'ittp' | 'congenital' | 'drug' | 'hsct-tma' | 'tma-unspecified' | 'bleed' | 'other-cause' | 'pregnancy';
+  /** A drug-induced TTP code treated as iTTP because severe ADAMTS13 deficiency is documented (G3). */
+  drugInducedImmune?: boolean;
   active: boolean;
   clinicalStatus?: string;
   /** Onset (or recorded) time. */
@@ -94,7 +96,7 @@ export interface OrderFact {
   intent?: string;
   /** authoredOn, or start of occurrence/bounds. */
   time?: number;
-  /** When the order was ended or is planned to end. */
+  /** When the order ended or is planned to end (a stopped order without a planned end: its last administration). */
   end?: number;
   by: MatchKind;
   display: string;
@@ -113,6 +115,10 @@ export interface MedOrder extends OrderFact {
   dose?: Dose;
   route?: 'iv' | 'sc' | 'oral' | 'other';
   routeText?: string;
+  /** The route's code and text disagree (G: route unclear). */
+  routeConflict?: string;
+  /** The planned end (boundsPeriod, or start plus boundsDuration). */
+  plannedEnd?: number;
   /** Doses per day from timing (1 = once daily), if stated. */
   perDay?: number;
   frequencyText?: string;

@@ -5,7 +5,7 @@
  * Everything that came from the EHR is escaped so that the markdown detail cannot carry raw HTML
  * (requirements item 10, "sanitize GFM detail").
  */
-import { type Content, PLACEHOLDER, formatParameter } from '../content';
+import { type Citation, type Content, type SiteConfig, PLACEHOLDER, formatParameter } from '../content';
 import { isoDate } from '../fhir/time';
 import type { Card, Suggestion } from '../cds/schemas';
 import type { Finding, SuggestionSpec } from '../rules/types';
@@ -56,19 +56,27 @@ export function renderCard(finding: Finding, rc: RenderContext): Card {
   const { content } = rc;
   const text = content.rules[finding.ruleId];
   if (!text) throw new Error(`no card content for ${finding.ruleId}`);
-  const variant = finding.variant ?? 'default';
-  let summary = fill(text.summaries[variant] ?? text.summaries.default!, finding.params, content, false)
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (summary.length > SUMMARY_MAX) summary = `${summary.slice(0, SUMMARY_MAX - 3).trimEnd()}...`;
+  const summary = summaryOf(finding, rc);
   const primary = content.citations[text.primarySource]!;
-  const detail = renderDetail(finding, rc, text.details[variant] ?? text.details.default!, text.version);
-  const suggestions = (finding.suggestions ?? []).map((s) => renderSuggestion(finding, s, rc)).filter((s): s is Suggestion => !!s);
+  const notes: string[] = [];
+  const suggestions = (finding.suggestions ?? []).map((s) => renderSuggestion(finding, s, rc, notes)).filter((s): s is Suggestion => !!s);
+  // G7: the info findings folded into this card, one line each.
+  for (const x of finding.folded ?? []) notes.push(`Also (${x.ruleId}): ${summaryOf(x, rc)}`);
+  const detail = renderDetail(
+    { ...finding, notes: [...finding.notes, ...notes] },
+    rc,
+    text.details[finding.variant ?? 'default'] ?? text.details.default!,
+    text.version,
+  );
   const links = text.sources
     .filter((id) => id !== text.primarySource)
     .map((id) => content.citations[id]!)
-    .filter((c, i, all) => c.url !== primary.url && all.findIndex((x) => x.url === c.url) === i)
+    .filter((c): c is Citation & { url: string } => c.url !== undefined && c.url !== primary.url)
+    .filter((c, i, all) => all.findIndex((x) => x.url === c.url) === i)
     .map((c) => ({ label: c.label, url: c.url, type: 'absolute' as const }));
+  const reasons = [...text.overrideReasons].sort(
+    (a, b) => Number(b.code === finding.overrideFirst) - Number(a.code === finding.overrideFirst),
+  );
   const card: Card = {
     uuid: rc.newId(),
     summary,
@@ -79,7 +87,7 @@ export function renderCard(finding: Finding, rc: RenderContext): Card {
       url: primary.url,
       topic: { system: content.ruleSystem, code: finding.ruleId, display: text.title },
     },
-    overrideReasons: text.overrideReasons.map((r) => ({ system: content.overrideReasonSystem, code: r.code, display: r.display })),
+    overrideReasons: reasons.map((r) => ({ system: content.overrideReasonSystem, code: r.code, display: r.display })),
   };
   if (suggestions.length) {
     card.suggestions = suggestions;
@@ -87,6 +95,15 @@ export function renderCard(finding: Finding, rc: RenderContext): Card {
   }
   if (links.length) card.links = links;
   return card;
+}
+
+/** A finding's summary, plain text under 140 characters. */
+function summaryOf(finding: Finding, rc: RenderContext): string {
+  const text = rc.content.rules[finding.ruleId]!;
+  const summary = fill(text.summaries[finding.variant ?? 'default'] ?? text.summaries.default!, finding.params, rc.content, false)
+    .replace(/\s+/g, ' ')
+    .trim();
+  return summary.length > SUMMARY_MAX ? `${summary.slice(0, SUMMARY_MAX - 3).trimEnd()}...` : summary;
 }
 
 function renderDetail(f: Finding, rc: RenderContext, template: string, version: string): string {
@@ -105,7 +122,7 @@ function renderDetail(f: Finding, rc: RenderContext, template: string, version: 
   return parts.join('\n\n');
 }
 
-function renderSuggestion(f: Finding, spec: SuggestionSpec, rc: RenderContext): Suggestion | undefined {
+function renderSuggestion(f: Finding, spec: SuggestionSpec, rc: RenderContext, notes: string[]): Suggestion | undefined {
   const text = rc.content.rules[f.ruleId]!.suggestions?.[spec.key];
   if (!text) throw new Error(`${f.ruleId}: no suggestion ${spec.key} in cards/${f.ruleId}.json`);
   const label = fill(text.label, { ...f.params, ...(spec.params ?? {}) }, rc.content, false);
@@ -116,7 +133,7 @@ function renderSuggestion(f: Finding, spec: SuggestionSpec, rc: RenderContext): 
       .map(dropUndefined);
   else
     actions = text.resources.map((key) => {
-      const resource = instantiate(rc.content.suggestionTemplates[key]!, rc);
+      const resource = instantiate(rc.content.suggestionTemplates[key]!, rc, notes);
       return { type: 'create' as const, description: describe(resource), resource };
     });
   if (!actions || actions.length === 0) return undefined;
@@ -130,10 +147,25 @@ function dropUndefined<T extends Record<string, unknown>>(o: T): T {
   return o;
 }
 
-/** A fresh copy of a template resource for this patient, encounter and user. */
-function instantiate(template: Record<string, unknown>, rc: RenderContext): Record<string, unknown> {
-  const { $comment: _comment, ...rest } = structuredClone(template);
+/**
+ * A fresh copy of a template resource for this patient, encounter and user, coded with the site's
+ * orderable when the site configures one (KB 4B "Orderables"); without it the card says so.
+ */
+function instantiate(template: Record<string, unknown>, rc: RenderContext, notes: string[]): Record<string, unknown> {
+  const { $comment: _comment, $orderable: orderable, ...rest } = structuredClone(template);
   const r = rest as Record<string, unknown>;
+  if (typeof orderable === 'string') {
+    const codes = rc.content.site.orderables[orderable as keyof SiteConfig['orderables']];
+    const field = r.resourceType === 'MedicationRequest' ? 'medicationCodeableConcept' : 'code';
+    const concept = (r[field] ?? {}) as { coding?: unknown[]; text?: string };
+    if (codes) r[field] = { ...concept, coding: codes.map((c) => ({ ...c })) };
+    else
+      notes.push(
+        concept.coding?.length
+          ? `The suggested ${concept.text ?? orderable} carries standard codes only, no site orderable (SITE_CONFIG_FILE orderables.${orderable}).`
+          : `The suggested ${concept.text ?? orderable} is coded by text only (no site orderable: SITE_CONFIG_FILE orderables.${orderable}); the EHR may not turn it into an order as it is.`,
+      );
+  }
   r.subject = { reference: `Patient/${rc.patientId}` };
   if (rc.encounterId) r.encounter = { reference: `Encounter/${rc.encounterId}` };
   if (rc.userId && /^(Practitioner|PractitionerRole)\//.test(rc.userId)) r.requester = { reference: rc.userId };

@@ -3,9 +3,9 @@
  * rule that runs on the hook, in priority order. Pure: the clock is a parameter, nothing is fetched.
  */
 import { type Content, type HookName, type RuleContent, HOOKS, num, rulesOn } from '../content';
-import { type Facts, buildFacts } from '../facts';
+import { type Facts, type Unreadable, buildFacts } from '../facts';
 import type { PatientRecord } from '../facts/record';
-import { clinicalState } from '../facts/state';
+import { clinicalState, episodeStart } from '../facts/state';
 import type { Terminology } from '../terminology';
 import type { Units } from '../units';
 import { RULE_MODULES } from './index';
@@ -70,16 +70,57 @@ export function compileRules(content: Content, modules: readonly RuleModule[] = 
   return set;
 }
 
+const RANK = { critical: 3, warning: 2, info: 1 } as const;
+
+/** The order cards are shown in: most urgent first, then by the rules' priority. */
+function byUrgency(priority: (id: string) => number) {
+  return (a: Finding, b: Finding) => RANK[b.indicator] - RANK[a.indicator] || priority(a.ruleId) - priority(b.ruleId);
+}
+
+/** Which rules may run on this record (G2, G3), or the gate that closed. */
+function scopeOf(f: Facts): { scopes: RuleContent['scope'][]; gate?: Evaluation['gate'] } {
+  if (f.subtypeConflict) return { scopes: ['subtype-conflict', 'any-ttp'], gate: 'subtype-conflict' };
+  const others = f.exclusions.filter((c) => c.kind !== 'congenital');
+  if (others.length) return { scopes: [], gate: 'excluded-subtype' };
+  if (f.exclusions.length)
+    return f.congenital.length ? { scopes: ['any-ttp'], gate: 'excluded-subtype' } : { scopes: [], gate: 'excluded-subtype' };
+  if (f.activeIttp.length) return { scopes: ['ittp', 'any-ttp'] };
+  return { scopes: [], gate: 'no-active-ittp' };
+}
+
+/**
+ * G4: what could not be read and could matter now: of this episode's window (or undated), and the
+ * resources of another patient that were ignored.
+ */
+function relevantUnreadable(f: Facts, from: number): Unreadable[] {
+  const out = f.unreadable.filter((u) => u.time === undefined || u.time >= from);
+  const other = f.gaps.find((g) => g.key === 'prefetch');
+  if (other) out.push({ ref: 'prefetch', key: '*', concept: 'Resources for another patient', why: other.reason });
+  return out;
+}
+
+/**
+ * Without an active iTTP, TTP-DATA-UNREADABLE still runs when the diagnosis itself may be what
+ * could not be read: a Condition that cannot be read, beside a TPE session or an ADAMTS13 result.
+ */
+function ttpContext(f: Facts, unreadable: Unreadable[]): boolean {
+  return (
+    unreadable.some((u) => u.key === 'conditions') &&
+    (f.episode?.current === true || f.adamts13.pre !== undefined || f.adamts13.inTpe.length > 0)
+  );
+}
+
 export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrder[], now: number, deps: EngineDeps): Evaluation {
   const { content } = deps;
   const f = buildFacts(record, now, { content, tools: deps });
-  // G1 adults; G2 an active iTTP.
+  // G1 adults (an age that cannot be read: adult assumed, and the cards say so).
   if (f.age !== undefined && f.age < num(content, 'minAgeYears')) return { findings: [], gate: 'under-age', facts: f };
-  if (f.activeIttp.length === 0) return { findings: [], gate: 'no-active-ittp', facts: f };
-  // G3: a subtype conflict runs only the rules scoped to it; another exclusion runs nothing.
-  if (!f.subtypeConflict && f.exclusions.length > 0) return { findings: [], gate: 'excluded-subtype', facts: f };
-  const scope = f.subtypeConflict ? 'subtype-conflict' : 'ittp';
+  const { scopes, gate } = scopeOf(f);
   const s = clinicalState(f, content);
+  const unreadable = relevantUnreadable(
+    f,
+    episodeStart(f, (n) => num(content, n)),
+  );
   const ctx: RuleContext = {
     f,
     s,
@@ -95,16 +136,73 @@ export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrd
       if (!Array.isArray(v)) throw new Error(`parameter ${n} is not a list`);
       return v;
     },
+    unnamed: [],
   };
-  const findings: Finding[] = [];
-  for (const rule of deps.rules[hook]) {
-    if (rule.content.scope !== scope) continue;
+  const rules = deps.rules[hook];
+  const ruleOf = new Map(rules.map((r) => [r.content.id, r.content]));
+  const priority = (id: string) => ruleOf.get(id)?.priority ?? 0;
+  let findings: Finding[] = [];
+  for (const rule of rules) {
+    if (!scopes.includes(rule.content.scope)) continue;
     if (rule.content.silencedByG3b && s.a13Negative) continue; // G3b
     const r = rule.run(ctx);
     if (r) findings.push(...(Array.isArray(r) ? r : [r]));
   }
-  if (f.subtypeConflict) return { findings, gate: 'subtype-conflict', facts: f };
+  findings.sort(byUrgency(priority));
+  findings = alertBurden(findings, ruleOf);
+
+  // G4: each card names what could not be read among the data its rule reads; what no card names
+  // goes to TTP-DATA-UNREADABLE, for a TTP patient.
+  const named = new Set<Unreadable>();
+  for (const x of findings) {
+    const rule = ruleOf.get(x.ruleId)!;
+    const keys = new Set([...rule.data.required, ...rule.data.optional]);
+    const mine = unreadable.filter((u) => u.key === '*' || keys.has(u.key));
+    for (const u of mine) named.add(u);
+    if (mine.length) x.notes.push(`Could not be read: ${mine.map(describeUnreadable).join('; ')}.`);
+  }
+  const unnamed = unreadable.filter((u) => !named.has(u));
+  const unreadableRule = rules.find((r) => r.content.scope === 'unreadable');
+  if (
+    unreadableRule &&
+    unnamed.length &&
+    (scopes.includes('ittp') || scopes.includes('any-ttp') || (gate === 'no-active-ittp' && ttpContext(f, unnamed)))
+  ) {
+    const r = unreadableRule.run({ ...ctx, unnamed });
+    if (r) findings.push(...(Array.isArray(r) ? r : [r]));
+  }
   if (f.age === undefined)
-    for (const x of findings) x.notes.push(`Age is not recorded; these rules apply to adults (${num(content, 'minAgeYears')} and over).`);
-  return { findings, facts: f };
+    for (const x of findings)
+      x.notes.push(
+        f.ageProblem
+          ? `The age cannot be read (${f.ageProblem}); these rules apply to adults (${num(content, 'minAgeYears')} and over), an adult is assumed.`
+          : `Age is not recorded; these rules apply to adults (${num(content, 'minAgeYears')} and over).`,
+      );
+  for (const x of findings) x.notes.push(...f.notes);
+  return { findings, gate: findings.length && gate === 'no-active-ittp' ? undefined : gate, facts: f };
+}
+
+export function describeUnreadable(u: Unreadable): string {
+  return u.ref === 'prefetch' ? u.why : `${u.concept} ${u.ref}: ${u.why}`;
+}
+
+/**
+ * G7 alert burden. One answer carries one card that recommends caplacizumab: the most urgent
+ * keeps its suggestion, the others drop it and point to it. When a warning or critical card fires,
+ * the foldable info findings (ADAMTS13-INHIB, SMEAR-MISSING, MP-PULSE) go into its notes.
+ */
+function alertBurden(sorted: Finding[], ruleOf: Map<string, RuleContent>): Finding[] {
+  const keeper = sorted.find((x) => x.caplacizumab);
+  for (const x of sorted) {
+    if (!x.caplacizumab || x === keeper) continue;
+    const drop = new Set(x.caplacizumab.suggestions);
+    x.suggestions = x.suggestions?.filter((sg) => !drop.has(sg.key));
+    if (x.suggestions?.length === 0) delete x.suggestions;
+    if (x.caplacizumab.param) x.params[x.caplacizumab.param] = `Caplacizumab: see the ${keeper!.ruleId} card.`;
+  }
+  const top = sorted[0];
+  if (!top || top.indicator === 'info') return sorted;
+  const folded = sorted.filter((x) => x.indicator === 'info' && ruleOf.get(x.ruleId)?.foldable);
+  if (folded.length) top.folded = folded;
+  return sorted.filter((x) => !folded.includes(x));
 }

@@ -1,9 +1,10 @@
 /** Evidence rows and notes that several rules show the same way. */
 import { type Facts, drug } from '../facts';
 import { labDisplay } from '../facts/labs';
-import type { DrugClass, Episode, Evidence, LabValue } from '../facts/types';
+import type { ConditionFact, DrugClass, Episode, Evidence, LabValue } from '../facts/types';
+import { HOUR, isoDate } from '../fhir/time';
 import type { MatchKind } from '../terminology';
-import type { Units } from '../units';
+import { fmt, type Units } from '../units';
 import type { RuleContext } from './types';
 
 /** One decimal, for LDH multiples of ULN. */
@@ -74,4 +75,31 @@ export function gapNotes(ctx: RuleContext, keys: string[]): string[] {
   return ctx.f.gaps
     .filter((g) => keys.includes(g.key))
     .map((g) => `Data not available: ${g.key} (${g.reason}); this card may be incomplete.`);
+}
+
+/** A VS-BLEED Condition with onset (else recordedDate) within `bleedRecentHours`: a current bleed. */
+export function recentBleed(ctx: RuleContext): ConditionFact | undefined {
+  const { f } = ctx;
+  const window = ctx.param('bleedRecentHours') * HOUR;
+  return f.bleeds.find((b) => b.time !== undefined && f.now - b.time <= window && b.time <= f.future);
+}
+
+/** Evidence rows for bleeds that are not current (older or undated): shown, they change nothing. */
+export function pastBleedEvidence(ctx: RuleContext): Evidence[] {
+  const current = recentBleed(ctx);
+  return ctx.f.bleeds
+    .filter((b) => b !== current)
+    .map((b) => ({ label: 'Bleeding on record (not current)', value: b.display, time: b.time, ref: b.ref }));
+}
+
+/**
+ * D8b: a card about a patient who is not responding notes an in-TPE ADAMTS13 above 20%: it may
+ * reflect donor plasma, and persistent thrombocytopenia with recovered ADAMTS13 calls for another cause.
+ */
+export function inTpeAdamts13Notes(ctx: RuleContext): string[] {
+  const high = ctx.f.adamts13.inTpe.filter((v) => v.value > ctx.param('adamts13NegativeAbove')).pop();
+  if (!high) return [];
+  return [
+    `ADAMTS13 ${fmt(high.value)}% (${isoDate(high.time, ctx.f.tz)}, ${high.ref}) was drawn during TPE and may reflect donor plasma; it does not gate these cards. Persistent thrombocytopenia despite recovered ADAMTS13 calls for a search for another cause (HIT, sepsis/DIC, drugs, marrow).`,
+  ];
 }

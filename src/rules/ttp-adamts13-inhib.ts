@@ -1,5 +1,5 @@
 /** TTP-ADAMTS13-INHIB: ADAMTS13 activity < 10% and no inhibitor / anti-ADAMTS13 IgG result or order (ISTH-Dx). */
-import { series } from '../facts';
+import { finalInWindow, series } from '../facts';
 import { below } from '../facts/state';
 import { isoDate } from '../fhir/time';
 import { fmt } from '../units';
@@ -9,9 +9,12 @@ import type { Finding, RuleContext, RuleModule } from './types';
 const ID = 'TTP-ADAMTS13-INHIB';
 
 function patientView(ctx: RuleContext): Finding | undefined {
-  const { f, s, units } = ctx;
-  const a13 = s.a13;
-  if (!a13 || !below(a13, ctx.param('adamts13SevereBelow'), ['<', '<='])) return;
+  const { f, units } = ctx;
+  // The deficiency documented this episode (a later value during TPE may partly be donor plasma).
+  const a13 = finalInWindow(f, 'adamts13')
+    .filter((v) => below(v, ctx.param('adamts13SevereBelow'), ['<', '<=']))
+    .pop();
+  if (!a13) return;
   const inh = series(f, 'adamts13Inhibitor');
   if (inh.final.length || inh.preliminary.length || inh.pending.length || inh.problems.length) return;
   if (f.a13InhOrders.some((o) => o.status === 'active' || o.status === 'completed' || o.status === 'on-hold')) return;

@@ -1,47 +1,100 @@
 /**
- * TTP-CAPLA-DAY5: no response and no improvement by TPE day 4-5 (D4), or refractory (D3a), and
- * caplacizumab neither active nor given this episode. On the order hooks: a draft TPE order for
- * PE day >= 4 in the same situation. Optional up-front info card when ADAMTS13 < 10% (KB section 3).
+ * TTP-CAPLA-DAY5: no response and no improvement by TPE day 4-5 (D4), or refractory (D3a), on
+ * current data, and caplacizumab neither active nor given this episode. A current bleed makes it a
+ * warning with the bleeding caution (never silence); without any ADAMTS13 on a non-specific TTP
+ * code it is a warning, never critical. On the order hooks: a draft TPE order for PE day >= 4 in the
+ * same situation. Optional up-front info card when the pre-treatment ADAMTS13 is < 10% (KB section 3).
  */
-import { activeOrGiven } from '../facts';
+import { activeOrGiven, series } from '../facts';
+import { below } from '../facts/state';
 import { periodStart } from '../fhir/read';
 import { daysBetween, localDate, parseTime } from '../fhir/time';
 import { fmt } from '../units';
 import { draftDisplay, focus, liveDraft, matchDraft } from './drafts';
-import { currentEpisode, drugNotes, episodeEvidence, gapNotes, labEvidence, sessionNotes, trendEvidence } from './evidence';
+import {
+  currentEpisode,
+  drugNotes,
+  episodeEvidence,
+  gapNotes,
+  inTpeAdamts13Notes,
+  labEvidence,
+  pastBleedEvidence,
+  recentBleed,
+  sessionNotes,
+  trendEvidence,
+} from './evidence';
 import type { Finding, RuleContext, RuleModule } from './types';
 
 const ID = 'TTP-CAPLA-DAY5';
 
+/** What the card says about ADAMTS13, by the facts (KB: pre-treatment < 10%, pending, or none on a non-specific code). */
+function adamts13Line(ctx: RuleContext): { line: string; none: boolean } {
+  const { f, s } = ctx;
+  if (s.a13Pre && below(s.a13Pre, ctx.param('adamts13SevereBelow')))
+    return { line: `ADAMTS13 ${s.a13Pre.comparator ?? ''}${fmt(s.a13Pre.value)}% before TPE confirms iTTP.`, none: false };
+  const a13 = series(f, 'adamts13');
+  const resulted = [...a13.final, ...a13.preliminary, ...a13.problems].some((v) => (v.time ?? f.now) >= f.windowStart);
+  const ordered = a13.pending.length > 0 || f.a13Orders.some((o) => o.status === 'active' || o.status === 'on-hold');
+  if (!resulted && ordered) return { line: 'Do not wait for the pending ADAMTS13 result.', none: false };
+  const specific = f.activeIttp.some((c) => c.confirmsImmune || c.drugInducedImmune);
+  if (!resulted && !ordered && !specific)
+    return {
+      line: 'No ADAMTS13 result: caplacizumab before the result fits a high clinical probability only (ISTH-Dx). Send ADAMTS13 now.',
+      none: true,
+    };
+  return { line: '', none: false };
+}
+
 function finding(ctx: RuleContext, summary: 'default' | 'order', peDay?: number): Finding {
   const { f, s } = ctx;
   const ep = f.episode!;
-  const critical = s.refractoryNumeric === true;
+  const bleed = recentBleed(ctx);
+  const a13 = adamts13Line(ctx);
+  const critical = s.refractoryNumeric === true && !bleed && !a13.none;
   return {
     ruleId: ID,
     indicator: critical ? 'critical' : 'warning',
-    variant: summary === 'order' ? 'order' : critical ? 'refractory' : 'default',
-    params: { N: peDay ?? ep.peDay, sessions: ep.sessionCount },
+    variant: summary === 'order' ? 'order' : s.refractoryNumeric === true ? 'refractory' : 'default',
+    params: {
+      N: peDay ?? ep.peDay,
+      sessions: ep.sessionCount,
+      a13Line: a13.line,
+      bleedLine: bleed
+        ? `**Current bleed: ${bleed.display}.** Caplacizumab raises bleeding risk; weigh it against the thrombotic risk with hematology (the label interrupts it for clinically significant bleeding).`
+        : '',
+      pregnancyLine: f.pregnancy.length
+        ? 'Pregnancy: limited data; the EU SmPC advises avoiding caplacizumab in pregnancy as a precaution. Decide with hematology and obstetrics.'
+        : '',
+    },
     evidence: [
       ...episodeEvidence(ctx),
       ...trendEvidence(ctx),
       { label: 'Improvement (D4)', value: s.improvingWhy || String(s.improving) },
       { label: 'Caplacizumab', value: 'not ordered-and-active, not given this episode' },
+      ...labEvidence(s.a13Pre, ctx.units, 'ADAMTS13 activity, before TPE'),
+      ...(bleed ? [{ label: 'Bleeding (current)', value: bleed.display, time: bleed.time, ref: bleed.ref }] : []),
+      ...pastBleedEvidence(ctx),
+      ...f.pregnancy.map((p) => ({ label: 'Pregnancy', value: p.display, time: p.time, ref: p.ref })),
     ],
-    notes: [...sessionNotes(ctx), ...drugNotes(ctx, 'capla', 'Caplacizumab'), ...gapNotes(ctx, ['medicationAdministrations', 'labs'])],
+    notes: [
+      ...sessionNotes(ctx),
+      ...drugNotes(ctx, 'capla', 'Caplacizumab'),
+      ...inTpeAdamts13Notes(ctx),
+      ...gapNotes(ctx, ['medicationAdministrations', 'labs']),
+    ],
     suggestions: [{ key: 'start-caplacizumab', isRecommended: true }],
+    overrideFirst: bleed ? 'bleeding-risk' : undefined,
+    caplacizumab: { suggestions: ['start-caplacizumab'] },
   };
 }
 
 function patientView(ctx: RuleContext): Finding | undefined {
   const { f, s } = ctx;
   const ep = currentEpisode(f);
-  if (!ep) return;
-  if (activeOrGiven(f, 'capla')) return;
-  if (f.bleeds.length > 0) return;
-  if (s.noImprovement === true) return finding(ctx, 'default');
-  const a13 = s.a13;
-  if (ctx.flag('caplaUpfrontInfoCard') && a13 && (a13.value < ctx.param('adamts13SevereBelow') || a13.comparator?.startsWith('<'))) {
+  if (!ep || activeOrGiven(f, 'capla')) return;
+  if (s.noImprovement === true || s.refractoryNumeric === true) return finding(ctx, 'default');
+  const a13 = s.a13Pre;
+  if (ctx.flag('caplaUpfrontInfoCard') && a13 && below(a13, ctx.param('adamts13SevereBelow'))) {
     return {
       ruleId: ID,
       indicator: 'info',
@@ -49,11 +102,12 @@ function patientView(ctx: RuleContext): Finding | undefined {
       params: { N: ep.peDay, x: `${a13.comparator ?? ''}${fmt(a13.value)}` },
       evidence: [
         ...episodeEvidence(ctx),
-        ...labEvidence(a13, ctx.units, 'ADAMTS13 activity'),
+        ...labEvidence(a13, ctx.units, 'ADAMTS13 activity, before TPE'),
         { label: 'Caplacizumab', value: 'not ordered-and-active, not given this episode' },
       ],
       notes: drugNotes(ctx, 'capla', 'Caplacizumab'),
       suggestions: [{ key: 'start-caplacizumab' }],
+      caplacizumab: { suggestions: ['start-caplacizumab'] },
     };
   }
   return undefined;
@@ -69,8 +123,9 @@ function orders(ctx: RuleContext): Finding | undefined {
   const when = parseTime(tpeDraft.resource.occurrenceDateTime) ?? periodStart(tpeDraft.resource.occurrencePeriod) ?? f.now;
   const peDay = daysBetween(ep.day1, localDate(Math.max(when, f.now), f.tz)) + 1;
   if (peDay < ctx.param('noImprovementPeDay')) return;
-  if (s.response.status === 'met' || s.improving !== false) return;
-  if (activeOrGiven(f, 'capla') || f.bleeds.length > 0) return;
+  if (s.response.status === 'met' || s.notCurrent.length) return;
+  if (s.improving !== false && s.refractoryNumeric !== true) return;
+  if (activeOrGiven(f, 'capla')) return;
   if (ctx.drafts.some((d) => liveDraft(d) && matchDraft(ctx, d, 'VS-CAPLA'))) return;
   const out = finding(ctx, 'order', peDay);
   out.evidence.unshift({ label: 'Draft TPE order', value: draftDisplay(ctx, tpeDraft), ref: tpeDraft.ref });

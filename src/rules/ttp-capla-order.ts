@@ -5,14 +5,14 @@
  * (f) a caplacizumab allergy. An order is judged only on what it states: a missing dose says nothing
  * about dose.
  */
-import { activeOrGiven, activeOrders, drug, series } from '../facts';
+import { activeOrders, drug, exposureInWindow, series } from '../facts';
 import { isActiveOrder, medOrderOf } from '../facts/drugs';
 import type { Evidence, MedOrder } from '../facts/types';
 import { type AnyResource, concepts, conceptText, periodStart, refOf, statusCode } from '../fhir/read';
 import { DAY, isoDate, parseTime } from '../fhir/time';
 import { fmt } from '../units';
 import { describeOrder, draftDisplay, focus, liveDraft, matchDraft } from './drafts';
-import { labEvidence, matchNote } from './evidence';
+import { labEvidence, matchNote, pastBleedEvidence, recentBleed } from './evidence';
 import type { DraftOrder, Finding, RuleContext, RuleModule } from './types';
 
 const ID = 'TTP-CAPLA-ORDER';
@@ -52,7 +52,16 @@ function plannedProcedure(ctx: RuleContext): { display: string; time?: number; r
   return undefined;
 }
 
-/** (c) labelled dose 11 mg (EU 10 mg); first dose IV before TPE, then SC; once daily. */
+const IV = { coding: [{ system: 'http://snomed.info/sct', code: '47625008', display: 'Intravenous route' }], text: 'IV' };
+const SC = { coding: [{ system: 'http://snomed.info/sct', code: '34206005', display: 'Subcutaneous route' }], text: 'SC' };
+const mg = (dose: number) => [{ doseQuantity: { value: dose, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }];
+
+/**
+ * (c) labelled dose 11 mg (EU 10 mg); the first dose (no administration this episode yet) IV
+ * before TPE, then SC; once daily; a route whose code and text disagree is unclear. The fix
+ * matches the finding: a first dose becomes IV before TPE then SC once daily (two dosage
+ * instructions), a later dose SC once daily.
+ */
 function doseRouteFrequency(ctx: RuleContext, o: MedOrder, caplaDrafts: DraftOrder[], d: DraftOrder) {
   const problems: string[] = [];
   const labelled = ctx.list('caplaDosesMg');
@@ -61,40 +70,39 @@ function doseRouteFrequency(ctx: RuleContext, o: MedOrder, caplaDrafts: DraftOrd
     if (labelled.some((x) => Math.abs(o.dose!.mg! - x) < 0.01)) dose = o.dose.mg;
     else problems.push(`dose ${fmt(o.dose.mg)} mg`);
   } else if (o.dose?.mgPerM2 !== undefined) problems.push(`dose ${o.dose.raw}`);
-  const priorExposure = activeOrGiven(ctx.f, 'capla');
+  const firstDose = exposureInWindow(ctx.f, 'capla').given.length === 0;
   const ivDraftElsewhere = caplaDrafts.some((x) => x.ref !== d.ref && medOrderOf(x.resource, { by: 'code' }, '').route === 'iv');
-  const firstDose = !priorExposure;
-  let route: 'iv' | 'sc' = o.route === 'iv' ? 'iv' : 'sc';
-  if (o.route !== undefined) {
-    if (o.route === 'iv' && priorExposure) {
-      problems.push('IV after the first dose');
-      route = 'sc';
-    } else if (o.route === 'sc' && firstDose && !ivDraftElsewhere) problems.push('first dose should be IV before TPE');
-    else if (o.route !== 'iv' && o.route !== 'sc') {
-      problems.push(`route ${o.routeText ?? o.route}`);
-      route = firstDose ? 'iv' : 'sc';
-    }
-  }
-  const isSingle = o.count === 1;
+  const firstDay = firstDose && !ivDraftElsewhere;
+  if (o.routeConflict) problems.push(`route unclear (${o.routeConflict})`);
+  else if (o.route === 'iv' && !firstDose) problems.push('IV after the first dose');
+  else if (o.route === 'sc' && firstDay) problems.push('first dose should be IV before TPE');
+  else if (o.route !== undefined && o.route !== 'iv' && o.route !== 'sc') problems.push(`route ${o.routeText ?? o.route}`);
+  const isSingle = o.count === 1 && o.route === 'iv';
   if (o.perDay !== undefined && Math.abs(o.perDay - 1) > 1e-9 && !isSingle)
     problems.push(o.perDay > 1 ? `${fmt(o.perDay)} doses/day` : 'less than once daily');
-  if (problems.filter((p) => !p.startsWith('first dose')).length === 0) return { problems, corrected: undefined, dose, route };
+  if (problems.length === 0) return { problems, corrected: undefined, fix: '' };
   // The whole corrected resource (an update replaces the resource, CDS Hooks Action).
   const corrected = structuredClone(d.resource) as Record<string, unknown>;
-  const dosage = (Array.isArray(corrected.dosageInstruction) ? corrected.dosageInstruction[0] : undefined) as
-    Record<string, unknown> | undefined;
-  const newDosage: Record<string, unknown> = {
-    ...(dosage ?? {}),
-    text: route === 'iv' ? `${dose} mg IV bolus at least 15 minutes before plasma exchange (first dose)` : `${dose} mg SC once daily`,
-    timing: route === 'iv' ? { repeat: { count: 1 } } : { repeat: { frequency: 1, period: 1, periodUnit: 'd' } },
-    route:
-      route === 'iv'
-        ? { coding: [{ system: 'http://snomed.info/sct', code: '47625008', display: 'Intravenous route' }], text: 'IV' }
-        : { coding: [{ system: 'http://snomed.info/sct', code: '34206005', display: 'Subcutaneous route' }], text: 'SC' },
-    doseAndRate: [{ doseQuantity: { value: dose, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }],
+  const sc = {
+    text: `${dose} mg SC once daily after plasma exchange`,
+    timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' } },
+    route: SC,
+    doseAndRate: mg(dose),
   };
-  corrected.dosageInstruction = [newDosage, ...(Array.isArray(corrected.dosageInstruction) ? corrected.dosageInstruction.slice(1) : [])];
-  return { problems, corrected, dose, route };
+  const iv = {
+    text: `${dose} mg IV bolus at least 15 minutes before plasma exchange (first dose)`,
+    timing: { repeat: { count: 1 } },
+    route: IV,
+    doseAndRate: mg(dose),
+  };
+  corrected.dosageInstruction = firstDay
+    ? [
+        { ...iv, sequence: 1 },
+        { ...sc, sequence: 2 },
+      ]
+    : [sc];
+  const fix = firstDay ? `${dose} mg IV before TPE, then ${dose} mg SC once daily` : `${dose} mg SC once daily`;
+  return { problems, corrected, fix };
 }
 
 /** Keep the warning summary under 140 characters whatever the problems are. */
@@ -147,10 +155,13 @@ function orders(ctx: RuleContext): Finding[] {
       problems.push('severe hepatic impairment');
       evidence.push({ label: 'Hepatic impairment', value: hep.display, ref: hep.ref });
     }
-    if (f.bleeds.length) {
+    // A current major bleed (onset within 72 h); an older one is evidence only.
+    const bleed = recentBleed(ctx);
+    if (bleed) {
       problems.push('active bleed');
-      evidence.push({ label: 'Active bleeding', value: f.bleeds[0]!.display, time: f.bleeds[0]!.time, ref: f.bleeds[0]!.ref });
+      evidence.push({ label: 'Active bleeding', value: bleed.display, time: bleed.time, ref: bleed.ref });
     }
+    evidence.push(...pastBleedEvidence(ctx));
 
     // (b) surgery or invasive procedure planned within 7 days.
     const proc = plannedProcedure(ctx);
@@ -163,10 +174,18 @@ function orders(ctx: RuleContext): Finding[] {
     const fix = doseRouteFrequency(ctx, order, caplaDrafts, d);
     problems.push(...fix.problems);
 
-    // (d) ADAMTS13 > 20%.
-    if (s.a13Negative && s.a13) {
-      problems.push(`ADAMTS13 ${fmt(s.a13.value)}%`);
-      evidence.push(...labEvidence(s.a13, units, 'ADAMTS13 activity, latest'));
+    // (d) the pre-treatment ADAMTS13 > 20% (D8a); a value drawn during TPE never upgrades (D8b).
+    if (s.a13Negative && s.a13Pre) {
+      problems.push(`ADAMTS13 ${fmt(s.a13Pre.value)}% before TPE`);
+      evidence.push(...labEvidence(s.a13Pre, units, 'ADAMTS13 activity, before TPE'));
+    }
+    // (g) pregnancy: the EU SmPC advises avoiding caplacizumab as a precaution.
+    if (f.pregnancy.length) {
+      problems.push('pregnancy');
+      evidence.push({ label: 'Pregnancy', value: f.pregnancy[0]!.display, time: f.pregnancy[0]!.time, ref: f.pregnancy[0]!.ref });
+      notes.push(
+        'Pregnancy: limited data; the EU SmPC advises avoiding caplacizumab in pregnancy as a precaution. Decide with hematology and obstetrics.',
+      );
     }
     // (f) caplacizumab allergy.
     const allergy = f.record
@@ -202,15 +221,9 @@ function orders(ctx: RuleContext): Finding[] {
         ? [
             {
               key: 'correct-caplacizumab',
-              params: { dose: fix.dose, route: fix.route.toUpperCase() },
+              params: { fix: fix.fix },
               isRecommended: true,
-              actions: [
-                {
-                  type: 'update',
-                  description: `Update ${d.ref} to caplacizumab ${fix.dose} mg ${fix.route.toUpperCase()}${fix.route === 'sc' ? ' once daily' : ''}`,
-                  resource: fix.corrected,
-                },
-              ],
+              actions: [{ type: 'update', description: `Update ${d.ref} to caplacizumab ${fix.fix}`, resource: fix.corrected }],
             },
           ]
         : undefined,

@@ -37,9 +37,12 @@ function caplaEnding(ctx: RuleContext, orders: MedOrder[]): Ending | undefined {
 function stopFinding(ctx: RuleContext, ending: Ending): Finding | undefined {
   const { f, units } = ctx;
   const monitorDays = ctx.param('adamts13MonitorDays');
-  const a13 = series(f, 'adamts13')
-    .final.filter((v) => v.time <= f.future)
-    .pop();
+  // D8c: the post-TPE ADAMTS13 decides (a value drawn during TPE partly measures donor plasma).
+  const a13 = f.episode
+    ? f.adamts13.post[f.adamts13.post.length - 1]
+    : series(f, 'adamts13')
+        .final.filter((v) => v.time <= f.future)
+        .pop();
   const recentA13 = a13 && f.now - a13.time <= monitorDays * DAY ? a13 : undefined;
   const lastTpe = f.episode?.lastSession;
   const evidence: Evidence[] = [
@@ -54,6 +57,11 @@ function stopFinding(ctx: RuleContext, ending: Ending): Finding | undefined {
   ];
   const base = { end: isoDate(ending.end, f.tz), ending: ending.ending, lastTpe: isoDate(lastTpe, f.tz) };
   const notes = drugNotes(ctx, 'capla', 'Caplacizumab');
+  const inTpe = f.adamts13.inTpe.filter((v) => f.now - v.time <= monitorDays * DAY).pop();
+  if (!recentA13 && inTpe)
+    notes.push(
+      `ADAMTS13 ${fmt(inTpe.value)}% (${isoDate(inTpe.time, f.tz)}) was drawn during TPE and may reflect donor plasma: it cannot decide the stop.`,
+    );
   if (!recentA13) {
     return {
       ruleId: ID,

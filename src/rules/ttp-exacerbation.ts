@@ -1,8 +1,10 @@
 /**
  * TTP-EXACERBATION (D5): after a clinical response, platelets below 150 within 30 days of the last
- * TPE or the last caplacizumab dose, before a remission, and no other cause coded.
+ * TPE or the last caplacizumab dose, or while caplacizumab is still given, before a remission. An
+ * urgent warning (restart TPE, caplacizumab); info when another cause of thrombocytopenia is coded.
  */
-import { inRemission, lastCaplaTime } from '../facts/state';
+import { activeOrders, orderedOrGiven } from '../facts';
+import { episodeStart, inRemission, lastCaplaTime } from '../facts/state';
 import { DAY, isoDate } from '../fhir/time';
 import { fmt } from '../units';
 import { labEvidence } from './evidence';
@@ -11,31 +13,36 @@ import type { Finding, RuleContext, RuleModule } from './types';
 const ID = 'TTP-EXACERBATION';
 
 function patientView(ctx: RuleContext): Finding | undefined {
-  const { f, s, content } = ctx;
+  const { f, s } = ctx;
   const ep = f.episode;
   if (!ep || s.response.status !== 'met' || s.response.at === undefined) return;
   const latest = s.latestPlatelets;
   if (!latest || latest.time <= s.response.at || latest.value >= ctx.param('responsePlatelets')) return;
-  if (f.otherCauses.length > 0) return;
   const window = ctx.param('exacerbationWindowDays') * DAY;
   const lastTpe = ep.lastSession;
-  const lastCapla = lastCaplaTime(f);
+  const lastCapla = lastCaplaTime(f, episodeStart(f, ctx.param));
+  const onCapla = activeOrders(f, 'capla').length > 0;
   const nearTpe = latest.time - lastTpe <= window;
-  const nearCapla = lastCapla !== undefined && latest.time - lastCapla <= window;
+  const nearCapla = onCapla || (lastCapla !== undefined && latest.time - lastCapla <= window);
   if (!nearTpe && !nearCapla) return;
-  if (inRemission(f, s, content, latest.time)) return;
-  const byCapla = nearCapla && lastCapla! >= lastTpe;
+  if (inRemission(s, latest.time)) return;
+  const byCapla = nearCapla && lastCapla !== undefined && lastCapla >= lastTpe;
   const stoppedAt = byCapla ? lastCapla! : lastTpe;
   const stopped = byCapla ? 'the last caplacizumab dose' : 'the last TPE';
+  const other = f.otherCauses[0];
   return {
     ruleId: ID,
-    indicator: 'warning',
+    indicator: other ? 'info' : 'warning',
+    variant: onCapla ? 'on-capla' : 'default',
     params: {
       p: fmt(latest.value),
       pDate: isoDate(latest.time, f.tz),
       responseDate: isoDate(s.response.at, f.tz),
       days: Math.max(0, Math.floor((latest.time - stoppedAt) / DAY)),
       stopped: `${stopped} (${isoDate(stoppedAt, f.tz)})`,
+      what: byCapla ? 'caplacizumab' : 'TPE',
+      rtxLine: orderedOrGiven(f, 'rtx') ? '' : 'No rituximab is recorded this episode: add it with the immunosuppression.',
+      otherLine: other ? `**${other.display} is coded**: exclude it as the cause before treating this as an exacerbation.` : '',
     },
     evidence: [
       { label: 'Clinical response reached', value: isoDate(s.response.at, f.tz) },
@@ -43,9 +50,17 @@ function patientView(ctx: RuleContext): Finding | undefined {
       ...(lastCapla !== undefined ? [{ label: 'Last caplacizumab', value: isoDate(lastCapla, f.tz) }] : []),
       ...labEvidence(latest, ctx.units, 'Platelets, latest'),
       ...labEvidence(s.latestLdh, ctx.units, 'LDH, latest'),
+      ...(other ? [{ label: 'Other cause coded', value: other.display, time: other.time, ref: other.ref }] : []),
     ],
-    notes: ['No other cause of thrombocytopenia (HIT, DIC, sepsis...) is coded; exclude one before calling this an exacerbation.'],
-    suggestions: [{ key: 'order-adamts13-ldh', isRecommended: true }],
+    notes: other
+      ? []
+      : ['No other cause of thrombocytopenia (HIT, DIC, sepsis...) is coded; exclude one before calling this an exacerbation.'],
+    suggestions: [
+      ...(onCapla ? [] : [{ key: 'start-caplacizumab' }]),
+      { key: 'restart-tpe', isRecommended: !other },
+      { key: 'order-adamts13-ldh' },
+    ],
+    caplacizumab: onCapla ? undefined : { suggestions: ['start-caplacizumab'] },
   };
 }
 

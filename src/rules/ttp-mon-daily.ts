@@ -1,6 +1,7 @@
 /**
  * TTP-MON-DAILY: TPE in the last 48 h or an active TPE order, and platelets, Hb or LDH without a
- * usable result in the last `monitoringGapHours`.
+ * usable result in the last `monitoringGapHours`. When the gap leaves the D3/D4 calls unknown, the
+ * card says that escalation cannot be assessed without current platelets and LDH.
  */
 import { series } from '../facts';
 import { isActiveOrder } from '../facts/drugs';
@@ -13,29 +14,25 @@ import type { Finding, RuleContext, RuleModule } from './types';
 const ID = 'TTP-MON-DAILY';
 const MONITORED = ['platelets', 'hemoglobin', 'ldh'] as const;
 
-export interface MonitoringGap {
-  /** Short names of the analytes without a usable result. */
-  missing: string[];
-  evidence: Evidence[];
-  notes: string[];
-}
-
-/** The daily-monitoring gap during TPE, if there is one. */
-export function monitoringGap(ctx: RuleContext): MonitoringGap | undefined {
-  const { f, units } = ctx;
+function patientView(ctx: RuleContext): Finding | undefined {
+  const { f, s, units } = ctx;
   const ep = f.episode;
   const recentTpe = ep && f.now - ep.lastSession <= ctx.param('monitoringRecentTpeHours') * HOUR;
-  if (!recentTpe && !f.tpeOrders.some((o) => isActiveOrder(o, f.now))) return undefined;
-  const since = f.now - ctx.param('monitoringGapHours') * HOUR;
-  const gap: MonitoringGap = { missing: [], evidence: [], notes: [] };
+  const activeOrder = f.tpeOrders.find((o) => isActiveOrder(o, f.now));
+  if (!recentTpe && !activeOrder) return;
+  const hours = ctx.param('monitoringGapHours');
+  const since = f.now - hours * HOUR;
+  const missing: string[] = [];
+  const evidence: Evidence[] = [];
+  const notes: string[] = [];
   for (const a of MONITORED) {
     const sr = series(f, a);
     const def = units.analyte(a);
     const values = [...sr.final, ...sr.preliminary].filter((v) => v.time <= f.future);
     if (values.some((v) => v.time >= since)) continue;
-    gap.missing.push(def.short);
+    missing.push(def.short);
     const lastUsable = values.sort((x, y) => x.time - y.time).pop();
-    gap.evidence.push({
+    evidence.push({
       label: `${def.label}, last usable`,
       value: lastUsable
         ? `${fmt(lastUsable.value)} ${def.display} (${Math.round((f.now - lastUsable.time) / HOUR)} h ago)`
@@ -44,20 +41,31 @@ export function monitoringGap(ctx: RuleContext): MonitoringGap | undefined {
       ref: lastUsable?.ref,
     });
     for (const p of sr.problems.filter((x) => (x.time ?? f.now) >= since))
-      gap.notes.push(`${def.label} ${p.ref} ("${p.raw}") cannot be used: ${p.reason}.`);
+      notes.push(`${def.label} ${p.ref} ("${p.raw}") cannot be used: ${p.reason}.`);
   }
-  return gap.missing.length ? gap : undefined;
-}
-
-function patientView(ctx: RuleContext): Finding | undefined {
-  const gap = monitoringGap(ctx);
-  if (!gap) return;
+  if (missing.length === 0) return;
+  const tpe = recentTpe
+    ? `last session ${Math.round((f.now - ep!.lastSession) / HOUR)} h ago, TPE day ${ep!.peDay}`
+    : `active TPE order ${activeOrder!.ref}`;
+  // D3/D4 are judged on current platelets and LDH only: without them escalation cannot be assessed.
+  const atStake =
+    ep?.current &&
+    s.response.status !== 'met' &&
+    (ep.peDay >= ctx.param('noImprovementPeDay') || ep.sessionCount >= ctx.param('noImprovementPeDay'));
+  const blind = atStake && s.notCurrent.length > 0;
   return {
     ruleId: ID,
     indicator: 'warning',
-    params: { missing: gap.missing.join('/'), hours: ctx.param('monitoringGapHours') },
-    evidence: [...(ctx.f.episode ? episodeEvidence(ctx) : []), ...gap.evidence],
-    notes: [...gap.notes, ...gapNotes(ctx, ['labs'])],
+    params: {
+      missing: missing.join('/'),
+      hours,
+      tpe,
+      escalationLine: blind
+        ? `**Escalation (caplacizumab by day 4-5, refractory therapy) cannot be assessed without current platelets and LDH** (none in the last ${hours} h: ${s.notCurrent.join(', ')}).`
+        : '',
+    },
+    evidence: [...(ep ? episodeEvidence(ctx) : []), ...evidence],
+    notes: [...notes, ...gapNotes(ctx, ['labs'])],
     suggestions: [{ key: 'order-daily-labs', isRecommended: true }],
   };
 }

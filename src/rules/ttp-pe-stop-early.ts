@@ -1,5 +1,5 @@
 /**
- * TTP-PE-STOP-EARLY: TPE stopped (order revoked, or completed and the next daily session overdue) or
+ * TTP-PE-STOP-EARLY: TPE stopped (an order revoked, or completed 36 h after the last session) or
  * paused (no session for > 36 h) before clinical response (D2).
  */
 import { isActiveOrder } from '../facts/drugs';
@@ -17,19 +17,17 @@ function patientView(ctx: RuleContext): Finding | undefined {
   if (f.now - ep.lastSession > ctx.param('peStopLookbackDays') * DAY) return;
   const activeOrder = f.tpeOrders.find((o) => isActiveOrder(o, f.now));
   const gapH = (f.now - ep.lastSession) / HOUR;
-  // `revoked` is a stop. `completed` is also how some EHRs close a per-session order after each
-  // exchange, so it counts as a stop only once the next daily session is due.
+  // `revoked` is a stop at once. `completed` is also how some EHRs close a per-session order after
+  // each exchange, whose times drift: it counts as a stop from `peStopGapHours` after the last
+  // session. Orders of this episode only (authored or ended from its window on).
+  const gapHours = ctx.param('peStopGapHours');
   const ended = f.tpeOrders
-    .filter(
-      (o) =>
-        (o.status === 'revoked' || (o.status === 'completed' && gapH >= ctx.param('peStopCompletedOrderHours'))) &&
-        (o.end ?? o.time ?? 0) >= ep.firstSession,
-    )
+    .filter((o) => (o.status === 'revoked' || (o.status === 'completed' && gapH >= gapHours)) && (o.end ?? o.time ?? 0) >= f.windowStart)
     .sort((a, b) => (b.end ?? b.time ?? 0) - (a.end ?? a.time ?? 0))[0];
   let how: string | undefined;
   if (ended && !activeOrder)
     how = `The TPE order ${ended.ref} is **${ended.status}**; last session ${isoDate(ep.lastSession, f.tz)} (TPE day ${ep.peDay} today)`;
-  else if (gapH > ctx.param('peStopGapHours'))
+  else if (gapH > gapHours)
     how = `No TPE session for **${Math.round(gapH)} h** (last ${isoDate(ep.lastSession, f.tz)})${activeOrder ? ', although a TPE order is active' : ''}`;
   if (!how) return;
   if (s.response.status === 'met') return;

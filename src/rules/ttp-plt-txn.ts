@@ -5,9 +5,9 @@
  */
 import { series } from '../facts';
 import { type AnyResource, concepts, conceptText, obj } from '../fhir/read';
-import { HOUR, isoDate } from '../fhir/time';
+import { isoDate } from '../fhir/time';
 import { draftDisplay, focus, matchDraft } from './drafts';
-import { labEvidence, matchNote } from './evidence';
+import { labEvidence, matchNote, recentBleed } from './evidence';
 import type { Finding, RuleContext, RuleModule } from './types';
 
 const ID = 'TTP-PLT-TXN';
@@ -32,9 +32,9 @@ function orders(ctx: RuleContext): Finding[] {
   for (const d of focus(ctx)) {
     const m = matchDraft(ctx, d, 'VS-PLTX');
     if (!m) continue;
-    const recentBleed = f.bleeds.find((b) => b.time !== undefined && f.now - b.time <= window * HOUR && b.time <= f.future);
+    const current = recentBleed(ctx);
     const reasonBleed = orderReasonBleed(ctx, d.resource);
-    const bleed = recentBleed ? `${recentBleed.display} (onset ${isoDate(recentBleed.time, f.tz)})` : reasonBleed;
+    const bleed = current ? `${current.display} (onset ${isoDate(current.time, f.tz)})` : reasonBleed;
     const display = draftDisplay(ctx, d);
     const notes: string[] = [];
     const mn = matchNote(m.by, m.what, 'The platelet order');
@@ -42,7 +42,8 @@ function orders(ctx: RuleContext): Finding[] {
     const undatedBleed = f.bleeds.find((b) => b.time === undefined);
     if (!bleed && undatedBleed)
       notes.push(`${undatedBleed.display} (${undatedBleed.ref}) has no onset date, so it cannot be placed within ${window} h.`);
-    const ittp = f.activeIttp[0]!;
+    // TTP of any kind: the platelet caution holds for congenital TTP and a subtype conflict too.
+    const ttp = f.activeIttp[0] ?? f.congenital[0] ?? f.conditions.find((c) => c.kind === 'ittp' || c.kind === 'congenital')!;
     out.push({
       ruleId: ID,
       indicator: bleed ? 'info' : 'warning',
@@ -50,10 +51,10 @@ function orders(ctx: RuleContext): Finding[] {
       params: { order: display, bleed: bleed ?? '' },
       evidence: [
         { label: 'Draft order', value: display, ref: d.ref },
-        { label: 'Active iTTP', value: ittp.display, time: ittp.time, ref: ittp.ref },
+        { label: 'Active TTP', value: ttp.display, time: ttp.time, ref: ttp.ref },
         ...labEvidence(series(f, 'platelets').final.slice(-1)[0], ctx.units, 'Platelets, latest'),
-        ...(recentBleed ? [{ label: 'Bleeding', value: recentBleed.display, time: recentBleed.time, ref: recentBleed.ref }] : []),
-        ...(!recentBleed && reasonBleed ? [{ label: 'Order reason', value: reasonBleed, ref: d.ref }] : []),
+        ...(current ? [{ label: 'Bleeding', value: current.display, time: current.time, ref: current.ref }] : []),
+        ...(!current && reasonBleed ? [{ label: 'Order reason', value: reasonBleed, ref: d.ref }] : []),
       ],
       notes,
       suggestions: d.resource.id

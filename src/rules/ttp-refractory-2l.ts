@@ -1,10 +1,13 @@
 /**
- * TTP-REFRACTORY-2L: refractory (D3a, or D3b and not improving) despite TPE, corticosteroids and
- * rituximab: discuss intensified (second-line) therapy. Links only; the evidence is case series.
+ * TTP-REFRACTORY-2L: refractory (D3a, or D3b and not improving) on current data despite TPE,
+ * corticosteroids and rituximab: discuss intensified (second-line) therapy. Info, not a warning,
+ * when a second-line agent was first given in the last 7 days (reassess response). Links only;
+ * the evidence is case series. When TTP-CAPLA-DAY5 is in the same answer this card points to it.
  */
 import { activeOrGiven, exposureInWindow } from '../facts';
 import type { Evidence } from '../facts/types';
-import { currentEpisode, drugNotes, episodeEvidence, gapNotes, trendEvidence } from './evidence';
+import { DAY, isoDate } from '../fhir/time';
+import { currentEpisode, drugNotes, episodeEvidence, gapNotes, inTpeAdamts13Notes, trendEvidence } from './evidence';
 import type { Finding, RuleContext, RuleModule } from './types';
 
 const ID = 'TTP-REFRACTORY-2L';
@@ -18,18 +21,25 @@ function patientView(ctx: RuleContext): Finding | undefined {
   if (!numeric && !broad) return;
   if (!s.steroidGiven || !s.rtxGiven) return;
   const capla = activeOrGiven(f, 'capla');
+  const secondLine = exposureInWindow(f, 'second-line');
+  const firstGiven = secondLine.given[0];
+  const fresh = firstGiven !== undefined && f.now - firstGiven.time <= ctx.param('secondLineFreshDays') * DAY;
   const evidence: Evidence[] = [
     ...episodeEvidence(ctx),
     ...trendEvidence(ctx),
     { label: 'Clinical response (D2)', value: s.response.status },
   ];
-  for (const o of exposureInWindow(f, 'second-line').orders)
+  for (const o of secondLine.orders)
     evidence.push({ label: 'Second-line agent ordered', value: `${o.display} (${o.status})`, time: o.time, ref: o.ref });
+  if (firstGiven)
+    evidence.push({ label: 'Second-line agent first given', value: firstGiven.display, time: firstGiven.time, ref: firstGiven.ref });
   return {
     ruleId: ID,
-    indicator: 'warning',
+    indicator: fresh ? 'info' : 'warning',
+    variant: fresh ? 'fresh' : 'default',
     params: {
       n: ep.sessionCount,
+      date: firstGiven ? isoDate(firstGiven.time, f.tz) : '',
       definition: numeric
         ? `Refractory by the IWG numeric definition (platelets < ${ctx.param('refractoryPlatelets')}, LDH > ${ctx.param('refractoryLdhUlnMultiple')}x ULN)`
         : 'No clinical response and no improvement',
@@ -38,7 +48,8 @@ function patientView(ctx: RuleContext): Finding | undefined {
         : '**Add caplacizumab first if it is not contraindicated: it is not ordered or given this episode.**',
     },
     evidence,
-    notes: [...drugNotes(ctx, 'rtx', 'Rituximab'), ...gapNotes(ctx, ['medicationAdministrations'])],
+    notes: [...drugNotes(ctx, 'rtx', 'Rituximab'), ...inTpeAdamts13Notes(ctx), ...gapNotes(ctx, ['medicationAdministrations'])],
+    caplacizumab: capla ? undefined : { suggestions: [], param: 'caplaLine' },
   };
 }
 

@@ -45,6 +45,19 @@ function bsa(ctx: RuleContext): { bsa?: Bsa; missing: string; missingDetail: str
   };
 }
 
+/** Rituximab boxed warning: HBsAg and anti-HBc before the first dose. */
+function hbvNotes(ctx: RuleContext): string[] {
+  const since = ctx.f.now - ctx.param('hbvSerologyMaxAgeDays') * DAY;
+  const missing = (['hbsag', 'hbcab'] as const).filter(
+    (a) => ![...series(ctx.f, a).final, ...series(ctx.f, a).preliminary].some((v) => v.time >= since),
+  );
+  if (missing.length === 0) return [];
+  const names = missing.map((a) => ctx.units.analyte(a).label).join(' and ');
+  return [
+    `No HBV serology on record: no ${names} result in the last ${ctx.param('hbvSerologyMaxAgeDays')} days. Check HBsAg and anti-HBc before the first dose (boxed warning: HBV reactivation).`,
+  ];
+}
+
 function rtxFinding(indicator: 'info' | 'warning', variant: string, params: Record<string, string | number>): Finding {
   return { ruleId: ID, indicator, variant, params, evidence: [], notes: [] };
 }
@@ -128,7 +141,7 @@ function orders(ctx: RuleContext): Finding[] {
     found.sort((a, b2) => rank[b2.indicator] - rank[a.indicator]);
     const main = found[0]!;
     main.evidence = evidence;
-    main.notes = [...notes, ...found.slice(1).map((x) => `Also: ${summaryHint(ctx, x)}`)];
+    main.notes = [...notes, ...found.slice(1).map((x) => `Also: ${summaryHint(ctx, x)}`), ...hbvNotes(ctx)];
     if (main.variant === 'default' || main.variant === 'no-bsa') {
       const sugg = [];
       if (calc !== undefined)
@@ -137,11 +150,14 @@ function orders(ctx: RuleContext): Finding[] {
           params: { calc, bsa: fmt(b.bsa!.m2) },
           actions: [{ type: 'update' as const, description: `Set ${d.ref} dose to ${calc} mg`, resource: withDose(d.resource, calc) }],
         });
-      sugg.push({
-        key: 'set-dose-flat',
-        actions: [{ type: 'update' as const, description: `Set ${d.ref} dose to ${flat} mg`, resource: withDose(d.resource, flat) }],
-      });
-      main.suggestions = d.resource.id ? sugg : undefined;
+      // 100 mg is a low-dose regimen: offered only to orders already near it, never as the "fix" of 1000 mg.
+      const ordered = o.dose?.mg ?? (o.dose?.mgPerM2 !== undefined && b.bsa ? o.dose.mgPerM2 * b.bsa.m2 : undefined);
+      if (ordered !== undefined && ordered < ctx.param('rtxFlatOfferBelowMg'))
+        sugg.push({
+          key: 'set-dose-flat',
+          actions: [{ type: 'update' as const, description: `Set ${d.ref} dose to ${flat} mg`, resource: withDose(d.resource, flat) }],
+        });
+      main.suggestions = d.resource.id && sugg.length ? sugg : undefined;
     }
     out.push(main);
   }

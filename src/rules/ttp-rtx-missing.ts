@@ -1,7 +1,9 @@
 /**
  * TTP-RTX-MISSING: iTTP confirmed (ADAMTS13 < 10% or an immune/acquired code) and no rituximab
  * (originator or biosimilar) ordered or given this episode. Info on PE day 1-2, warning from day 3;
- * escalated wording with the [SA] evidence for a relapse or a refractory course.
+ * escalated wording with the [SA] evidence for a relapse or a refractory course; info when
+ * rituximab was given in the last 6 months (B cells may still be depleted). Before the first dose,
+ * HBV screening (boxed warning).
  */
 import { drug, orderedOrGiven } from '../facts';
 import type { Evidence } from '../facts/types';
@@ -18,14 +20,17 @@ function patientView(ctx: RuleContext): Finding | undefined {
   if (orderedOrGiven(f, 'rtx')) return;
   const relapse = f.relapseCoded || ep.previousEpisodeEnd !== undefined;
   const refractory = s.refractoryNumeric === true || s.refractoryBroad === true;
-  const escalated = relapse || refractory;
-  const recent = [...drug(f, 'rtx').administrations].reverse().find((a) => f.now - a.time < ctx.param('rtxRecentDays') * DAY);
+  const recent = [...drug(f, 'rtx').administrations]
+    .reverse()
+    .find((a) => f.now - a.time < ctx.param('rtxRecentDays') * DAY && a.time <= f.future);
   const evidence: Evidence[] = [
     ...episodeEvidence(ctx),
     { label: 'iTTP confirmed by', value: s.confirmed.how },
     ...labEvidence(s.a13, units, 'ADAMTS13 activity, latest'),
     { label: 'Rituximab', value: 'not ordered or given this episode' },
   ];
+  if (recent)
+    evidence.push({ label: 'Rituximab given before this episode', value: isoDate(recent.time, f.tz), time: recent.time, ref: recent.ref });
   if (relapse)
     evidence.push({
       label: 'Episode',
@@ -36,19 +41,18 @@ function patientView(ctx: RuleContext): Finding | undefined {
       label: 'Refractory',
       value: s.refractoryNumeric === true ? 'IWG numeric definition met' : `no response after ${ctx.param('refractorySessions')} sessions`,
     });
-  const notes = [...drugNotes(ctx, 'rtx', 'Rituximab'), ...gapNotes(ctx, ['medicationAdministrations'])];
-  if (recent) notes.push(`Rituximab was given on ${isoDate(recent.time, f.tz)} (${recent.ref}), before this episode.`);
   return {
     ruleId: ID,
-    indicator: ep.peDay >= ctx.param('rtxWarningPeDay') ? 'warning' : 'info',
-    variant: escalated ? 'escalated' : 'default',
+    indicator: !recent && ep.peDay >= ctx.param('rtxWarningPeDay') ? 'warning' : 'info',
+    variant: recent ? 'recent' : relapse || refractory ? 'escalated' : 'default',
     params: {
       N: ep.peDay,
       confirmation: s.confirmed.how,
       context: relapse ? (refractory ? 'Relapsed, refractory' : 'Relapsed') : 'Refractory',
+      date: recent ? isoDate(recent.time, f.tz) : '',
     },
     evidence,
-    notes,
+    notes: [...drugNotes(ctx, 'rtx', 'Rituximab'), ...gapNotes(ctx, ['medicationAdministrations'])],
     suggestions: [{ key: 'start-rituximab', isRecommended: true }],
   };
 }

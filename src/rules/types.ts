@@ -1,5 +1,5 @@
 import type { Content, HookName } from '../content';
-import type { Facts } from '../facts';
+import type { Facts, Unreadable } from '../facts';
 import type { ClinicalState } from '../facts/state';
 import type { Evidence } from '../facts/types';
 import type { AnyResource } from '../fhir/read';
@@ -37,6 +37,15 @@ export interface Finding {
   /** Data gaps, text matches, caveats: shown under the evidence. */
   notes: string[];
   suggestions?: SuggestionSpec[];
+  /** The override reason the card lists first (e.g. bleeding risk when a bleed is current). */
+  overrideFirst?: string;
+  /**
+   * G7: the card recommends caplacizumab through these suggestions (and, if `param` is named, the
+   * text in that param). One answer keeps one such card; the others lose them and point to it.
+   */
+  caplacizumab?: { suggestions: string[]; param?: string };
+  /** G7: info findings of other rules folded into this card's notes (set by the engine). */
+  folded?: Finding[];
 }
 
 export interface DraftOrder {
@@ -60,6 +69,8 @@ export interface RuleContext {
   flag: (name: string) => boolean;
   /** A list parameter in force. */
   list: (name: string) => number[];
+  /** For TTP-DATA-UNREADABLE: what could not be read and no other card names. */
+  unnamed: Unreadable[];
 }
 
 export type RuleResult = Finding | Finding[] | undefined;

@@ -56,6 +56,10 @@ interface CompiledSet {
   textRequiresContext?: string;
 }
 
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** A concept's text as a human reads it: every concept's text and displays, joined. */
 export function textOf(value: unknown): string {
   return concepts(value).map(conceptText).filter(Boolean).join(' | ');
@@ -88,11 +92,17 @@ export class Terminology {
    * most 8 systems per code and 4,096 codes (under 2 MB), cleared when full.
    */
   private readonly codingMemo = new Map<string, Map<string, readonly Hit[]>>();
+  /** G6 negation cues, compiled from the content (hooks/terminology.json `negation`). */
+  private readonly negation: { before: RegExp; after: RegExp; clauseEnds: string[] };
+
   constructor(content: Content) {
     const sys = content.terminology.systems;
+    const neg = content.terminology.negation;
+    const cues = (list: string[]) => new RegExp(`(?:^|[^a-z0-9/])(?:${list.map(escapeRegExp).join('|')})(?=$|[^a-z0-9/])`, 'i');
+    this.negation = { before: cues(neg.before), after: cues(neg.after), clauseEnds: [...neg.clauseEnds, ' but '] };
     this.rxMap = new Map(Object.entries(content.site.rxnormProductToIngredient));
     for (const [id, vs] of Object.entries(content.terminology.valueSets)) {
-      this.sets.set(id, { text: vs.text.map((t) => new RegExp(t, 'i')), textRequiresContext: vs.textRequiresContext });
+      this.sets.set(id, { text: vs.text.map((t) => new RegExp(t, 'gi')), textRequiresContext: vs.textRequiresContext });
       const add = (entries: { system: string; code: string; prefix?: boolean }[], by: MatchKind) => {
         for (const e of entries) {
           const sc = this.systemCodes(normalizeSystem(sys[e.system] ?? e.system), true)!;
@@ -213,11 +223,39 @@ export class Terminology {
     return this.matchEach([vsId], value, false)[0];
   }
 
+  /** A text match of the value set's patterns that is not inside a negated phrase (G6). */
   matchText(vsId: string, text: string): Match | undefined {
     const set = this.set(vsId);
     if (!text || set.text.length === 0) return undefined;
-    const hit = set.text.some((r) => r.test(text)) && (!set.textRequiresContext || !!this.matchText(set.textRequiresContext, text));
+    const hit = this.affirmed(set, text) && (!set.textRequiresContext || !!this.matchText(set.textRequiresContext, text));
     return hit ? { by: 'text', what: text.length > 80 ? `${text.slice(0, 77)}...` : text } : undefined;
+  }
+
+  /**
+   * G6: does one match of the set stand outside a negation? A cue before the match, or after it, in
+   * the same clause negates it; another match of the same set between the cue and the concept ends
+   * the cue's reach ("Acquired TTP, hereditary TTP ruled out": only the second TTP is ruled out).
+   */
+  private affirmed(set: CompiledSet, text: string): boolean {
+    const matches: { start: number; end: number }[] = [];
+    for (const r of set.text) for (const m of text.matchAll(r)) matches.push({ start: m.index, end: m.index + Math.max(1, m[0].length) });
+    if (matches.length === 0) return false;
+    matches.sort((a, b) => a.start - b.start);
+    const lower = text.toLowerCase();
+    return matches.some((m, i) => {
+      const clauseStart = Math.max(
+        0,
+        ...this.negation.clauseEnds.map((c) => {
+          const at = m.start > 0 ? lower.lastIndexOf(c, m.start - 1) : -1;
+          return at >= 0 ? at + c.length : 0;
+        }),
+      );
+      const ends = this.negation.clauseEnds.map((c) => lower.indexOf(c, m.end)).filter((x) => x >= 0);
+      const clauseEnd = Math.min(lower.length, ...ends);
+      const before = lower.slice(Math.max(clauseStart, matches[i - 1]?.end ?? 0), m.start);
+      const after = lower.slice(m.end, Math.min(clauseEnd, matches[i + 1]?.start ?? lower.length));
+      return !this.negation.before.test(before) && !this.negation.after.test(after);
+    });
   }
 
   /**

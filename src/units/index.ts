@@ -26,7 +26,34 @@ export class Units {
   private readonly factors = new Map<string, Map<string, number | null>>();
 
   constructor(private readonly content: Content) {
-    this.aliases = new Map(Object.entries(content.site.unitAliases));
+    this.aliases = new Map();
+    for (const [name, def] of Object.entries(content.units.analytes))
+      for (const [alias, target] of Object.entries(def.aliases ?? {})) this.aliases.set(`${name} ${alias}`, target);
+    // A site alias applies to every analyte; null removes a default alias.
+    for (const [alias, target] of Object.entries(content.site.unitAliases))
+      for (const name of Object.keys(content.units.analytes))
+        if (target === null) this.aliases.delete(`${name} ${alias}`);
+        else this.aliases.set(`${name} ${alias}`, target);
+    this.checkAliases();
+  }
+
+  /** Start-up check: every alias resolves to a UCUM unit that converts to its analyte's unit (KB 4F). */
+  private checkAliases(): void {
+    const errors: string[] = [];
+    const site = this.content.site.unitAliases;
+    for (const [key, target] of this.aliases) {
+      const [name, ...rest] = key.split(' ');
+      const alias = rest.join(' ');
+      const def = this.analyte(name!);
+      if (def.anyUnit) continue;
+      if (site[alias] !== undefined) {
+        // A site alias needs one analyte it converts for: it is global.
+        const fits = Object.values(this.content.units.analytes).some((d) => !d.anyUnit && this.factorThrough(d, target) !== null);
+        if (!fits) errors.push(`unit alias "${alias}" -> "${target}" (site): "${target}" is not a UCUM unit of any analyte's dimension`);
+      } else if (this.factorThrough(def, target) === null)
+        errors.push(`unit alias "${alias}" -> "${target}" (hooks/units.json, ${name}): "${target}" does not convert to ${def.unit}`);
+    }
+    if (errors.length) throw new Error(`configuration: ${[...new Set(errors)].join('; ')}`);
   }
 
   analyte(name: string): AnalyteDef {
@@ -49,7 +76,7 @@ export class Units {
     if (!perAnalyte) this.factors.set(analyte, (perAnalyte = new Map()));
     let f = perAnalyte.get(unit);
     if (f === undefined) {
-      f = this.factor(def, trimmed);
+      f = this.factor(analyte, def, trimmed);
       if (unit.length <= CACHE_UNIT_MAX) {
         if (perAnalyte.size >= CACHE_ENTRIES_MAX) perAnalyte.clear();
         perAnalyte.set(unit, f);
@@ -63,9 +90,14 @@ export class Units {
     return unit === undefined || unit.trim() === '' ? 'no unit' : `unit "${unit}" not understood`;
   }
 
-  private factor(def: AnalyteDef, rawUnit: string): number | null {
-    const unit = this.aliases.get(rawUnit) ?? rawUnit;
-    const eq = def.equivalents?.[unit];
+  private factor(analyte: string, def: AnalyteDef, rawUnit: string): number | null {
+    return this.factorThrough(def, this.aliases.get(`${analyte} ${rawUnit}`) ?? rawUnit);
+  }
+
+  /** The factor from a unit (after aliases) to the analyte's rule unit, or null. */
+  private factorThrough(def: AnalyteDef, unit: string): number | null {
+    // Own keys only: a unit named "constructor" is not a property of every object.
+    const eq = def.equivalents && Object.hasOwn(def.equivalents, unit) ? def.equivalents[unit] : undefined;
     if (eq !== undefined) return eq;
     if (unit === def.unit) return 1;
     const direct = safeConvert(unit, def.unit, def.molecularWeight);

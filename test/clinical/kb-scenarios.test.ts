@@ -3,7 +3,7 @@
  * indicator) and what stays silent. Ordering scenarios (7, 8, 16, 17, 20) are in orders.test.ts.
  */
 import { DRUGS, Scenario, dailyHb, day, ittpDefaults, recoveredAfterTpe } from '../fixtures/builder';
-import { cardFor, run } from '../helpers';
+import { cardFor, fired, run } from '../helpers';
 
 const LDH_DOWN_SLOWLY = [1400, 1380, 1350, 1320, 1300];
 
@@ -165,7 +165,7 @@ const cases: Case[] = [
     mustNot: ['TTP-DX-RECONSIDER', 'TTP-CAPLA-DURATION', 'TTP-EXACERBATION'],
   },
   {
-    name: '17 ADAMTS13 35% at patient-view',
+    name: '17 pre-treatment ADAMTS13 35% (drawn before the first TPE) at patient-view',
     build: () =>
       dailyHb(
         ittpDefaults(5, { skip: ['a13', 'inhibitor'] })
@@ -177,6 +177,20 @@ const cases: Case[] = [
       ),
     must: { 'TTP-DX-RECONSIDER': 'info' },
     mustNot: ['TTP-CAPLA-DAY5', 'TTP-RTX-MISSING', 'TTP-REFRACTORY-2L'],
+  },
+  {
+    name: '17 variant: the same 35% drawn during TPE (day 2, after the session) gates nothing',
+    build: () =>
+      dailyHb(
+        ittpDefaults(5, { skip: ['a13', 'inhibitor'] })
+          .lab('a13', 35, day(2, '14:00'))
+          .series('plt', [12, 14, 15, 18, 16])
+          .series('ldh', LDH_DOWN_SLOWLY),
+        1,
+        5,
+      ),
+    // And the in-TPE DX-RECONSIDER: no pre-treatment value, so 35% during TPE cannot exclude TTP.
+    must: { 'TTP-CAPLA-DAY5': 'critical', 'TTP-REFRACTORY-2L': 'warning', 'TTP-DX-RECONSIDER': 'info' },
   },
   {
     name: '18 TPE stopped early',
@@ -296,7 +310,7 @@ const cases: Case[] = [
     mustNot: ['TTP-CAPLA-DAY5', 'TTP-PE-STOP-EARLY'],
   },
   {
-    name: '24 TTP NOS with ADAMTS13 62%',
+    name: '24 TTP NOS with pre-treatment ADAMTS13 62%',
     build: () => {
       const s = new Scenario(5)
         .patient()
@@ -320,6 +334,29 @@ const cases: Case[] = [
     mustNot: ['TTP-CAPLA-DAY5', 'TTP-RTX-MISSING'],
   },
   {
+    name: '24 variant: TTP NOS, 62% only during TPE: the in-TPE DX-RECONSIDER, escalation not held back',
+    build: () => {
+      const s = new Scenario(5)
+        .patient()
+        .condition('78129009', { display: 'Thrombotic thrombocytopenic purpura' })
+        .lab('a13', 62, day(3, '14:00'))
+        .smear()
+        .tpeDaily(1, 5)
+        .tpeOrder('active');
+      s.med(DRUGS.methylprednisolone, {
+        doseMg: 1000,
+        route: 'iv',
+        perDay: 1,
+        count: 3,
+        start: day(1, '12:00'),
+        status: 'completed',
+        givenAt: [1, 2, 3].map((d) => day(d, '12:00')),
+      });
+      return dailyHb(s.series('plt', [12, 14, 15, 18, 16]).series('ldh', LDH_DOWN_SLOWLY), 1, 5);
+    },
+    must: { 'TTP-DX-RECONSIDER': 'info', 'TTP-CAPLA-DAY5': 'critical' },
+  },
+  {
     name: '25 age 15',
     build: () => {
       const s = nonResponderD5();
@@ -334,8 +371,8 @@ describe('KB section 5 patient-view scenarios', () => {
   test.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const o = run(c.build());
     if (c.none) expect(o.ids).toEqual([]);
-    for (const [rule, indicator] of Object.entries(c.must ?? {})) expect({ rule, indicator: o.byRule[rule] }).toEqual({ rule, indicator });
-    for (const rule of c.mustNot ?? []) expect({ rule, fired: o.ids.includes(rule) }).toEqual({ rule, fired: false });
+    for (const [rule, indicator] of Object.entries(c.must ?? {})) expect({ rule, indicator: fired(o, rule) }).toEqual({ rule, indicator });
+    for (const rule of c.mustNot ?? []) expect({ rule, fired: fired(o, rule) }).toEqual({ rule, fired: undefined });
   });
 
   test('1: the CAPLA-DAY5 card shows the PE day, session count, platelets and LDH as evidence', () => {

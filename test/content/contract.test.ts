@@ -9,8 +9,7 @@ import { formatParameter, loadContent, ruleTexts } from '../../src/content';
 import { compileRules } from '../../src/rules/engine';
 import { RULE_MODULES } from '../../src/rules';
 import { Registry } from '../../src/cds/registry';
-import { DRUGS, day } from '../fixtures/builder';
-import { nonResponder } from '../fixtures/records';
+import { DRUGS, day, recoveredAfterTpe } from '../fixtures/builder';
 import { cardFor, run } from '../helpers';
 
 const content = loadContent();
@@ -57,11 +56,16 @@ describe('card text', () => {
   });
 
   test('a site override reaches the card text', () => {
+    // On caplacizumab after a response, TPE stopped on day 8, no ADAMTS13 since before TPE.
     const f = {
       build: () =>
-        nonResponder(9, { skip: ['a13'] })
-          .lab('a13', 4, day(1, '18:00'))
-          .med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(2, '12:00'), givenAt: [day(2, '12:00')] }),
+        recoveredAfterTpe(22).med(DRUGS.caplacizumab, {
+          doseMg: 11,
+          route: 'sc',
+          perDay: 1,
+          start: day(1, '09:00'),
+          givenAt: [day(21, '12:00')],
+        }),
     };
     expect(cardFor(run(f.build()), 'TTP-ADAMTS13-MONITOR').summary).toContain('in 7 days');
     const site = { parameters: { adamts13MonitorDays: 6 } };

@@ -59,8 +59,97 @@ describe('TTP-CAPLA-DAY5', () => {
     expect(run(s).ids).toContain('TTP-CAPLA-DAY5');
   });
 
-  test('an active life-threatening bleed silences it', () => {
-    expect(run(nonResponder().condition('274100004', { onset: day(4) })).ids).not.toContain('TTP-CAPLA-DAY5');
+  test('a current bleed (onset within 72 h) makes it a warning with the bleeding caution, never silence', () => {
+    const o = run(nonResponder().condition('274100004', { onset: day(4) }));
+    expect(o.byRule['TTP-CAPLA-DAY5']).toBe('warning');
+    const card = cardFor(o, 'TTP-CAPLA-DAY5');
+    expect(card.detail).toContain('Current bleed');
+    expect(card.overrideReasons![0]!.code).toBe('bleeding-risk');
+    // 73 h before now is no longer current.
+    const old = run(nonResponder().condition('274100004', { onset: new Date(Date.parse(day(5, '18:00')) - 73 * 3_600_000).toISOString() }));
+    expect(old.byRule['TTP-CAPLA-DAY5']).toBe('critical');
+    expect(cardFor(old, 'TTP-CAPLA-DAY5').overrideReasons![0]!.code).toBe('alternative-diagnosis');
+  });
+
+  test('an old or undated bleed on the problem list is shown and changes nothing', () => {
+    const twoYears = run(nonResponder().condition('274100004', { onset: day(-730) }));
+    expect(twoYears.byRule['TTP-CAPLA-DAY5']).toBe('critical');
+    expect(cardFor(twoYears, 'TTP-CAPLA-DAY5').detail).toContain('Bleeding on record (not current)');
+    const s = nonResponder().condition('274100004');
+    delete (s.resources[s.resources.length - 1] as Record<string, unknown>).onsetDateTime;
+    expect(run(s).byRule['TTP-CAPLA-DAY5']).toBe('critical');
+  });
+
+  test('D4 "improving" needs 1.5x baseline and a rise of 20: 5 -> 11 is not improving, 40 -> 75 with LDH halving is', () => {
+    const course = (plt: number[], ldh: number[]) => dailyHb(ittpDefaults(5).series('plt', plt).series('ldh', ldh), 1, 5);
+    expect(run(course([5, 6, 8, 10, 11], [1400, 1300, 1200, 1100, 1000])).byRule['TTP-CAPLA-DAY5']).toBe('critical');
+    expect(run(course([40, 50, 60, 70, 75], [1400, 1100, 900, 800, 700])).ids).not.toContain('TTP-CAPLA-DAY5');
+    // Both sides of the thresholds: 40 -> 59 (1.48x, rise 19) is not improving, 40 -> 60 (1.5x, rise 20) is.
+    expect(run(course([40, 45, 50, 55, 59], [1400, 1100, 900, 800, 700])).byRule['TTP-CAPLA-DAY5']).toBe('warning');
+    expect(run(course([40, 45, 50, 55, 60], [1400, 1100, 900, 800, 700])).ids).not.toContain('TTP-CAPLA-DAY5');
+    // A baseline of 0 must still rise by 20.
+    expect(run(course([0, 5, 8, 10, 19], [1400, 1100, 900, 800, 700])).ids).toContain('TTP-CAPLA-DAY5');
+  });
+
+  test('refractory by the IWG numbers (D3a) is critical even when D4 would call it improving', () => {
+    const s = dailyHb(ittpDefaults(5).series('plt', [20, 25, 30, 40, 45]).series('ldh', [1400, 1200, 1000, 900, 800]), 1, 5);
+    expect(run(s).byRule['TTP-CAPLA-DAY5']).toBe('critical');
+  });
+
+  test('on labs older than the monitoring window the call is unknown: no card, and MON-DAILY says why', () => {
+    const s = dailyHb(ittpDefaults(5).series('plt', [12, 14, 15]).series('ldh', [1400, 1380, 1350]), 1, 3);
+    const o = run(s);
+    expect(o.ids).not.toContain('TTP-CAPLA-DAY5');
+    expect(cardFor(o, 'TTP-MON-DAILY').detail).toContain('cannot be assessed without current platelets and LDH');
+  });
+
+  test('after a response in this episode a fall is an exacerbation, not a day-5 failure', () => {
+    const s = dailyHb(ittpDefaults(6).series('plt', [20, 80, 160, 170, 120, 90]).series('ldh', [1400, 500, 300, 280, 300, 320]), 1, 6);
+    const o = run(s);
+    expect(o.ids).not.toContain('TTP-CAPLA-DAY5');
+    expect(o.ids).not.toContain('TTP-REFRACTORY-2L');
+  });
+
+  test('ADAMTS13 wording by the facts: confirms, pending, or none on a non-specific code (then a warning, never critical)', () => {
+    expect(cardFor(run(nonResponder()), 'TTP-CAPLA-DAY5').detail).toContain('ADAMTS13 4% before TPE confirms iTTP');
+    const pending = nonResponder(5, { skip: ['a13', 'inhibitor'] }).serviceRequest('ADAMTS13 activity', 'active', {
+      code: { system: 'http://loinc.org', code: '53622-7' },
+    });
+    expect(cardFor(run(pending), 'TTP-CAPLA-DAY5').detail).toContain('Do not wait for the pending ADAMTS13 result');
+    const nos = nonResponder(5, { skip: ['a13', 'inhibitor'] })
+      .without((r) => r.resourceType === 'Condition')
+      .condition('78129009');
+    const o = run(nos);
+    expect(o.byRule['TTP-CAPLA-DAY5']).toBe('warning');
+    expect(cardFor(o, 'TTP-CAPLA-DAY5').detail).toContain(
+      'No ADAMTS13 result: caplacizumab before the result fits a high clinical probability only',
+    );
+    // With an acquired code and no ADAMTS13 the call stands (critical) and no such sentence is added.
+    const coded = run(nonResponder(5, { skip: ['a13', 'inhibitor'] }));
+    expect(coded.byRule['TTP-CAPLA-DAY5']).toBe('critical');
+    expect(cardFor(coded, 'TTP-CAPLA-DAY5').detail).not.toContain('No ADAMTS13 result');
+  });
+
+  test('an ADAMTS13 of 46% drawn during TPE silences nothing; the card says it may be donor plasma', () => {
+    const o = run(nonResponder().lab('a13', 46, day(4, '14:00')));
+    expect(o.byRule['TTP-CAPLA-DAY5']).toBe('critical');
+    expect(cardFor(o, 'TTP-CAPLA-DAY5').detail).toContain('may reflect donor plasma');
+  });
+
+  test('pregnancy adds the EU precaution; the indicator stays', () => {
+    const o = run(nonResponder().condition('77386006', { onset: day(-100) }));
+    expect(o.byRule['TTP-CAPLA-DAY5']).toBe('critical');
+    expect(cardFor(o, 'TTP-CAPLA-DAY5').detail).toContain('EU SmPC advises avoiding caplacizumab in pregnancy');
+  });
+
+  test('a caplacizumab order completed 8 months ago and stamped today by its server is history', () => {
+    const s = nonResponder().med(DRUGS.caplacizumab, {
+      status: 'completed',
+      doseMg: 11,
+      authoredOn: day(-240),
+      lastUpdated: day(5, '08:00'),
+    });
+    expect(run(s).byRule['TTP-CAPLA-DAY5']).toBe('critical');
   });
 
   test('ADAMTS13 > 20% (G3b) silences it; 20% exactly does not', () => {

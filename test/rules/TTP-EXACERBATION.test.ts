@@ -1,6 +1,6 @@
 /** TTP-EXACERBATION: Possible iTTP exacerbation. When it fires, at which indicator, and when it stays silent. */
-import { type Scenario, dailyHb, day, ittpDefaults } from '../fixtures/builder';
-import { run } from '../helpers';
+import { DRUGS, type Scenario, dailyHb, day, ittpDefaults } from '../fixtures/builder';
+import { cardFor, run } from '../helpers';
 import { fallAfterResponse } from '../fixtures/records';
 import { ruleContract } from './contract';
 
@@ -18,8 +18,64 @@ describe('TTP-EXACERBATION', () => {
     expect(run(after(40)).ids).not.toContain('TTP-EXACERBATION');
   });
 
-  test('another coded cause (HIT) silences it', () => {
-    expect(run(after(20, (s) => s.condition('', { text: 'Heparin-induced thrombocytopenia' }))).ids).not.toContain('TTP-EXACERBATION');
+  test('another coded cause (HIT) makes it info, naming the cause; never silence', () => {
+    const o = run(after(20, (s) => s.condition('', { text: 'Heparin-induced thrombocytopenia' })));
+    expect(o.byRule['TTP-EXACERBATION']).toBe('info');
+    expect(cardFor(o, 'TTP-EXACERBATION').detail).toContain('Heparin-induced thrombocytopenia is coded');
+  });
+
+  test('the warning is urgent: restart TPE and caplacizumab, rituximab if not given, ADAMTS13 now', () => {
+    const o = run(after(20));
+    const card = cardFor(o, 'TTP-EXACERBATION');
+    expect(card.summary).toBe(
+      'Possible iTTP exacerbation: platelets 90 within 30 d of stopping TPE. Urgent review: restart TPE, caplacizumab.',
+    );
+    expect(card.suggestions!.map((x) => x.label)).toEqual([
+      'Order caplacizumab 11 mg IV before TPE, then 11 mg SC daily',
+      'Re-order daily therapeutic plasma exchange',
+      'Order ADAMTS13 activity and LDH',
+    ]);
+    const noRtx = run(after(20, (s) => s.without((r) => JSON.stringify(r).includes('rituximab'))));
+    expect(cardFor(noRtx, 'TTP-EXACERBATION').detail).toContain('No rituximab is recorded this episode');
+  });
+
+  test('while caplacizumab is still given: its own wording, and no second caplacizumab order', () => {
+    const o = run(
+      after(20, (s) =>
+        s.med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '09:00'), givenAt: [day(19, '12:00')] }),
+      ),
+    );
+    const card = cardFor(o, 'TTP-EXACERBATION');
+    expect(card.summary).toBe('Platelets 90 falling on caplacizumab after response: possible exacerbation. Urgent hematology review.');
+    expect(card.suggestions!.map((x) => x.label)).not.toContain('Order caplacizumab 11 mg IV before TPE, then 11 mg SC daily');
+  });
+
+  test('within 30 days of the last caplacizumab dose, though TPE stopped earlier', () => {
+    const s = after(45, (x) =>
+      x.med(DRUGS.caplacizumab, {
+        status: 'completed',
+        doseMg: 11,
+        route: 'sc',
+        perDay: 1,
+        start: day(1, '09:00'),
+        end: day(20, '09:00'),
+        givenAt: [day(20, '09:00')],
+      }),
+    );
+    expect(run(s).byRule['TTP-EXACERBATION']).toBe('warning');
+    expect(
+      run(
+        after(51, (x) =>
+          x.med(DRUGS.caplacizumab, {
+            status: 'completed',
+            doseMg: 11,
+            start: day(1, '09:00'),
+            end: day(20, '09:00'),
+            givenAt: [day(20, '09:00')],
+          }),
+        ),
+      ).ids,
+    ).not.toContain('TTP-EXACERBATION');
   });
 
   test('ADAMTS13 remission (>= 20%) after response means relapse territory, not exacerbation', () => {

@@ -30,10 +30,19 @@ describe('TTP-PE-STOP-EARLY', () => {
     expect(run(perSession('revoked')).ids).toContain('TTP-PE-STOP-EARLY');
   });
 
-  test('a completed TPE order without any LDH says the response cannot be confirmed', () => {
-    const s = dailyHb(ittpDefaults(4, { tpeThrough: 3, tpeOrderStatus: 'completed' }).series('plt', [20, 100, 160, 170]), 1, 4);
-    const card = cardFor(run(s), 'TTP-PE-STOP-EARLY');
-    expect(card.detail).toContain('not confirmed (missing: LDH)');
+  test('a completed TPE order counts as a stop from 36 h after the last session; the card says when the response cannot be confirmed', () => {
+    const at = (hours: number) => {
+      const s = dailyHb(ittpDefaults(4, { tpeThrough: 3, tpeOrderStatus: 'completed' }).series('plt', [20, 100, 160, 170]), 1, 4);
+      s.now = new Date(Date.parse(day(3, '10:00')) + hours * 3_600_000).toISOString();
+      return run(s);
+    };
+    expect(at(35).ids).not.toContain('TTP-PE-STOP-EARLY');
+    expect(cardFor(at(36), 'TTP-PE-STOP-EARLY').detail).toContain('not confirmed (missing: LDH)');
+  });
+
+  test('a revoked TPE order is a stop at once; its server timestamp is not its time', () => {
+    const s = dailyHb(ittpDefaults(3, { tpeOrderStatus: 'revoked' }).series('plt', [20, 35, 50]).series('ldh', [1400, 1000, 700]), 1, 3);
+    expect(cardFor(run(s), 'TTP-PE-STOP-EARLY').detail).toContain('is **revoked**');
   });
 });
 

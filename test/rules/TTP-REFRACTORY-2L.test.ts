@@ -5,7 +5,7 @@ import { nonResponder } from '../fixtures/records';
 import { ruleContract } from './contract';
 
 describe('TTP-REFRACTORY-2L', () => {
-  const broad = () => dailyHb(ittpDefaults(5).series('plt', [40, 45, 55, 60, 62]).series('ldh', [1400, 1380, 1350, 1320, 1300]), 1, 5);
+  const broad = () => dailyHb(ittpDefaults(5).series('plt', [40, 42, 45, 48, 52]).series('ldh', [1400, 1380, 1350, 1320, 1300]), 1, 5);
   test('no response after 5 sessions and not improving fires; improving does not', () => {
     expect(run(broad()).byRule['TTP-REFRACTORY-2L']).toBe('warning');
     const improving = dailyHb(ittpDefaults(5).series('plt', [40, 55, 70, 80, 90]).series('ldh', [1400, 1200, 1000, 900, 800]), 1, 5);

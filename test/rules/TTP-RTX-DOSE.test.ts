@@ -26,13 +26,33 @@ describe('TTP-RTX-DOSE (BSA 1.8 m2: height 180 cm, weight 64.8 kg)', () => {
     expect(o.byRule['TTP-RTX-DOSE']).toBe(expected);
     expectValidSuggestions(o);
   });
-  test('20: the warning suggests the computed 680 mg dose and the flat 100 mg dose', () => {
+  test('20: 1000 mg gets the computed 680 mg dose only: 100 mg is no fix for it', () => {
     const s = withBsa();
     rtxDraft(s, 1000);
     const card = cardFor(run(s, 'order-select'), 'TTP-RTX-DOSE');
     expect(card.summary).toBe('Rituximab dose 1000 mg does not match 375 mg/m² (680 mg) or 100 mg weekly iTTP regimens. Please verify.');
-    expect(card.suggestions?.map((x) => x.label)).toEqual(['Change dose to 680 mg (375 mg/m² x 1.8 m²)', 'Change dose to 100 mg']);
+    expect(card.suggestions?.map((x) => x.label)).toEqual(['Change dose to 680 mg (375 mg/m² x 1.8 m²)']);
     expect(card.selectionBehavior).toBe('at-most-one');
+  });
+
+  test('under 200 mg the 100 mg regimen is offered too; at 200 mg it is not', () => {
+    const labels = (mg: number) => {
+      const s = withBsa();
+      rtxDraft(s, mg);
+      return cardFor(run(s, 'order-select'), 'TTP-RTX-DOSE').suggestions?.map((x) => x.label);
+    };
+    expect(labels(199)).toEqual(['Change dose to 680 mg (375 mg/m² x 1.8 m²)', 'Change dose to 100 mg']);
+    expect(labels(200)).toEqual(['Change dose to 680 mg (375 mg/m² x 1.8 m²)']);
+  });
+
+  test('without HBsAg and anti-HBc in 12 months the card says so; with both it does not', () => {
+    const s = withBsa();
+    rtxDraft(s, 1000);
+    expect(cardFor(run(s, 'order-select'), 'TTP-RTX-DOSE').detail).toContain('No HBV serology on record: no HBsAg and Anti-HBc result');
+    s.lab('a13', 0, day(0), { code: { coding: [{ system: 'http://loinc.org', code: '5196-1' }] }, valueString: 'negative' });
+    expect(cardFor(run(s, 'order-select'), 'TTP-RTX-DOSE').detail).toContain('no Anti-HBc result');
+    s.lab('a13', 0, day(0), { code: { coding: [{ system: 'http://loinc.org', code: '16933-4' }] }, valueString: 'negative' });
+    expect(cardFor(run(s, 'order-select'), 'TTP-RTX-DOSE').detail).not.toContain('No HBV serology');
   });
 
   test('20: no height or weight gives info saying BSA cannot be computed', () => {

@@ -26,9 +26,26 @@ describe('TTP-RTX-MISSING', () => {
     expect(run(nos()).ids).toContain('TTP-RTX-MISSING');
   });
 
-  test('rituximab 3 months ago (earlier episode) still fires, and the card says when', () => {
-    const s = noRtx(3).give(DRUGS.rituximab, day(-90, '12:00'), 700);
-    expect(cardFor(run(s), 'TTP-RTX-MISSING').detail).toContain('Rituximab was given on 2025-12-01');
+  test('rituximab within 6 months (earlier episode) is info: B cells may still be depleted', () => {
+    const o = run(noRtx(3).give(DRUGS.rituximab, day(-90, '12:00'), 700));
+    expect(o.byRule['TTP-RTX-MISSING']).toBe('info');
+    expect(cardFor(o, 'TTP-RTX-MISSING').summary).toBe(
+      'Confirmed iTTP, no rituximab this episode; rituximab was given 2025-12-01: B cells may still be depleted.',
+    );
+    expect(cardFor(o, 'TTP-RTX-MISSING').detail).toContain('Consider a CD19 count');
+    // 183 days is no longer recent: the warning again.
+    expect(run(noRtx(3).give(DRUGS.rituximab, day(-182, '12:00'), 700)).byRule['TTP-RTX-MISSING']).toBe('warning');
+  });
+
+  test('the detail and the draft order ask for HBV screening first', () => {
+    const card = cardFor(run(noRtx(3)), 'TTP-RTX-MISSING');
+    expect(card.detail).toContain('Check HBsAg and anti-HBc before the first dose');
+    expect(JSON.stringify(card.suggestions![0]!.actions![0]!.resource)).toContain('Check HBsAg and anti-HBc before the first dose');
+  });
+
+  test('a completed rituximab order 8 months old, stamped today by its server, is history', () => {
+    const s = noRtx(3).med(DRUGS.rituximab, { status: 'completed', doseMg: 700, authoredOn: day(-240), lastUpdated: day(3, '08:00') });
+    expect(run(s).byRule['TTP-RTX-MISSING']).toBe('warning');
   });
 
   test('refractory (D3a) gives the escalated wording', () => {

@@ -13,6 +13,8 @@ const content = loadContent();
 const units = new Units(content);
 const terminology = new Terminology(content);
 const tools = { units, terminology };
+/** Results later than this are in the future (G4): far enough that none of these is. */
+const FAR = Date.parse('2100-01-01T00:00:00Z');
 /** A value converted to the analyte's rule unit, or not understood. */
 const convert = (u: Units, analyte: string, value: number, unit: string) => {
   const factor = u.factorFor(analyte, unit);
@@ -44,7 +46,6 @@ describe('units through UCUM', () => {
 
   test.each([
     ['platelets', 'thou'],
-    ['platelets', 'K/uL'],
     ['platelets', 'g/dL'],
     ['ldh', 'mg/dL'],
     ['adamts13', 'ng/mL'],
@@ -53,10 +54,23 @@ describe('units through UCUM', () => {
     expect(convert(units, analyte, 12, unit).ok).toBe(false);
   });
 
-  test('a site-approved alias makes K/uL usable', () => {
-    const u = new Units(loadContent({ site: { unitAliases: { 'K/uL': '10*3/uL' } } }));
-    const r = convert(u, 'platelets', 45, 'K/uL');
-    expect(r.ok && r.value).toBeCloseTo(45);
+  test('the usual platelet spellings are default aliases (KB 4F v2); a site can remove one or add its own', () => {
+    for (const unit of ['K/uL', 'K/µL', 'k/uL', 'K/mm3', 'x10E3/uL', '10^3/uL', '10E3/uL', 'thou/uL', 'x10E9/L', '10^9/L'])
+      expect(convert(units, 'platelets', 45, unit).ok && convert(units, 'platelets', 45, unit)).toMatchObject({
+        value: expect.closeTo(45, 6),
+      });
+    const removed = new Units(loadContent({ site: { unitAliases: { 'K/uL': null } } }));
+    expect(convert(removed, 'platelets', 45, 'K/uL').ok).toBe(false);
+    const added = new Units(loadContent({ site: { unitAliases: { 'thou/mm3': '10*3/uL' } } }));
+    expect(convert(added, 'platelets', 45, 'thou/mm3')).toMatchObject({ ok: true, value: expect.closeTo(45, 6) });
+  });
+
+  test('an alias to a unit that is not UCUM of an analyte dimension stops the start-up, naming it', () => {
+    expect(() => new Units(loadContent({ site: { unitAliases: { 'K/uL': 'kilo' } } }))).toThrow(/unit alias "K\/uL" -> "kilo" \(site\)/);
+  });
+
+  test('a unit named like an object property is a unit like any other (not understood)', () => {
+    for (const unit of ['constructor', '__proto__', 'toString']) expect(convert(units, 'adamts13', 5, unit).ok).toBe(false);
   });
 
   test('doses: g and mg, mg/m2', () => {
@@ -81,10 +95,17 @@ describe('terminology', () => {
     expect(terminology.match('VS-A13INH', { text: 'ADAMTS13 inhibitor' })?.by).toBe('text');
   });
 
-  test('unverified codes are off unless the site enables them', () => {
-    const coding = { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '36514' }] };
-    expect(terminology.matchCode('VS-TPE', coding)).toBeUndefined();
-    expect(new Terminology(loadContent({ site: { useUnverifiedCodes: true } })).matchCode('VS-TPE', coding)?.by).toBe('code');
+  test('unverified codes are off unless the site enables them; CPT 36514 is verified (v2)', () => {
+    const unverified = JSON.parse(JSON.stringify(loadContent().terminology.valueSets['VS-A13INH']!.unverifiedCodes![0]!)) as {
+      system: string;
+      code: string;
+    };
+    const coding = {
+      coding: [{ system: loadContent().terminology.systems[unverified.system] ?? unverified.system, code: unverified.code }],
+    };
+    expect(terminology.matchCode('VS-A13INH', coding)).toBeUndefined();
+    expect(new Terminology(loadContent({ site: { useUnverifiedCodes: true } })).matchCode('VS-A13INH', coding)?.by).toBe('code');
+    expect(terminology.matchCode('VS-TPE', { coding: [{ system: 'http://www.ama-assn.org/go/cpt', code: '36514' }] })?.by).toBe('code');
   });
 
   test('"congenital" text alone is not a congenital TTP', () => {
@@ -111,6 +132,7 @@ describe('labs', () => {
         obs({ id: 'o3', valueQuantity: { value: 12, code: '10*9/L' }, status: 'cancelled' }),
       ],
       tools,
+      FAR,
     );
     const p = labs.get('platelets')!;
     expect(p.final).toEqual([]);
@@ -125,6 +147,7 @@ describe('labs', () => {
         obs({ id: 'o3', effectiveDateTime: undefined, valueQuantity: { value: 5, code: '10*9/L' } }),
       ],
       tools,
+      FAR,
     );
     const p = labs.get('platelets')!;
     expect(p.final).toEqual([]);
@@ -138,12 +161,13 @@ describe('labs', () => {
         obs({ id: 'early', effectiveDateTime: day(2), issued: day(9), valueQuantity: { value: 20, code: '10*9/L' } }),
       ],
       tools,
+      FAR,
     );
     expect(labs.get('platelets')!.final.map((v) => v.ref)).toEqual(['Observation/early', 'Observation/late']);
   });
 
   test('valueString "<5 %" for ADAMTS13 keeps the comparator', () => {
-    const labs = extractLabs([obs({ code: { text: 'ADAMTS13 activity' }, valueString: '<5 %' })], tools);
+    const labs = extractLabs([obs({ code: { text: 'ADAMTS13 activity' }, valueString: '<5 %' })], tools, FAR);
     expect(labs.get('adamts13')!.final[0]).toMatchObject({ value: 5, comparator: '<', by: 'text' });
   });
 
@@ -157,6 +181,7 @@ describe('labs', () => {
         }),
       ],
       tools,
+      FAR,
     );
     expect(labs.get('ldh')!.final[0]).toMatchObject({ value: 600, uln: 240 });
   });
@@ -266,11 +291,20 @@ describe('clinical response (D2) and improvement (D4)', () => {
     expect(state(s).response).toEqual({ status: 'unknown', missing: ['LDH'] });
   });
 
-  test('improving needs platelets >= 2x baseline AND LDH below baseline', () => {
-    expect(state(dailyHb(ittpDefaults(4).series('plt', [10, 20]).series('ldh', [1000, 900]), 1, 2)).improving).toBe(true);
-    expect(state(dailyHb(ittpDefaults(4).series('plt', [10, 19]).series('ldh', [1000, 900]), 1, 2)).improving).toBe(false);
-    expect(state(dailyHb(ittpDefaults(4).series('plt', [10, 30]).series('ldh', [1000, 1000]), 1, 2)).improving).toBe(false);
-    expect(state(dailyHb(ittpDefaults(4).series('plt', [10, 30]), 1, 2)).improving).toBe('unknown');
+  test('improving needs platelets >= 1.5x baseline and 20 above it, AND LDH below baseline', () => {
+    expect(state(dailyHb(ittpDefaults(2).series('plt', [10, 30]).series('ldh', [1000, 900]), 1, 2)).improving).toBe(true);
+    expect(state(dailyHb(ittpDefaults(2).series('plt', [10, 29]).series('ldh', [1000, 900]), 1, 2)).improving).toBe(false);
+    expect(state(dailyHb(ittpDefaults(2).series('plt', [40, 59]).series('ldh', [1000, 900]), 1, 2)).improving).toBe(false);
+    expect(state(dailyHb(ittpDefaults(2).series('plt', [40, 60]).series('ldh', [1000, 900]), 1, 2)).improving).toBe(true);
+    expect(state(dailyHb(ittpDefaults(2).series('plt', [10, 30]).series('ldh', [1000, 1000]), 1, 2)).improving).toBe(false);
+  });
+
+  test('improvement and refractoriness are judged on current data only', () => {
+    // PE day 4 at 18:00 with the last platelets and LDH of day 2 (60 h old): unknown, not "not improving".
+    const s = state(dailyHb(ittpDefaults(4).series('plt', [10, 12]).series('ldh', [1000, 1100]), 1, 2));
+    expect(s.improving).toBe('unknown');
+    expect(s.noImprovement).toBe('unknown');
+    expect(s.notCurrent).toEqual(['platelets', 'LDH']);
   });
 
   test('baseline is the last value at or before session 1, not the first of the window', () => {

@@ -1,0 +1,52 @@
+/** TTP-RELAPSE: possible relapse after remission. When it fires, at which indicator, and when it stays silent. */
+import { day, recoveredAfterTpe } from '../fixtures/builder';
+import { cardFor, run } from '../helpers';
+import { ruleContract } from './contract';
+
+/** Responded by day 7, TPE until day 8, in remission 30 days later; on `evalDay`, platelets `plt` and LDH `ldh`. */
+const later = (evalDay: number, plt: number, ldh: number) =>
+  recoveredAfterTpe(evalDay).lab('plt', plt, day(evalDay, '07:00')).lab('ldh', ldh, day(evalDay, '07:00'));
+
+describe('TTP-RELAPSE', () => {
+  test('after remission, platelets < 150 with LDH above its ULN: an urgent warning', () => {
+    const o = run(later(60, 80, 400));
+    expect(o.byRule['TTP-RELAPSE']).toBe('warning');
+    const card = cardFor(o, 'TTP-RELAPSE');
+    expect(card.summary).toBe(
+      'Possible iTTP relapse: platelets 80, ADAMTS13 not measured since. Urgent hematology review; restart TPE, steroids, caplacizumab.',
+    );
+    expect(card.suggestions!.map((x) => x.label)[0]).toBe('Re-order daily therapeutic plasma exchange');
+  });
+
+  test('both sides: platelets 150 or an LDH at its ULN alone are no relapse', () => {
+    expect(run(later(60, 150, 400)).ids).not.toContain('TTP-RELAPSE');
+    expect(run(later(60, 149, 400)).ids).toContain('TTP-RELAPSE');
+    expect(run(later(60, 80, 250)).ids).not.toContain('TTP-RELAPSE');
+    expect(run(later(60, 80, 251)).ids).toContain('TTP-RELAPSE');
+  });
+
+  test('severe ADAMTS13 deficiency after remission with platelets < 150 is a relapse without the LDH', () => {
+    const o = run(later(60, 120, 200).lab('a13', 5, day(60, '07:00')));
+    expect(o.byRule['TTP-RELAPSE']).toBe('warning');
+    expect(cardFor(o, 'TTP-RELAPSE').summary).toContain('ADAMTS13 5%');
+  });
+
+  test('before the remission (within 30 days of the last TPE) it is an exacerbation, not a relapse', () => {
+    const o = run(later(30, 80, 400));
+    expect(o.ids).not.toContain('TTP-RELAPSE');
+    expect(o.ids).toContain('TTP-EXACERBATION');
+  });
+
+  test('a coded other cause makes it info; TPE restarted after the remission silences it', () => {
+    expect(run(later(60, 80, 400).condition('', { text: 'Sepsis' })).byRule['TTP-RELAPSE']).toBe('info');
+    expect(run(later(60, 80, 400).tpe(day(59, '10:00'))).ids).not.toContain('TTP-RELAPSE');
+  });
+
+  test('an ADAMTS13 remission (post-TPE >= 20%) counts as remission before 30 days', () => {
+    const s = later(25, 80, 400).lab('a13', 45, day(15, '07:00'));
+    expect(run(s).ids).toContain('TTP-RELAPSE');
+    expect(run(s).ids).not.toContain('TTP-EXACERBATION');
+  });
+});
+
+ruleContract('TTP-RELAPSE', { hook: 'patient-view', build: () => later(60, 80, 400), indicator: 'warning' });
