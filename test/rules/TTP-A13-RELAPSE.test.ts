@@ -1,0 +1,35 @@
+/** TTP-A13-RELAPSE: ADAMTS13 relapse in clinical remission. When it fires, at which indicator, and when it stays silent. */
+import { DRUGS, day, recoveredAfterTpe } from '../fixtures/builder';
+import { cardFor, run } from '../helpers';
+import { ruleContract } from './contract';
+
+/** The episode's 4% (before TPE), an ADAMTS13 remission of 45% on day 20, then `low`% on day 60 with platelets `plt`. */
+const course = (low: number, plt = 230) =>
+  recoveredAfterTpe(62).lab('a13', 45, day(20, '07:00')).lab('a13', low, day(60, '07:00')).lab('plt', plt, day(60, '07:00'));
+
+describe('TTP-A13-RELAPSE', () => {
+  test('19% after an ADAMTS13 remission, platelets normal: info, pre-emptive rituximab suggested; 20% is not a relapse', () => {
+    const o = run(course(19));
+    expect(o.byRule['TTP-A13-RELAPSE']).toBe('info');
+    expect(cardFor(o, 'TTP-A13-RELAPSE').summary).toBe(
+      'ADAMTS13 relapse (19%) in clinical remission. Consider pre-emptive rituximab (ISTH, conditional).',
+    );
+    expect(run(course(20)).ids).not.toContain('TTP-A13-RELAPSE');
+  });
+
+  test('without an ADAMTS13 remission first there is no ADAMTS13 relapse', () => {
+    const s = recoveredAfterTpe(62).lab('a13', 12, day(60, '07:00')).lab('plt', 230, day(60, '07:00'));
+    expect(run(s).ids).not.toContain('TTP-A13-RELAPSE');
+  });
+
+  test('platelets below 150 are a clinical matter (TTP-RELAPSE), not this card', () => {
+    expect(run(course(5, 120)).ids).not.toContain('TTP-A13-RELAPSE');
+  });
+
+  test('rituximab ordered or given after the low result silences it', () => {
+    expect(run(course(15).give(DRUGS.rituximab, day(61, '12:00'), 700)).ids).not.toContain('TTP-A13-RELAPSE');
+    expect(run(course(15).med(DRUGS.rituximab, { doseMg: 700, authoredOn: day(61, '09:00') })).ids).not.toContain('TTP-A13-RELAPSE');
+  });
+});
+
+ruleContract('TTP-A13-RELAPSE', { hook: 'patient-view', build: () => course(15), indicator: 'info' });
