@@ -19,22 +19,27 @@ interface Case {
   mustNot?: string[];
   /** No card at all. */
   none?: boolean;
+  /** How many cards the clinician sees (G7 alert burden: the whole answer, folded findings not counted). */
+  cards: number;
 }
 
 const cases: Case[] = [
   {
     name: '1 non-responder D5',
+    cards: 2,
     build: nonResponderD5,
     must: { 'TTP-CAPLA-DAY5': 'critical', 'TTP-REFRACTORY-2L': 'warning' },
     mustNot: ['TTP-RTX-MISSING', 'TTP-STEROID-MISSING', 'TTP-ADAMTS13-MISSING', 'TTP-MON-DAILY', 'TTP-MP-PULSE'],
   },
   {
     name: '2 recovering D5',
+    cards: 0,
     build: () => dailyHb(ittpDefaults(5).series('plt', [12, 25, 48, 80, 110]).series('ldh', [1400, 1100, 900, 700, 520]), 1, 5),
     mustNot: ['TTP-CAPLA-DAY5', 'TTP-REFRACTORY-2L'],
   },
   {
     name: '3 caplacizumab already active',
+    cards: 1,
     build: () =>
       nonResponderD5().med(DRUGS.caplacizumab, {
         doseMg: 11,
@@ -48,23 +53,27 @@ const cases: Case[] = [
   },
   {
     name: '4 entered-in-error caplacizumab',
+    cards: 2,
     build: () =>
       nonResponderD5().med(DRUGS.caplacizumab, { status: 'entered-in-error', doseMg: 11, route: 'sc', perDay: 1, start: day(2, '12:00') }),
     must: { 'TTP-CAPLA-DAY5': 'critical' },
   },
   {
     name: '5 cancelled caplacizumab',
+    cards: 2,
     build: () =>
       nonResponderD5().med(DRUGS.caplacizumab, { status: 'cancelled', doseMg: 11, route: 'sc', perDay: 1, start: day(2, '12:00') }),
     must: { 'TTP-CAPLA-DAY5': 'critical' },
   },
   {
     name: '6 too early (D3)',
+    cards: 0,
     build: () => dailyHb(ittpDefaults(3).series('plt', [12, 13, 14]).series('ldh', [1400, 1390, 1380]), 1, 3),
     none: true,
   },
   {
     name: '9 congenital TTP',
+    cards: 0,
     build: () => {
       const s = new Scenario(5)
         .patient()
@@ -76,12 +85,14 @@ const cases: Case[] = [
   },
   {
     name: '10 missing labs D3',
+    cards: 1,
     build: () => ittpDefaults(3).lab('plt', 14, day(2, '02:00')).lab('hb', 8, day(2, '02:00')).lab('plt', 12, day(1, '06:00')),
     must: { 'TTP-MON-DAILY': 'warning' },
     mustNot: ['TTP-CAPLA-DAY5', 'TTP-REFRACTORY-2L'],
   },
   {
     name: '11 mixed units D5',
+    cards: 2,
     build: () => {
       const s = ittpDefaults(5, { skip: [] });
       [15000, 14000, 15000, 17000].forEach((v, i) => s.lab('plt', v, day(1 + i), { unit: '/uL' }));
@@ -93,6 +104,7 @@ const cases: Case[] = [
   },
   {
     name: '12 unknown unit',
+    cards: 1,
     build: () => {
       const s = ittpDefaults(5);
       for (let d = 1; d <= 5; d++) s.lab('plt', 12, day(d), { unit: 'thou', unitTextOnly: true });
@@ -103,6 +115,7 @@ const cases: Case[] = [
   },
   {
     name: '13 no ADAMTS13 on D2',
+    cards: 1,
     build: () =>
       dailyHb(
         ittpDefaults(2, { skip: ['a13', 'inhibitor'] })
@@ -115,6 +128,7 @@ const cases: Case[] = [
   },
   {
     name: '13 variant: ADAMTS13 order active',
+    cards: 0,
     build: () =>
       dailyHb(
         ittpDefaults(2, { skip: ['a13', 'inhibitor'] })
@@ -129,6 +143,7 @@ const cases: Case[] = [
   },
   {
     name: '14 caplacizumab ending, ADAMTS13 low',
+    cards: 1,
     build: () => {
       const s = recoveredAfterTpe(36);
       s.med(DRUGS.caplacizumab, {
@@ -147,6 +162,7 @@ const cases: Case[] = [
   },
   {
     name: '15 early stop, ADAMTS13 recovered',
+    cards: 1,
     build: () => {
       const s = recoveredAfterTpe(29);
       s.med(DRUGS.caplacizumab, {
@@ -166,6 +182,7 @@ const cases: Case[] = [
   },
   {
     name: '17 pre-treatment ADAMTS13 35% (drawn before the first TPE) at patient-view',
+    cards: 1,
     build: () =>
       dailyHb(
         ittpDefaults(5, { skip: ['a13', 'inhibitor'] })
@@ -180,6 +197,7 @@ const cases: Case[] = [
   },
   {
     name: '17 variant: the same 35% drawn during TPE (day 2, after the session) gates nothing',
+    cards: 3,
     build: () =>
       dailyHb(
         ittpDefaults(5, { skip: ['a13', 'inhibitor'] })
@@ -194,6 +212,7 @@ const cases: Case[] = [
   },
   {
     name: '18 TPE stopped early',
+    cards: 1,
     build: () => {
       const s = ittpDefaults(4, { tpeThrough: 3, tpeOrderStatus: 'revoked' });
       s.series('plt', [20, 35, 50, 60]).series('ldh', [1400, 1000, 700, 500]);
@@ -203,6 +222,7 @@ const cases: Case[] = [
   },
   {
     name: '18 variant: response met before the stop',
+    cards: 0,
     build: () => {
       const s = ittpDefaults(6, { tpeThrough: 5, tpeOrderStatus: 'revoked' });
       s.series('plt', [20, 60, 110, 160, 170, 180]).series('ldh', [1400, 700, 400, 300, 300, 290]);
@@ -212,6 +232,7 @@ const cases: Case[] = [
   },
   {
     name: '19 no steroids on D2',
+    cards: 1,
     build: () =>
       dailyHb(
         ittpDefaults(2, { skip: ['steroids'] })
@@ -224,6 +245,7 @@ const cases: Case[] = [
   },
   {
     name: '19 variant: prednisone 1 mg/kg',
+    cards: 0,
     build: () =>
       dailyHb(
         ittpDefaults(2, { skip: ['steroids'] })
@@ -236,6 +258,7 @@ const cases: Case[] = [
   },
   {
     name: '19 variant: prednisone only, refractory on D5',
+    cards: 2,
     build: () =>
       dailyHb(
         ittpDefaults(5, { skip: ['steroids'] })
@@ -255,6 +278,7 @@ const cases: Case[] = [
   },
   {
     name: '21 biosimilar rituximab only (text and SCD map)',
+    cards: 2,
     build: () =>
       nonResponderD5()
         .without((r) => r.resourceType.startsWith('Medication') && JSON.stringify(r).includes('121191'))
@@ -270,6 +294,7 @@ const cases: Case[] = [
   },
   {
     name: '22 relapse without rituximab',
+    cards: 1,
     build: () => {
       const s = new Scenario(4).patient().condition('439007008', { clinicalStatus: 'relapse' });
       // A first episode a year earlier, in remission since.
@@ -290,6 +315,7 @@ const cases: Case[] = [
   },
   {
     name: '23 exacerbation after response',
+    cards: 1,
     build: () => {
       const s = ittpDefaults(30, { tpeThrough: 8, tpeOrderStatus: 'completed' });
       s.series('plt', [12, 40, 80, 120, 145, 170, 190, 200]).series('ldh', [1400, 900, 600, 400, 320, 280, 250, 240]);
@@ -311,6 +337,7 @@ const cases: Case[] = [
   },
   {
     name: '24 TTP NOS with pre-treatment ADAMTS13 62%',
+    cards: 1,
     build: () => {
       const s = new Scenario(5)
         .patient()
@@ -335,6 +362,7 @@ const cases: Case[] = [
   },
   {
     name: '24 variant: TTP NOS, 62% only during TPE: the in-TPE DX-RECONSIDER, escalation not held back',
+    cards: 2,
     build: () => {
       const s = new Scenario(5)
         .patient()
@@ -358,6 +386,7 @@ const cases: Case[] = [
   },
   {
     name: '25 age 15',
+    cards: 0,
     build: () => {
       const s = nonResponderD5();
       s.resources.find((r) => r.resourceType === 'Patient')!.birthDate = '2011-01-01';
@@ -371,6 +400,7 @@ describe('KB section 5 patient-view scenarios', () => {
   test.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const o = run(c.build());
     if (c.none) expect(o.ids).toEqual([]);
+    expect({ cards: o.cards.length, ids: o.ids }).toEqual({ cards: c.cards, ids: expect.any(Array) });
     for (const [rule, indicator] of Object.entries(c.must ?? {})) expect({ rule, indicator: fired(o, rule) }).toEqual({ rule, indicator });
     for (const rule of c.mustNot ?? []) expect({ rule, fired: fired(o, rule) }).toEqual({ rule, fired: undefined });
   });
