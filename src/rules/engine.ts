@@ -101,11 +101,12 @@ function relevantUnreadable(f: Facts, from: number): Unreadable[] {
 
 /**
  * Without an active iTTP, TTP-DATA-UNREADABLE still runs when the diagnosis itself may be what
- * could not be read: a Condition that cannot be read, beside a TPE session or an ADAMTS13 result.
+ * could not be read (a Condition that cannot be read, or resources ignored as another patient's),
+ * beside a TPE session or an ADAMTS13 result.
  */
 function ttpContext(f: Facts, unreadable: Unreadable[]): boolean {
   return (
-    unreadable.some((u) => u.key === 'conditions') &&
+    unreadable.some((u) => u.key === 'conditions' || u.ref === 'prefetch') &&
     (f.episode?.current === true || f.adamts13.pre !== undefined || f.adamts13.inTpe.length > 0)
   );
 }

@@ -1,7 +1,8 @@
 /** TTP-DATA-UNREADABLE (G4): what could not be read is named, never dropped in silence. When it fires, and when the cards name it instead. */
-import { cardFor, run } from '../helpers';
+import { callService } from '../../src/cds/service';
+import { cardFor, deps, run } from '../helpers';
 import { nonResponder } from '../fixtures/records';
-import { dailyHb, ittpDefaults } from '../fixtures/builder';
+import { at, dailyHb, ittpDefaults } from '../fixtures/builder';
 import { ruleContract } from './contract';
 
 /** A day-5 non-responder whose TPE sessions all carry `patch` (so no episode can be read). */
@@ -84,6 +85,18 @@ describe('TTP-DATA-UNREADABLE', () => {
     for (const r of uncoded.resources) if (r.resourceType === 'Condition') r.code = { coding: [{ system: 'http://snomed.info/sct' }] };
     expect(run(uncoded).byRule).toEqual({ 'TTP-DATA-UNREADABLE': 'info' });
     expect(run(uncoded.without((r) => r.resourceType === 'Procedure' || r.resourceType === 'Observation')).ids).toEqual([]);
+  });
+
+  test('the only TTP diagnosis sent under another patient is ignored, and with a TPE episode running the answer says so', async () => {
+    const s = nonResponder(5);
+    s.resources.find((r) => r.resourceType === 'Condition')!.subject = { reference: 'Patient/someone-else' };
+    const d = deps();
+    const { response } = await callService('ttp-patient-view', s.request('patient-view'), { ...d, clock: () => at(s.now) });
+    expect(response.cards.map((c) => `${c.source.topic?.code}:${c.indicator}`)).toEqual(['TTP-DATA-UNREADABLE:info']);
+    expect(response.cards[0]!.detail).toContain('1 resource(s) for another patient were ignored');
+    // Without any TPE or ADAMTS13 there is no TTP context: nothing to say.
+    s.without((r) => r.resourceType === 'Procedure' || r.resourceType === 'Observation');
+    expect((await callService('ttp-patient-view', s.request('patient-view'), { ...d, clock: () => at(s.now) })).response.cards).toEqual([]);
   });
 
   test('a TTP diagnosis whose clinical status cannot be read is taken as current, and the cards name it', () => {
