@@ -1,11 +1,12 @@
 /**
  * TTP-EXACERBATION (D5): after a clinical response, platelets below 150 within 30 days of the last
  * TPE or the last caplacizumab dose, or while caplacizumab is still given, before a remission. An
- * urgent warning (restart TPE, caplacizumab); info when another cause of thrombocytopenia is coded.
+ * urgent warning (restart TPE, caplacizumab; during TPE: caplacizumab); info when another cause of
+ * thrombocytopenia is coded.
  */
 import { activeOrders, orderedOrGiven } from '../facts';
 import { episodeStart, inRemission, lastCaplaTime } from '../facts/state';
-import { DAY, isoDate } from '../fhir/time';
+import { DAY, HOUR, isoDate } from '../fhir/time';
 import { fmt } from '../units';
 import { labEvidence } from './evidence';
 import type { Finding, RuleContext, RuleModule } from './types';
@@ -22,6 +23,8 @@ function patientView(ctx: RuleContext): Finding | undefined {
   const lastTpe = ep.lastSession;
   const lastCapla = lastCaplaTime(f, episodeStart(f, ctx.param));
   const onCapla = activeOrders(f, 'capla').length > 0;
+  // Still on daily TPE: the last session within the gap that counts as a stop (PE-STOP-EARLY).
+  const onTpe = f.now - lastTpe <= ctx.param('peStopGapHours') * HOUR;
   const nearTpe = latest.time - lastTpe <= window;
   const nearCapla = onCapla || (lastCapla !== undefined && latest.time - lastCapla <= window);
   if (!nearTpe && !nearCapla) return;
@@ -33,13 +36,14 @@ function patientView(ctx: RuleContext): Finding | undefined {
   return {
     ruleId: ID,
     indicator: other ? 'info' : 'warning',
-    variant: onCapla ? 'on-capla' : 'default',
+    variant: onCapla ? 'on-capla' : onTpe ? 'on-tpe' : 'default',
     params: {
       p: fmt(latest.value),
       pDate: isoDate(latest.time, f.tz),
       responseDate: isoDate(s.response.at, f.tz),
       days: Math.max(0, Math.floor((latest.time - stoppedAt) / DAY)),
       stopped: `${stopped} (${isoDate(stoppedAt, f.tz)})`,
+      lastTpeDate: isoDate(lastTpe, f.tz),
       what: byCapla ? 'caplacizumab' : 'TPE',
       rtxLine: orderedOrGiven(f, 'rtx') ? '' : 'No rituximab is recorded this episode: add it with the immunosuppression.',
       otherLine: other ? `**${other.display} is coded**: exclude it as the cause before treating this as an exacerbation.` : '',
@@ -56,8 +60,8 @@ function patientView(ctx: RuleContext): Finding | undefined {
       ? []
       : ['No other cause of thrombocytopenia (HIT, DIC, sepsis...) is coded; exclude one before calling this an exacerbation.'],
     suggestions: [
-      ...(onCapla ? [] : [{ key: 'start-caplacizumab' }]),
-      { key: 'restart-tpe', isRecommended: !other },
+      ...(onCapla ? [] : [{ key: 'start-caplacizumab', isRecommended: onTpe && !other }]),
+      ...(onTpe ? [] : [{ key: 'restart-tpe', isRecommended: !other }]),
       { key: 'order-adamts13-ldh' },
     ],
     caplacizumab: onCapla ? undefined : { suggestions: ['start-caplacizumab'] },

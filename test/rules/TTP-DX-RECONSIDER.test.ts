@@ -1,6 +1,6 @@
 /** TTP-DX-RECONSIDER: ADAMTS13 > 20% argues against TTP. When it fires, at which indicator, and when it stays silent. */
-import { DRUGS, Scenario, day } from '../fixtures/builder';
-import { run } from '../helpers';
+import { DRUGS, Scenario, day, recoveredAfterTpe } from '../fixtures/builder';
+import { cardFor, run } from '../helpers';
 import { nosWithAdamts13 } from '../fixtures/records';
 import { ruleContract } from './contract';
 
@@ -15,6 +15,34 @@ describe('TTP-DX-RECONSIDER', () => {
     expect(
       run(nos(45).med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '12:00') })).byRule['TTP-DX-RECONSIDER'],
     ).toBe('warning');
+  });
+
+  test('the wording follows caplacizumab: "stop caplacizumab" only when it is active', () => {
+    expect(cardFor(run(nos(45)), 'TTP-DX-RECONSIDER').summary).toBe(
+      'ADAMTS13 45% before TPE (>20%) argues against TTP. Reconsider the diagnosis and other TMAs.',
+    );
+    const onCapla = run(nos(45).med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '12:00') }));
+    expect(cardFor(onCapla, 'TTP-DX-RECONSIDER').summary).toBe(
+      'ADAMTS13 45% before TPE (>20%) argues against TTP. Reconsider diagnosis; ISTH advises stopping caplacizumab.',
+    );
+  });
+
+  test('with no pre-treatment result, a value above 20% drawn during TPE is info and says it cannot exclude TTP; it never warns', () => {
+    const s = new Scenario(3).patient().condition('78129009').tpeDaily(1, 3).lab('a13', 55, day(2, '14:00'));
+    s.med(DRUGS.caplacizumab, { doseMg: 11, route: 'sc', perDay: 1, start: day(1, '12:00') });
+    const card = cardFor(run(s), 'TTP-DX-RECONSIDER');
+    expect(card.indicator).toBe('info');
+    expect(card.summary).toBe('No pre-treatment ADAMTS13; 55% drawn during TPE cannot exclude TTP.');
+  });
+
+  test('in clinical remission a value above 20% is an ADAMTS13 remission: silent', () => {
+    // Pre-treatment 30%; response by day 6, TPE to day 8; remission 30 days after the last TPE (day 38).
+    const course = (evalDay: number) =>
+      recoveredAfterTpe(evalDay)
+        .without((r) => r.resourceType === 'Observation' && JSON.stringify(r.code).includes('53622-7'))
+        .lab('a13', 30, day(0, '21:00'));
+    expect(run(course(37)).byRule['TTP-DX-RECONSIDER']).toBe('info');
+    expect(run(course(39)).ids).not.toContain('TTP-DX-RECONSIDER');
   });
 
   test('a recovery after a documented 5% this episode is not a reason to reconsider', () => {

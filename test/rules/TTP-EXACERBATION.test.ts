@@ -50,6 +50,30 @@ describe('TTP-EXACERBATION', () => {
     expect(card.suggestions!.map((x) => x.label)).not.toContain('Order caplacizumab 11 mg IV before TPE, then 11 mg SC daily');
   });
 
+  test('a fall after response while daily TPE continues: its own wording, caplacizumab first, no "restart TPE"; 37 h after the last session TPE counts as stopped', () => {
+    const onTpe = (evalHour: string) => {
+      const s = ittpDefaults(12);
+      s.series('plt', [12, 40, 80, 120, 160, 170, 190, 150, 120, 90, 70, 60]).series(
+        'ldh',
+        [1400, 900, 600, 400, 320, 280, 250, 260, 300, 400, 500, 600],
+      );
+      s.now = evalHour;
+      return dailyHb(s, 1, 12);
+    };
+    const card = cardFor(run(onTpe(day(12, '18:00'))), 'TTP-EXACERBATION');
+    expect(card.indicator).toBe('warning');
+    expect(card.summary).toBe(
+      'Platelets 60 falling during TPE after response: possible exacerbation. Urgent review: add caplacizumab, intensify therapy.',
+    );
+    expect(card.suggestions!.map((x) => x.label)).toEqual([
+      'Order caplacizumab 11 mg IV before TPE, then 11 mg SC daily',
+      'Order ADAMTS13 activity and LDH',
+    ]);
+    // The last session was on day 12 at 10:00-12:30: 36 h later TPE still runs, 37 h later it has stopped.
+    expect(cardFor(run(onTpe(day(13, '22:00'))), 'TTP-EXACERBATION').summary).toContain('during TPE');
+    expect(cardFor(run(onTpe(day(13, '23:30'))), 'TTP-EXACERBATION').summary).toContain('within 30 d of stopping TPE');
+  });
+
   test('within 30 days of the last caplacizumab dose, though TPE stopped earlier', () => {
     const s = after(45, (x) =>
       x.med(DRUGS.caplacizumab, {

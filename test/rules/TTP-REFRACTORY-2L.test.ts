@@ -1,6 +1,6 @@
 /** TTP-REFRACTORY-2L: Refractory iTTP: intensify therapy. When it fires, at which indicator, and when it stays silent. */
-import { dailyHb, ittpDefaults } from '../fixtures/builder';
-import { run } from '../helpers';
+import { DRUGS, dailyHb, ittpDefaults } from '../fixtures/builder';
+import { cardFor, run } from '../helpers';
 import { nonResponder } from '../fixtures/records';
 import { ruleContract } from './contract';
 
@@ -10,6 +10,32 @@ describe('TTP-REFRACTORY-2L', () => {
     expect(run(broad()).byRule['TTP-REFRACTORY-2L']).toBe('warning');
     const improving = dailyHb(ittpDefaults(5).series('plt', [40, 55, 70, 80, 90]).series('ldh', [1400, 1200, 1000, 900, 800]), 1, 5);
     expect(run(improving).ids).not.toContain('TTP-REFRACTORY-2L');
+  });
+
+  test('a second-line agent first given 7 days ago makes it info ("reassess"); 8 days ago it is a warning again', () => {
+    const withCyclo = (daysAgo: number) => {
+      const s = nonResponder(8);
+      const given = new Date(Date.parse(s.now) - daysAgo * 86_400_000).toISOString();
+      return s.med(DRUGS.cyclophosphamide, { doseMg: 1000, route: 'iv', perDay: 1, start: given, givenAt: [given] });
+    };
+    const fresh = cardFor(run(withCyclo(7)), 'TTP-REFRACTORY-2L');
+    expect(fresh.indicator).toBe('info');
+    expect(fresh.detail).toContain('Reassess the response to it before escalating further');
+    expect(cardFor(run(withCyclo(8)), 'TTP-REFRACTORY-2L').indicator).toBe('warning');
+  });
+
+  test('after a response in this episode a later fall is not refractoriness (it is an exacerbation)', () => {
+    const s = dailyHb(
+      ittpDefaults(10)
+        .series('plt', [12, 40, 90, 160, 170, 120, 60, 40, 30, 25])
+        .series('ldh', [1400, 900, 500, 300, 260, 400, 700, 900, 1000, 1100]),
+      1,
+      10,
+    );
+    const o = run(s);
+    expect(o.ids).not.toContain('TTP-REFRACTORY-2L');
+    expect(o.ids).not.toContain('TTP-CAPLA-DAY5');
+    expect(o.byRule['TTP-EXACERBATION']).toBe('warning');
   });
 
   test('without rituximab it stays silent (RTX-MISSING escalates instead)', () => {
