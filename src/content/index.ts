@@ -185,6 +185,7 @@ function crossCheck(c: Content): void {
     priorities.set(rule.priority, id);
     for (const k of [...rule.data.required, ...rule.data.optional]) if (!c.data[k]) errors.push(`${file}: needs unknown data key ${k}`);
     for (const p of rule.parameters) if (!(p in c.parameters)) errors.push(`${file}: uses unknown parameter ${p}`);
+    for (const other of rule.supersedes) if (!c.rules[other] || other === id) errors.push(`${file}: supersedes unknown rule ${other}`);
     for (const s of [rule.primarySource, ...rule.sources]) if (!c.citations[s]) errors.push(`${file}: cites unknown source ${s}`);
     if (c.citations[rule.primarySource] && !c.citations[rule.primarySource]!.url)
       errors.push(`${file}: its primary source ${rule.primarySource} has no link`);

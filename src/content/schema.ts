@@ -115,6 +115,8 @@ export const ruleContentSchema = z
     silencedByG3b: z.boolean(),
     /** G7: when a warning or critical card fires, an info card of this rule is folded into its notes. */
     foldable: z.boolean().default(false),
+    /** When this rule fires, the cards of these rules are held back in the same answer (it says the same, more precisely). */
+    supersedes: z.array(z.string().regex(/^TTP-[A-Z0-9-]+$/)).default([]),
     /** The data keys (hooks/data.json) it reads: required ones that cannot be had answer 412. */
     data: z.object({ required: z.array(z.string()), optional: z.array(z.string()) }),
     /** The parameters (hooks/parameters.json) its logic or its text reads. */

@@ -150,7 +150,14 @@ export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrd
     if (r) findings.push(...(Array.isArray(r) ? r : [r]));
   }
   findings.sort(byUrgency(priority));
-  findings = alertBurden(findings, ruleOf);
+  // A rule that says the same thing more precisely holds the other back (content: supersedes),
+  // unless the other is more urgent.
+  const holds = (x: Finding, by: Finding) =>
+    RANK[by.indicator] >= RANK[x.indicator] && (ruleOf.get(by.ruleId)?.supersedes ?? []).includes(x.ruleId);
+  findings = alertBurden(
+    findings.filter((x) => !findings.some((by) => holds(x, by))),
+    ruleOf,
+  );
 
   // G4: each card names what could not be read among the data its rule reads; what no card names
   // goes to TTP-DATA-UNREADABLE, for a TTP patient.

@@ -1,8 +1,9 @@
 /**
  * TTP-A13-RELAPSE: after an ADAMTS13 remission (a post-TPE result >= 20% following the episode's
  * deficiency), a post-TPE ADAMTS13 below 20% while platelets are >= 150: an ADAMTS13 relapse in
- * clinical remission. ISTH20 suggests pre-emptive rituximab (conditional). Silent once rituximab
- * is ordered or given after the low result, or TPE has restarted.
+ * clinical remission. ISTH20 suggests pre-emptive rituximab (conditional). Without a platelet count
+ * near the result the card still fires and asks for one. Silent once rituximab is ordered or given
+ * after the low result, or TPE has restarted.
  */
 import { drug } from '../facts';
 import { below } from '../facts/state';
@@ -27,10 +28,10 @@ function patientView(ctx: RuleContext): Finding | undefined {
   const remission = f.adamts13.post.find((v) => v.time > deficiency.time && v.value >= negative);
   if (!remission) return;
   const low = f.adamts13.post.filter((v) => v.time > remission.time).pop();
-  if (!low || !(low.value < negative || low.comparator?.startsWith('<'))) return;
+  if (!low || !below(low, negative, ['<'])) return;
   if (ep.lastSession > low.time) return;
   const plt = s.platelets.filter((v) => v.time >= low.time - ctx.param('adamts13MonitorDays') * DAY).pop();
-  if (!plt || plt.value < ctx.param('responsePlatelets')) return; // thrombocytopenia: TTP-RELAPSE territory
+  if (plt && plt.value < ctx.param('responsePlatelets')) return; // thrombocytopenia: TTP-RELAPSE territory
   const rtx = drug(f, 'rtx');
   if (rtx.orders.some((o) => (o.time ?? 0) >= low.time) || rtx.administrations.some((a) => a.time >= low.time)) return;
   return {
@@ -43,7 +44,14 @@ function patientView(ctx: RuleContext): Finding | undefined {
       ...labEvidence(low, units, 'ADAMTS13 activity, latest'),
       ...labEvidence(plt, units, 'Platelets, latest'),
     ],
-    notes: ['Check HBsAg and anti-HBc before the first rituximab dose (boxed warning: HBV reactivation).'],
+    notes: [
+      ...(plt
+        ? []
+        : [
+            `No platelet count within ${ctx.param('adamts13MonitorDays')} days of this result: check platelets now (below ${ctx.param('responsePlatelets')} with this ADAMTS13 would be a clinical relapse).`,
+          ]),
+      'Check HBsAg and anti-HBc before the first rituximab dose (boxed warning: HBV reactivation).',
+    ],
     suggestions: [{ key: 'start-rituximab' }],
   };
 }

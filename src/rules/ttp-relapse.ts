@@ -1,28 +1,48 @@
 /**
  * TTP-RELAPSE (D7): after a clinical remission in this record (D6, or >= 30 days without TPE and
- * caplacizumab after a response), platelets below 150 with LDH above its upper limit, or severe
- * ADAMTS13 deficiency with platelets below 150, before TPE has been restarted. An urgent warning;
- * info when another cause of thrombocytopenia is coded.
+ * caplacizumab after a response), or with the diagnosis coded as a relapse or recurrence and no
+ * TPE running, platelets below 150 with LDH above its upper limit, or severe ADAMTS13 deficiency with
+ * platelets below 150, before TPE has been restarted. An urgent warning; info when another cause of
+ * thrombocytopenia is coded.
  */
+import { finalInWindow } from '../facts';
 import { below } from '../facts/state';
-import { isoDate } from '../fhir/time';
+import { DAY, isoDate } from '../fhir/time';
 import { fmt } from '../units';
 import { labEvidence, r1 } from './evidence';
 import type { Finding, RuleContext, RuleModule } from './types';
 
 const ID = 'TTP-RELAPSE';
 
+/**
+ * The remission a relapse follows: D6 in this record, or, when the EHR codes the diagnosis as a
+ * relapse or recurrence (D7 "in FHIR") and no TPE episode is running, the time since the last TPE
+ * (or the last episode gap, without TPE on record).
+ */
+function remissionOf(ctx: RuleContext): { at: number; how: string } | undefined {
+  const { f, s } = ctx;
+  if (s.remission) return s.remission;
+  if (!f.relapseCoded || f.episode?.current) return undefined;
+  const at = Math.max(f.episode?.lastSession ?? 0, f.now - ctx.param('episodeGapDays') * DAY);
+  return { at, how: 'the diagnosis is coded as a relapse' };
+}
+
 function patientView(ctx: RuleContext): Finding | undefined {
   const { f, s, units } = ctx;
-  const remission = s.remission;
-  if (!remission || !f.episode) return;
+  const remission = remissionOf(ctx);
+  if (!remission) return;
   // TPE restarted after the remission: the relapse is being treated (the episode's own cards speak).
-  if (f.episode.lastSession > remission.at) return;
-  const plt = s.platelets.filter((v) => v.time > remission.at).pop();
+  if (f.episode && f.episode.lastSession > remission.at) return;
+  const platelets = s.remission ? s.platelets : finalInWindow(f, 'platelets', remission.at);
+  const ldhs = s.remission ? s.ldh : finalInWindow(f, 'ldh', remission.at);
+  const plt = platelets.filter((v) => v.time > remission.at).pop();
   if (!plt || plt.value >= ctx.param('responsePlatelets')) return;
-  const ldh = s.ldh.filter((v) => v.time > remission.at).pop();
+  const ldh = ldhs.filter((v) => v.time > remission.at).pop();
   const ldhHigh = ldh !== undefined && s.ldhX(ldh) > 1;
-  const a13 = f.adamts13.post.filter((v) => v.time > remission.at && below(v, ctx.param('adamts13SevereBelow'))).pop();
+  const a13Results = [...f.adamts13.post, ...(f.adamts13.pre && !f.episode?.current ? [f.adamts13.pre] : [])];
+  const a13 = a13Results.filter((v) => v.time > remission.at && below(v, ctx.param('adamts13SevereBelow'))).pop();
+  const a13Since =
+    a13Results.some((v) => v.time > remission.at) || f.a13Orders.some((o) => o.status === 'active' || o.status === 'on-hold');
   if (!ldhHigh && !a13) return;
   const other = f.otherCauses[0];
   return {
@@ -43,7 +63,12 @@ function patientView(ctx: RuleContext): Finding | undefined {
       ...(other ? [{ label: 'Other cause coded', value: other.display, time: other.time, ref: other.ref }] : []),
     ],
     notes: [],
-    suggestions: [{ key: 'restart-tpe', isRecommended: !other }, { key: 'start-caplacizumab' }, { key: 'start-mp-pulse' }],
+    suggestions: [
+      { key: 'restart-tpe', isRecommended: !other },
+      { key: 'start-caplacizumab' },
+      { key: 'start-mp-pulse' },
+      ...(a13Since ? [] : [{ key: 'order-adamts13' }]),
+    ],
     caplacizumab: { suggestions: ['start-caplacizumab'] },
   };
 }

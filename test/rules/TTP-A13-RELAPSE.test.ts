@@ -26,6 +26,17 @@ describe('TTP-A13-RELAPSE', () => {
     expect(run(course(5, 120)).ids).not.toContain('TTP-A13-RELAPSE');
   });
 
+  test('without a platelet count near the low result it still fires and asks for platelets; "<25%" is not known to be below 20%', () => {
+    const noPlt = recoveredAfterTpe(62).lab('a13', 45, day(20, '07:00')).lab('a13', 15, day(60, '07:00'));
+    const card = cardFor(run(noPlt), 'TTP-A13-RELAPSE');
+    expect(card.detail).toContain('No platelet count within 7 days of this result: check platelets now');
+    const vague = recoveredAfterTpe(62)
+      .lab('a13', 45, day(20, '07:00'))
+      .lab('a13', 25, day(60, '07:00'), { comparator: '<' })
+      .lab('plt', 230, day(60, '07:00'));
+    expect(run(vague).ids).not.toContain('TTP-A13-RELAPSE');
+  });
+
   test('rituximab ordered or given after the low result silences it', () => {
     expect(run(course(15).give(DRUGS.rituximab, day(61, '12:00'), 700)).ids).not.toContain('TTP-A13-RELAPSE');
     expect(run(course(15).med(DRUGS.rituximab, { doseMg: 700, authoredOn: day(61, '09:00') })).ids).not.toContain('TTP-A13-RELAPSE');
