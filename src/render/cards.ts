@@ -158,7 +158,8 @@ function instantiate(template: Record<string, unknown>, rc: RenderContext, notes
     const codes = rc.content.site.orderables[orderable as keyof SiteConfig['orderables']];
     const field = r.resourceType === 'MedicationRequest' ? 'medicationCodeableConcept' : 'code';
     const concept = (r[field] ?? {}) as { coding?: unknown[]; text?: string };
-    if (codes) r[field] = { ...concept, coding: codes.map((c) => ({ ...c })) };
+    // The site's orderable first, the standard codes kept beside it.
+    if (codes) r[field] = { ...concept, coding: [...codes.map((c) => ({ ...c })), ...(concept.coding ?? [])] };
     else
       notes.push(
         concept.coding?.length

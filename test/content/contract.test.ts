@@ -5,12 +5,13 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatParameter, loadContent, ruleTexts } from '../../src/content';
+import { citationProblem, formatParameter, loadContent, ruleTexts } from '../../src/content';
 import { compileRules } from '../../src/rules/engine';
 import { RULE_MODULES } from '../../src/rules';
 import { Registry } from '../../src/cds/registry';
 import { DRUGS, day, recoveredAfterTpe } from '../fixtures/builder';
-import { cardFor, run } from '../helpers';
+import { cardFor, run, type Outcome } from '../helpers';
+import { nonResponder } from '../fixtures/records';
 
 const content = loadContent();
 const ROOT = join(__dirname, '..', '..');
@@ -146,5 +147,65 @@ describe('rules and their logic', () => {
       for (const k of r.data.required) expect(pv.required).toContain(k);
     }
     expect(reg.get('ttp-order-sign')!.description).not.toContain(content.rules['TTP-RTX-MISSING']!.title);
+  });
+});
+
+describe('citations (KB section 0: an article or a label, never a search page or a homepage)', () => {
+  test.each([
+    ['https://doi.org/10.1111/jth.15010', undefined],
+    ['https://pubmed.ncbi.nlm.nih.gov/33881463/', undefined],
+    ['https://www.accessdata.fda.gov/drugsatfda_docs/label/2019/761112s000lbl.pdf', undefined],
+    ['https://pubmed.ncbi.nlm.nih.gov/?term=caplacizumab', 'has a query string (a search page?)'],
+    ['https://www.isth.org/', 'is a homepage'],
+    ['https://doi.org/search', 'is not a DOI'],
+    ['https://pubmed.ncbi.nlm.nih.gov/trials/', 'is not a PubMed record'],
+    ['https://www.ema.europa.eu/en/medicines/human/EPAR/cablivi', 'is not a label document'],
+    ['https://hcp.understandingttp.com/diagnosis', "is neither a DOI, a PubMed record nor a regulator's label"],
+    ['not a url', 'is not a URL'],
+  ])('%s', (url, why) => {
+    expect(citationProblem(url)).toBe(why);
+  });
+
+  test('every citation the content ships passes, and a search page stops the start-up', () => {
+    for (const c of Object.values(content.citations))
+      if (c.url) expect({ url: c.url, why: citationProblem(c.url) }).toEqual({ url: c.url, why: undefined });
+    const dir = mkdtempSync(join(tmpdir(), 'ttp-content-'));
+    cpSync(join(ROOT, 'hooks'), join(dir, 'hooks'), { recursive: true });
+    cpSync(join(ROOT, 'cards'), join(dir, 'cards'), { recursive: true });
+    const file = join(dir, 'cards', 'citations.json');
+    const c = JSON.parse(readFileSync(file, 'utf8')) as { citations: Record<string, { url?: string }> };
+    c.citations.ISTH20!.url = 'https://pubmed.ncbi.nlm.nih.gov/?term=TTP+guideline';
+    writeFileSync(file, JSON.stringify(c));
+    expect(() => loadContent({ root: dir })).toThrow(/ISTH20 https:\/\/pubmed.ncbi.nlm.nih.gov\/\?term=TTP\+guideline has a query string/);
+  });
+});
+
+describe('site orderables (KB 4B): the drafts carry them; without them the card says the draft is coded by text only', () => {
+  const capla = (o: Outcome) => cardFor(o, 'TTP-CAPLA-DAY5');
+  const draft = (o: Outcome) =>
+    capla(o).suggestions![0]!.actions![0]!.resource as { medicationCodeableConcept: { coding?: { code: string }[] } };
+
+  test('without a site orderable: text only, and the card says so', () => {
+    const o = run(nonResponder(5));
+    expect(draft(o).medicationCodeableConcept.coding).toBeUndefined();
+    expect(capla(o).detail).toContain('is coded by text only (no site orderable: SITE_CONFIG_FILE orderables.caplacizumab)');
+  });
+
+  test('with one: the draft carries the site code and the note is gone', () => {
+    const site = { orderables: { caplacizumab: [{ system: 'urn:oid:1.2.3.4.5', code: 'CAPLA11', display: 'Caplacizumab 11 mg vial' }] } };
+    const o = run(nonResponder(5), 'patient-view', { site });
+    expect(draft(o).medicationCodeableConcept.coding).toEqual([
+      { system: 'urn:oid:1.2.3.4.5', code: 'CAPLA11', display: 'Caplacizumab 11 mg vial' },
+    ]);
+    expect(capla(o).detail).not.toContain('no site orderable');
+  });
+
+  test('a standard-coded draft keeps its standard code beside the site orderable', () => {
+    const site = { orderables: { rituximab: [{ system: 'urn:oid:1.2.3.4.5', code: 'RTX500' }] } };
+    const o = run(nonResponder(5, { skip: ['rtx'] }), 'patient-view', { site });
+    const r = cardFor(o, 'TTP-RTX-MISSING').suggestions![0]!.actions![0]!.resource as {
+      medicationCodeableConcept: { coding: { code: string }[] };
+    };
+    expect(r.medicationCodeableConcept.coding.map((c) => c.code)).toEqual(['RTX500', '121191']);
   });
 });
