@@ -105,6 +105,30 @@ function doseRouteFrequency(ctx: RuleContext, o: MedOrder, caplaDrafts: DraftOrd
   return { problems, corrected, fix };
 }
 
+/**
+ * (e) Recurrences while on caplacizumab, counted from the record: each fall of the platelet count
+ * from >= 150 to below it with a caplacizumab dose in the 36 h before (the drug is given daily).
+ */
+export function recurrencesOnCaplacizumab(ctx: RuleContext): { count: number; last?: { time: number; value: number; ref: string } } {
+  const doses = drug(ctx.f, 'capla').administrations.map((a) => a.time);
+  if (doses.length === 0) return { count: 0 };
+  const threshold = ctx.param('responsePlatelets');
+  let above = false;
+  let count = 0;
+  let last: { time: number; value: number; ref: string } | undefined;
+  for (const v of series(ctx.f, 'platelets').final) {
+    if (v.value >= threshold) above = true;
+    else if (above) {
+      above = false;
+      if (doses.some((t) => t <= v.time && v.time - t <= 36 * 3_600_000)) {
+        count++;
+        last = v;
+      }
+    }
+  }
+  return { count, last };
+}
+
 /** Keep the warning summary under 140 characters whatever the problems are. */
 function fitProblems(problems: string[]): string {
   let out = problems.join('; ');
@@ -205,9 +229,21 @@ function orders(ctx: RuleContext): Finding[] {
     if (pending)
       notes.push('ADAMTS13 is pending: an empiric start fits only a high clinical probability of TTP (ISTH diagnosis guideline).');
     if (!s.a13 && !pending) notes.push('No ADAMTS13 activity result this episode.');
-    notes.push(
-      `Recurrences while on caplacizumab (label: stop after more than ${ctx.param('caplaMaxRecurrencesOnDrug')}) are not computed from the record; check the history.`,
-    );
+    // (e) more than 2 recurrences while on caplacizumab (USPI: stop it).
+    const rec = recurrencesOnCaplacizumab(ctx);
+    if (rec.count > ctx.param('caplaMaxRecurrencesOnDrug')) {
+      problems.push(`${rec.count} recurrences on caplacizumab`);
+      evidence.push({
+        label: 'Recurrences on caplacizumab',
+        value: `${rec.count} (platelets fell below ${ctx.param('responsePlatelets')} on the drug)`,
+        time: rec.last!.time,
+        ref: rec.last!.ref,
+      });
+      notes.push(`The US label stops caplacizumab after more than ${ctx.param('caplaMaxRecurrencesOnDrug')} recurrences while on it.`);
+    } else if (rec.count > 0)
+      notes.push(
+        `${rec.count} recurrence(s) while on caplacizumab in this record (label: stop after more than ${ctx.param('caplaMaxRecurrencesOnDrug')}); earlier ones elsewhere are not known.`,
+      );
 
     const warning = problems.length > 0;
     out.push({

@@ -89,6 +89,110 @@ describe('TTP-CAPLA-ORDER', () => {
     expect(run(s, 'order-sign').byRule['TTP-CAPLA-ORDER']).toBe('warning');
   });
 
+  test('(c) first dose drafted SC twice daily: "should be IV" and twice daily, fixed as IV before TPE then SC once daily (two dosage lines)', () => {
+    const s = stableD3();
+    const d = caplaDraft(s, { route: 'sc', perDay: 2 });
+    const card = cardFor(run(s, 'order-select'), 'TTP-CAPLA-ORDER');
+    expect(card.indicator).toBe('warning');
+    expect(card.summary).toContain('first dose should be IV before TPE; 2 doses/day');
+    const fixed = card.suggestions![0]!.actions![0]!.resource as {
+      id: string;
+      dosageInstruction: { route: { text: string }; timing: unknown }[];
+    };
+    expect(fixed.id).toBe(d.id);
+    expect(fixed.dosageInstruction.map((x) => x.route.text)).toEqual(['IV', 'SC']);
+    expect(fixed.dosageInstruction[1]!.timing).toEqual({ repeat: { frequency: 1, period: 1, periodUnit: 'd' } });
+  });
+
+  test('(c) a route coded SC with the text "IV push" is unclear: a warning that says both', () => {
+    const s = stableD3().med(DRUGS.caplacizumab, {
+      doseMg: 11,
+      route: 'sc',
+      perDay: 1,
+      start: day(1, '09:00'),
+      givenAt: [day(1, '12:00')],
+    });
+    const d = caplaDraft(s, { route: 'sc', perDay: 1 });
+    (d.dosageInstruction as { route: { text?: string } }[])[0]!.route.text = 'IV push';
+    s.drafts[s.drafts.length - 1] = { ...d };
+    const card = cardFor(run(s, 'order-select'), 'TTP-CAPLA-ORDER');
+    expect(card.indicator).toBe('warning');
+    expect(card.summary).toMatch(/route unclear \(coded SC, text "iv push"\)/i);
+  });
+
+  test('(g) pregnancy and (f) a caplacizumab allergy each make it a warning; a refuted allergy does not', () => {
+    const preg = stableD3().condition('77386006');
+    caplaDraft(preg, { route: 'iv', count: 1, perDay: undefined });
+    const pc = cardFor(run(preg, 'order-select'), 'TTP-CAPLA-ORDER');
+    expect(pc.summary).toContain('pregnancy');
+    expect(pc.detail).toContain('the EU SmPC advises avoiding caplacizumab in pregnancy');
+    const allergy = (verification?: string) => {
+      const s = stableD3();
+      s.add({
+        resourceType: 'AllergyIntolerance',
+        id: 'al-1',
+        clinicalStatus: { coding: [{ code: 'active' }] },
+        ...(verification ? { verificationStatus: { coding: [{ code: verification }] } } : {}),
+        code: { text: 'Caplacizumab' },
+        patient: { reference: 'Patient/pat-1' },
+      });
+      caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
+      return run(s, 'order-select');
+    };
+    expect(cardFor(allergy(), 'TTP-CAPLA-ORDER').summary).toContain('caplacizumab allergy');
+    expect(allergy('refuted').byRule['TTP-CAPLA-ORDER']).toBe('info');
+  });
+
+  test('(e) more than 2 recurrences while on caplacizumab make it a warning; 2 are a note', () => {
+    /** Platelets rising over 150 and falling below it `falls` times, each fall the day after a dose. */
+    const withFalls = (falls: number) => {
+      const s = stableD3();
+      const doses: string[] = [];
+      for (let i = 0; i < falls; i++) {
+        s.lab('plt', 170, day(-30 + i * 6, '06:00')).lab('plt', 90, day(-28 + i * 6, '06:00'));
+        doses.push(day(-29 + i * 6, '12:00'));
+      }
+      s.med(DRUGS.caplacizumab, {
+        status: 'completed',
+        doseMg: 11,
+        route: 'sc',
+        perDay: 1,
+        start: day(-31, '12:00'),
+        end: day(-5, '12:00'),
+        givenAt: doses,
+      });
+      caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
+      return cardFor(run(s, 'order-select'), 'TTP-CAPLA-ORDER');
+    };
+    const three = withFalls(3);
+    expect(three.indicator).toBe('warning');
+    expect(three.summary).toContain('3 recurrences on caplacizumab');
+    expect(three.detail).toContain('The US label stops caplacizumab after more than 2 recurrences while on it.');
+    const two = withFalls(2);
+    expect(two.indicator).toBe('info');
+    expect(two.detail).toContain('2 recurrence(s) while on caplacizumab in this record');
+  });
+
+  test('ADAMTS13 pending: the card says an empiric start fits only a high clinical probability', () => {
+    const s = dailyHb(
+      ittpDefaults(3, { skip: ['a13', 'inhibitor'] })
+        .series('plt', [9, 12, 20])
+        .series('ldh', [1400, 1200, 1000]),
+      1,
+      3,
+    ).serviceRequest('ADAMTS13 activity', 'active', { code: { system: 'http://loinc.org', code: '53622-7' } });
+    caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
+    expect(cardFor(run(s, 'order-select'), 'TTP-CAPLA-ORDER').detail).toContain(
+      'ADAMTS13 is pending: an empiric start fits only a high clinical probability',
+    );
+  });
+
+  test('(d) an ADAMTS13 of 46% drawn during TPE does not upgrade it', () => {
+    const s = stableD3().lab('a13', 46, day(2, '14:00'));
+    caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
+    expect(run(s, 'order-select').byRule['TTP-CAPLA-ORDER']).toBe('info');
+  });
+
   test('a missing dose says nothing about dose (incomplete order at order-select)', () => {
     const s = stableD3();
     caplaDraft(s, { doseMg: undefined, route: undefined, perDay: undefined });
