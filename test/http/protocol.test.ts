@@ -132,6 +132,14 @@ describe('calling a service', () => {
     expect(ids(own.body)).not.toContain('TTP-CAPLA-DAY5');
   });
 
+  test("this patient's own Patient inside the labs Bundle is ignored with a note; the cards stay", async () => {
+    const res = await request(app).post(PV).send(situations['own-patient-in-labs']()).expect(200);
+    const capla = (res.body.cards as { source: { topic: { code: string } }; detail: string }[]).find(
+      (c) => c.source.topic.code === 'TTP-CAPLA-DAY5',
+    )!;
+    expect(capla.detail).toContain('prefetch.labs: 1 Patient resource(s), not of the types this key holds, were ignored.');
+  });
+
   test('a stable, responding patient gets { "cards": [] }', async () => {
     const res = await request(app).post(PV).send(situations['stable-patient']()).expect(200);
     expect(res.body).toEqual({ cards: [] });
@@ -205,6 +213,7 @@ describe('bad requests get a clear 4xx with an OperationOutcome', () => {
     ['a hook that does not match the service: 400', 'wrong-hook', ['hook']],
     ['a prefetch value that is not a resource: 400 naming the key', 'prefetch-value-not-a-resource', ['prefetch.labs']],
     ['a prefetched Patient that is not context.patientId: 400', 'prefetch-for-another-patient', ['prefetch.patient']],
+    ['a Patient of another id inside another key (labs): 400', 'stray-patient-in-labs', ['prefetch.labs']],
   ] as const)('%s', async (_name, situation, fields) => {
     const res = await request(app).post(PV).send(situations[situation]()).expect(400);
     expectOutcome(res.body, [...fields]);
