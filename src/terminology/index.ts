@@ -53,6 +53,8 @@ const NO_HITS: readonly Hit[] = Object.freeze([]);
 
 interface CompiledSet {
   text: RegExp[];
+  /** All the set's patterns in one expression: most texts match none, and one test says so. */
+  any?: RegExp;
   textRequiresContext?: string;
 }
 
@@ -102,7 +104,11 @@ export class Terminology {
     this.negation = { before: cues(neg.before), after: cues(neg.after), clauseEnds: [...neg.clauseEnds, ' but '] };
     this.rxMap = new Map(Object.entries(content.site.rxnormProductToIngredient));
     for (const [id, vs] of Object.entries(content.terminology.valueSets)) {
-      this.sets.set(id, { text: vs.text.map((t) => new RegExp(t, 'gi')), textRequiresContext: vs.textRequiresContext });
+      this.sets.set(id, {
+        text: vs.text.map((t) => new RegExp(t, 'gi')),
+        any: vs.text.length ? new RegExp(vs.text.map((t) => `(?:${t})`).join('|'), 'i') : undefined,
+        textRequiresContext: vs.textRequiresContext,
+      });
       const add = (entries: { system: string; code: string; prefix?: boolean }[], by: MatchKind) => {
         for (const e of entries) {
           const sc = this.systemCodes(normalizeSystem(sys[e.system] ?? e.system), true)!;
@@ -226,7 +232,7 @@ export class Terminology {
   /** A text match of the value set's patterns that is not inside a negated phrase (G6). */
   matchText(vsId: string, text: string): Match | undefined {
     const set = this.set(vsId);
-    if (!text || set.text.length === 0) return undefined;
+    if (!text || !set.any?.test(text)) return undefined;
     const hit = this.affirmed(set, text) && (!set.textRequiresContext || !!this.matchText(set.textRequiresContext, text));
     return hit ? { by: 'text', what: text.length > 80 ? `${text.slice(0, 77)}...` : text } : undefined;
   }
