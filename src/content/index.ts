@@ -8,6 +8,7 @@
  * hooks/ (services, prefetch keys, parameters, value sets, units) and cards/ (citations, the
  * resource templates that suggestions create).
  */
+import safeRegex from 'safe-regex2';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
@@ -61,6 +62,39 @@ export function citationProblem(url: string): string | undefined {
   if (['www.accessdata.fda.gov', 'ec.europa.eu', 'www.ema.europa.eu'].includes(u.hostname))
     return /\.pdf$/i.test(u.pathname) ? undefined : 'is not a label document';
   return "is neither a DOI, a PubMed record nor a regulator's label";
+}
+
+/**
+ * Why a value-set text pattern is not safe to run on EHR text, or undefined. Text is cut to
+ * MAX_TEXT characters before matching; on top of that a pattern must be valid, have no nested or
+ * ambiguous repetition that backtracks exponentially (safe-regex2; no group repeated without
+ * bound, which also rules out `(a|aa)+`), no backreference, and at most
+ * one unbounded repetition (`*`, `+`, `{n,}`), so that one match costs at most a quadratic in
+ * MAX_TEXT (about a million steps) whatever the text.
+ */
+export function patternProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, 'i');
+  } catch {
+    return 'is not a valid regular expression';
+  }
+  if (!safeRegex(pattern)) return 'can backtrack exponentially (nested repetition)';
+  let unbounded = 0;
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      if (/[1-9k]/.test(pattern[i + 1] ?? '')) return 'uses a backreference';
+      i++;
+    } else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '*' || c === '+') {
+      if (pattern[i - 1] === ')' && pattern[i - 2] !== '\\')
+        return 'repeats a group without bound (ambiguous repetition can backtrack exponentially)';
+      unbounded++;
+    } else if (c === '{' && /^\{\d+,\}/.test(pattern.slice(i))) unbounded++;
+  }
+  return unbounded > 1 ? `has ${unbounded} unbounded repetitions (at most 1: matching must stay near-linear)` : undefined;
 }
 
 export interface ParameterDef {
@@ -217,12 +251,9 @@ function crossCheck(c: Content): void {
     for (const code of [...vs.codes, ...(vs.unverifiedCodes ?? [])])
       if (!c.terminology.systems[code.system] && !/^(https?|urn):/.test(code.system))
         errors.push(`terminology: ${vsId} uses unknown system alias ${code.system}`);
-    for (const t of vs.text) {
-      try {
-        new RegExp(t, 'i');
-      } catch {
-        errors.push(`terminology: ${vsId} has an invalid text pattern ${t}`);
-      }
+    for (const t of [...vs.text, ...(vs.textExcept ?? [])]) {
+      const why = patternProblem(t);
+      if (why) errors.push(`terminology: ${vsId} text pattern ${t} ${why}`);
     }
     if (vs.textRequiresContext && !c.terminology.valueSets[vs.textRequiresContext])
       errors.push(`terminology: ${vsId} textRequiresContext names unknown ${vs.textRequiresContext}`);

@@ -37,6 +37,8 @@ const valueSetSchema = z.object({
   text: z.array(z.string()),
   /** A text match only counts when the same concept also matches this value set by text or code. */
   textRequiresContext: z.string().optional(),
+  /** A text that also matches one of these is not this concept (an ADAMTS13 inhibitor test is no activity test). */
+  textExcept: z.array(z.string()).optional(),
 });
 export const terminologySchema = z.object({
   systems: z.record(z.string(), z.string().url()),

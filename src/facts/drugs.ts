@@ -3,7 +3,21 @@
  * administrations. A cancelled or draft order was never ordered; stopped/completed is not active
  * now; "given" means administered.
  */
-import { type AnyResource, arr, concepts, conceptText, numOf, obj, parseRef, periodEnd, periodStart, refOf, str } from '../fhir/read';
+import {
+  type AnyResource,
+  arr,
+  clip,
+  concepts,
+  table,
+  conceptText,
+  numOf,
+  obj,
+  parseRef,
+  periodEnd,
+  periodStart,
+  refOf,
+  str,
+} from '../fhir/read';
 import { DAY, parseTime } from '../fhir/time';
 import type { Match, MatchKind } from '../terminology';
 import { quantityUnit, sortByTime } from './labs';
@@ -49,7 +63,7 @@ export function medicationConcepts(r: AnyResource, record: PatientRecord): unkno
   return out;
 }
 
-const MASS_TO_MG: Record<string, number> = { mg: 1, g: 1000, ug: 0.001, mcg: 0.001, kg: 1e6 };
+const MASS_TO_MG = table({ mg: 1, g: 1000, ug: 0.001, mcg: 0.001, kg: 1e6 });
 
 export function parseDose(q: unknown): Dose | undefined {
   const quantity = obj(q);
@@ -74,11 +88,13 @@ function routeOf(route: unknown): { route?: MedOrder['route']; text?: string; co
   const ccs = concepts(route);
   if (ccs.length === 0) return {};
   const codes = ccs.flatMap((c) => arr<{ code?: unknown } | null>(c.coding).map((x) => x?.code));
-  const text = ccs
-    .map((c) => (typeof c.text === 'string' ? c.text : ''))
-    .join(' ')
-    .toLowerCase();
-  const all = ccs.map(conceptText).join(' ').toLowerCase();
+  const text = clip(
+    ccs
+      .map((c) => (typeof c.text === 'string' ? c.text : ''))
+      .join(' ')
+      .toLowerCase(),
+  );
+  const all = clip(ccs.map(conceptText).join(' ').toLowerCase());
   const byCode = codes.includes('47625008') ? 'iv' : codes.includes('34206005') ? 'sc' : codes.includes('26643006') ? 'oral' : undefined;
   const byText = IV_TEXT.test(text) ? 'iv' : SC_TEXT.test(text) ? 'sc' : ORAL_TEXT.test(text) ? 'oral' : undefined;
   // The route's code and its text disagree (coded SC, text "IV push"): the order's route is unclear.
@@ -87,8 +103,8 @@ function routeOf(route: unknown): { route?: MedOrder['route']; text?: string; co
   return { route: r, text: all, conflict };
 }
 
-const PERIOD_DAYS: Record<string, number> = { s: 1 / 86400, min: 1 / 1440, h: 1 / 24, d: 1, wk: 7, mo: 30, a: 365 };
-const TIMING_CODES: Record<string, number> = { QD: 1, BID: 2, TID: 3, QID: 4, Q12H: 2, Q8H: 3, Q6H: 4, Q4H: 6, QOD: 0.5, WK: 1 / 7 };
+const PERIOD_DAYS = table({ s: 1 / 86400, min: 1 / 1440, h: 1 / 24, d: 1, wk: 7, mo: 30, a: 365 });
+const TIMING_CODES = table({ QD: 1, BID: 2, TID: 3, QID: 4, Q12H: 2, Q8H: 3, Q6H: 4, Q4H: 6, QOD: 0.5, WK: 1 / 7 });
 
 interface Timing {
   perDay?: number;
@@ -127,7 +143,7 @@ function timingOf(dosage: Record<string, unknown> | undefined): Timing {
     out.intervalDays = 1 / out.perDay!;
   }
   if (out.perDay === undefined && out.text) {
-    const tx = out.text.toLowerCase();
+    const tx = clip(out.text.toLowerCase());
     const q = /\bq\s*(\d+)\s*h/.exec(tx);
     if (q) out.perDay = 24 / Number(q[1]);
     else if (/\b(bid|twice daily|twice a day)\b/.test(tx)) out.perDay = 2;

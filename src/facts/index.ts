@@ -4,6 +4,7 @@
  */
 import { type Content, num } from '../content';
 import { DAY, HOUR, parseTime } from '../fhir/time';
+import { clip, table } from '../fhir/read';
 import type { Unreadable } from './unreadable';
 import { extractConditions } from './conditions';
 import { extractDrugs, isActiveOrder } from './drugs';
@@ -71,9 +72,12 @@ const POSITIVE = /^(pos|positive|detected|h|hh|a|aa|abnormal|high)$/i;
 
 /** An inhibitor or anti-ADAMTS13 IgG result that says the antibody is there. */
 export function positiveInhibitor(v: LabValue, bethesdaPositiveAt: number): boolean {
-  const words = (v.interpretation ?? '').split(/[,|]/).map((x) => x.trim());
-  if (words.some((w) => POSITIVE.test(w)) || /\bpositive\b|\bdetected\b/i.test(v.raw)) return !/\bnot detected\b|\bnegative\b/i.test(v.raw);
-  return /beth|\bBU\b/i.test(v.raw) && v.value >= bethesdaPositiveAt;
+  const raw = clip(v.raw);
+  const words = clip(v.interpretation ?? '')
+    .split(/[,|]/)
+    .map((x) => x.trim());
+  if (words.some((w) => POSITIVE.test(w)) || /\bpositive\b|\bdetected\b/i.test(raw)) return !/\bnot detected\b|\bnegative\b/i.test(raw);
+  return /beth|\bBU\b/i.test(raw) && v.value >= bethesdaPositiveAt;
 }
 
 /** Each final ADAMTS13 activity result placed against the TPE sessions (D8a-c). */
@@ -190,14 +194,14 @@ export function buildFacts(record: PatientRecord, now: number, engine: { content
   };
 }
 
-const KEY_OF: Record<string, string> = {
+const KEY_OF = table({
   Observation: 'labs',
   Procedure: 'procedures',
   Condition: 'conditions',
   MedicationRequest: 'medicationRequests',
   MedicationAdministration: 'medicationAdministrations',
   ServiceRequest: 'serviceRequests',
-};
+});
 
 /** A resource sent twice under one id with different content: which copy is right is unknown. */
 function conflict(ref: string): Unreadable {

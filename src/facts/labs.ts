@@ -41,9 +41,13 @@ export function quantityUnit(q: Record<string, unknown>): string | undefined {
   return str(q.unit) ?? code;
 }
 
-/** Parse a valueString such as "<5 %", "15000 /uL" or "12 thou". */
-function parseValueString(s: string): { value: number; comparator?: LabValue['comparator']; unit?: string } | undefined {
-  const m = /^\s*(<=|>=|<|>)?\s*(-?\d+(?:[.,]\d+)?)\s*(.*?)\s*$/.exec(s);
+/**
+ * Parse a valueString such as "<5 %", "15000 /uL" or "12 thou". Trimmed first, then one pass with
+ * no lazy group before a trailing \s* (that pair backtracks quadratically on "1 x" plus spaces).
+ */
+export function parseValueString(raw: string): { value: number; comparator?: LabValue['comparator']; unit?: string } | undefined {
+  const s = raw.length > 64 ? '' : raw.trim();
+  const m = /^(<=|>=|<|>)?\s*(-?\d+(?:[.,]\d+)?)(?:\s*(\S.*))?$/.exec(s);
   if (!m) return undefined;
   return { comparator: (m[1] as LabValue['comparator']) || undefined, value: Number(m[2]!.replace(',', '.')), unit: m[3] || undefined };
 }

@@ -8,6 +8,26 @@ import { parseTime } from './time';
 
 export type AnyResource = { resourceType: string; id?: string; [k: string]: unknown };
 
+/**
+ * The longest EHR text any pattern is run on (a concept's text and displays, a route, a timing, a
+ * value string): longer text is cut to this before matching, so that matching costs at most a
+ * constant per field whatever the request holds (README, Security).
+ */
+export const MAX_TEXT = 1024;
+
+/**
+ * A lookup table keyed by strings from the EHR: no prototype, so that a key such as `constructor`
+ * or `__proto__` finds nothing instead of an Object method.
+ */
+export function table<T>(entries: Record<string, T>): Readonly<Record<string, T>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
+}
+
+/** A text cut to MAX_TEXT characters for matching. */
+export function clip(text: string, max = MAX_TEXT): string {
+  return text.length > max ? text.slice(0, max) : text;
+}
+
 export function arr<T = unknown>(v: unknown): T[] {
   if (v === undefined || v === null) return [];
   return (Array.isArray(v) ? v : [v]) as T[];
@@ -35,13 +55,12 @@ export function concepts(v: unknown): fhir4.CodeableConcept[] {
     return one ? [one] : [];
   }
   const out: fhir4.CodeableConcept[] = [];
-  for (const c of v) {
-    if (Array.isArray(c)) out.push(...concepts(c));
-    else {
-      const one = concept(c);
+  // FHIR never nests arrays: one level of nesting is read leniently, deeper ones are not concepts.
+  for (const c of v)
+    for (const x of Array.isArray(c) ? c : [c]) {
+      const one = Array.isArray(x) ? undefined : concept(x);
       if (one) out.push(one);
     }
-  }
   return out;
 }
 
@@ -95,8 +114,8 @@ export function refOf(r: AnyResource): string {
 
 /** Parse a reference string into type and id (relative `Type/id`, absolute URL or `#contained`). */
 export function parseRef(reference: unknown): { type?: string; id: string; contained?: boolean } | undefined {
-  if (typeof reference !== 'string' || reference.length === 0) return undefined;
-  if (reference.startsWith('#')) return { id: reference.slice(1), contained: true };
+  if (typeof reference !== 'string' || reference.length === 0 || reference.length > 512) return undefined;
+  if (reference.startsWith('#')) return { id: reference.slice(1, 65), contained: true };
   const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(reference);
   if (m) return { type: m[1], id: m[2]! };
   return undefined;

@@ -5,7 +5,7 @@
  * can say so (KB section 4). Everything is compiled once at start-up; a lookup keeps nothing.
  */
 import type { Content } from '../content';
-import { conceptText, concepts } from '../fhir/read';
+import { clip, conceptText, concepts, table } from '../fhir/read';
 
 export type MatchKind = 'code' | 'local' | 'text';
 export interface Match {
@@ -15,7 +15,7 @@ export interface Match {
 }
 
 /** Systems as real EHRs spell them (OIDs, http/https, trailing slashes) mapped to one URI. */
-const SYSTEM_ALIASES: Record<string, string> = {
+const SYSTEM_ALIASES = table({
   'urn:oid:2.16.840.1.113883.6.1': 'http://loinc.org',
   'urn:oid:2.16.840.1.113883.6.96': 'http://snomed.info/sct',
   'urn:oid:2.16.840.1.113883.6.88': 'http://www.nlm.nih.gov/research/umls/rxnorm',
@@ -25,7 +25,7 @@ const SYSTEM_ALIASES: Record<string, string> = {
   'urn:oid:2.16.840.1.113883.6.12': 'http://www.ama-assn.org/go/cpt',
   'http://snomed.info/sct/': 'http://snomed.info/sct',
   'https://loinc.org': 'http://loinc.org',
-};
+});
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const ICD = /icd-?10|icd10/i;
 
@@ -55,6 +55,8 @@ interface CompiledSet {
   text: RegExp[];
   /** All the set's patterns in one expression: most texts match none, and one test says so. */
   any?: RegExp;
+  /** Text that rules the concept out (content `textExcept`). */
+  except?: RegExp;
   textRequiresContext?: string;
 }
 
@@ -107,6 +109,7 @@ export class Terminology {
       this.sets.set(id, {
         text: vs.text.map((t) => new RegExp(t, 'gi')),
         any: vs.text.length ? new RegExp(vs.text.map((t) => `(?:${t})`).join('|'), 'i') : undefined,
+        except: vs.textExcept?.length ? new RegExp(vs.textExcept.map((t) => `(?:${t})`).join('|'), 'i') : undefined,
         textRequiresContext: vs.textRequiresContext,
       });
       const add = (entries: { system: string; code: string; prefix?: boolean }[], by: MatchKind) => {
@@ -230,9 +233,11 @@ export class Terminology {
   }
 
   /** A text match of the value set's patterns that is not inside a negated phrase (G6). */
-  matchText(vsId: string, text: string): Match | undefined {
+  matchText(vsId: string, fullText: string): Match | undefined {
     const set = this.set(vsId);
-    if (!text || !set.any?.test(text)) return undefined;
+    // Patterns run on at most MAX_TEXT characters: bounded work per field, whatever is sent.
+    const text = clip(fullText);
+    if (!text || !set.any?.test(text) || set.except?.test(text)) return undefined;
     const hit = this.affirmed(set, text) && (!set.textRequiresContext || !!this.matchText(set.textRequiresContext, text));
     return hit ? { by: 'text', what: text.length > 80 ? `${text.slice(0, 77)}...` : text } : undefined;
   }

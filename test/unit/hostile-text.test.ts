@@ -1,0 +1,116 @@
+/**
+ * Text matching in bounded time, whatever the input (no wall clock: the bound is in the sizes).
+ * Every pattern runs on at most MAX_TEXT characters of a field; a pattern that could backtrack
+ * catastrophically is refused at start-up; the value-string parser has no quadratic pair.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadContent, patternProblem } from '../../src/content';
+import { parseValueString } from '../../src/facts/labs';
+import { MAX_TEXT, concepts, parseRef } from '../../src/fhir/read';
+import { Terminology } from '../../src/terminology';
+import { parseDose } from '../../src/facts/drugs';
+import { nonResponder } from '../fixtures/records';
+import { run } from '../helpers';
+
+const content = loadContent();
+const terminology = new Terminology(content);
+const ROOT = join(__dirname, '..', '..');
+
+describe('value-set text patterns', () => {
+  test.each([
+    ['caplacizumab', undefined],
+    ['\\bplatelets?\\b.*\\btransfus', undefined],
+    ['(a+)+$', 'can backtrack exponentially (nested repetition)'],
+    ['(a|aa)+', 'repeats a group without bound (ambiguous repetition can backtrack exponentially)'],
+    ['.*adamts.*inhibitor', 'has 2 unbounded repetitions (at most 1: matching must stay near-linear)'],
+    ['x{2,}y*', 'has 2 unbounded repetitions (at most 1: matching must stay near-linear)'],
+    ['(\\w+) \\1', 'uses a backreference'],
+    ['[', 'is not a valid regular expression'],
+    ['[*+]+ok', undefined],
+  ])('%s: %s', (pattern, why) => {
+    expect(patternProblem(pattern)).toBe(why);
+  });
+
+  test('every shipped pattern passes, and an unsafe one stops the start-up with its value set and why', () => {
+    for (const [id, vs] of Object.entries(content.terminology.valueSets))
+      for (const p of [...vs.text, ...(vs.textExcept ?? [])]) expect({ id, p, why: patternProblem(p) }).toEqual({ id, p, why: undefined });
+    const dir = mkdtempSync(join(tmpdir(), 'ttp-content-'));
+    cpSync(join(ROOT, 'hooks'), join(dir, 'hooks'), { recursive: true });
+    cpSync(join(ROOT, 'cards'), join(dir, 'cards'), { recursive: true });
+    const file = join(dir, 'hooks', 'terminology.json');
+    const t = JSON.parse(readFileSync(file, 'utf8')) as { valueSets: Record<string, { text: string[] }> };
+    t.valueSets['VS-CAPLA']!.text.push('(cabl|ivi)+x');
+    writeFileSync(file, JSON.stringify(t));
+    expect(() => loadContent({ root: dir })).toThrow(/VS-CAPLA text pattern \(cabl\|ivi\)\+x repeats a group without bound/);
+  });
+});
+
+describe('text is cut to MAX_TEXT characters before any pattern runs', () => {
+  test('a concept named after 2,000 characters of padding is not read; at the start it is', () => {
+    const pad = 'x '.repeat(1000);
+    expect(terminology.match('VS-CAPLA', { text: `${pad}caplacizumab` })).toBeUndefined();
+    expect(terminology.match('VS-CAPLA', { text: `caplacizumab ${pad}` })?.by).toBe('text');
+    expect(terminology.match('VS-CAPLA', { text: `${'y'.repeat(MAX_TEXT - 13)} caplacizumab` })?.by).toBe('text');
+  });
+
+  test('the inputs that took seconds before are cut: 200 KB of "adamts13 ", "platelet " or "ttp immune " read as 1 KB', () => {
+    for (const [vs, unit] of [
+      ['VS-A13INH', 'adamts13 '],
+      ['VS-PLTX', 'platelet '],
+      ['VS-ITTP-CONFIRMED-CODE', 'ttp immune '],
+    ] as const) {
+      const text = unit.repeat(Math.ceil(200_000 / unit.length));
+      // The same answer as on the first MAX_TEXT characters alone: nothing beyond them is looked at.
+      expect(terminology.match(vs, { text })).toEqual(terminology.match(vs, { text: text.slice(0, MAX_TEXT) }));
+    }
+  });
+
+  test('ADAMTS13 activity and inhibitor tests are told apart by text (activity unless an inhibitor word is there)', () => {
+    expect(terminology.match('VS-A13ACT', { text: 'ADAMTS13 activity' })?.by).toBe('text');
+    expect(terminology.match('VS-A13ACT', { text: 'ADAMTS13 inhibitor (Bethesda)' })).toBeUndefined();
+    expect(terminology.match('VS-A13INH', { text: 'ADAMTS13 inhibitor (Bethesda)' })?.by).toBe('text');
+    expect(terminology.match('VS-A13INH', { text: 'Anti-ADAMTS13 IgG' })?.by).toBe('text');
+    expect(terminology.match('VS-A13INH', { text: 'Factor VIII inhibitor' })).toBeUndefined();
+  });
+});
+
+describe('the other parsers of EHR strings', () => {
+  test('a value string: "<5 %", "15000 /uL", "12 thou"; "1 x" plus spaces is read without backtracking; over 64 characters is no number', () => {
+    expect(parseValueString('<5 %')).toEqual({ comparator: '<', value: 5, unit: '%' });
+    expect(parseValueString(' 15000 /uL ')).toEqual({ comparator: undefined, value: 15000, unit: '/uL' });
+    expect(parseValueString('12,5 thou')).toEqual({ comparator: undefined, value: 12.5, unit: 'thou' });
+    expect(parseValueString(`1 x${' '.repeat(50)}`)).toEqual({ comparator: undefined, value: 1, unit: 'x' });
+    expect(parseValueString(`1 x${' '.repeat(100_000)}y`)).toBeUndefined();
+    expect(parseValueString('abc')).toBeUndefined();
+  });
+
+  test('a reference longer than 512 characters is no reference', () => {
+    expect(parseRef('Patient/pat-1')).toEqual({ type: 'Patient', id: 'pat-1' });
+    expect(parseRef(`${'A'.repeat(600)}/x`)).toBeUndefined();
+  });
+
+  test('arrays nested in a CodeableConcept field are read one level deep, never recursively', () => {
+    let deep: unknown = { text: 'caplacizumab' };
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(concepts(deep)).toEqual([]);
+    expect(concepts([[{ text: 'a' }], { text: 'b' }])).toEqual([{ text: 'a' }, { text: 'b' }]);
+  });
+});
+
+describe('units and codes named like Object methods are just unknown', () => {
+  test('a dose in "constructor" or "__proto__" is no dose; a timing code "toString" is no frequency', () => {
+    for (const unit of ['constructor', '__proto__', 'toString', 'hasOwnProperty'])
+      expect(parseDose({ value: 11, unit, code: unit })).toEqual({ raw: `11 ${unit}` });
+  });
+
+  test('a platelet count in unit "constructor" is a named unknown, never NaN in a card', () => {
+    const s = nonResponder(5);
+    s.lab('plt', 16, s.now.replace('18:00', '07:00'), { unit: 'constructor', id: 'odd-unit' });
+    const o = run(s);
+    const text = JSON.stringify(o.cards);
+    expect(text).not.toContain('NaN');
+    expect(text).toContain('unit \\"constructor\\" not understood');
+  });
+});
