@@ -70,11 +70,21 @@ export const fhirAuthorizationSchema = z
   })
   .passthrough();
 
+/**
+ * The most draft orders (and selections) one order-select or order-sign call may carry: an order
+ * session holds a few dozen; the ordering rules compare drafts with each other, so their number
+ * is bounded rather than their work made to depend on it.
+ */
+export const MAX_DRAFTS = 500;
+
 const bundleSchema = z
   .object({
     resourceType: z.literal('Bundle'),
     type: z.string().optional(),
-    entry: z.array(z.object({ resource: z.unknown().optional() }).passthrough()).optional(),
+    entry: z
+      .array(z.object({ resource: z.unknown().optional() }).passthrough())
+      .max(MAX_DRAFTS, `at most ${MAX_DRAFTS} draft orders per call`)
+      .optional(),
   })
   .passthrough();
 
@@ -120,7 +130,7 @@ export const orderSelectContext = z.preprocess(
       userId: ref(USER_ORDER),
       patientId: fhirId,
       encounterId: fhirId.optional(),
-      selections: z.array(ref(ORDER_TYPES)).min(1),
+      selections: z.array(ref(ORDER_TYPES)).min(1).max(MAX_DRAFTS, `at most ${MAX_DRAFTS} selections per call`),
       draftOrders: bundleSchema,
     })
     .passthrough(),

@@ -62,11 +62,48 @@ function zodIssues(error: z.ZodError, prefix = ''): Issue[] {
   });
 }
 
+/** FHIR resources inside a CDS request are a dozen levels deep; far beyond this, a request is not data. */
+export const MAX_DEPTH = 64;
+
+/** The path of the first value nested deeper than `max` levels, walked without recursion. */
+export function tooDeep(value: unknown, max = MAX_DEPTH): string | undefined {
+  interface Item {
+    v: unknown;
+    depth: number;
+    key?: string | number;
+    up?: Item;
+  }
+  const stack: Item[] = [{ v: value, depth: 0 }];
+  while (stack.length) {
+    const item = stack.pop()!;
+    const v = item.v;
+    if (!v || typeof v !== 'object') continue;
+    if (item.depth >= max) {
+      const path: (string | number)[] = [];
+      for (let x: Item | undefined = item; x?.key !== undefined; x = x.up) path.unshift(x.key);
+      return formatPath(path) || '(root)';
+    }
+    const depth = item.depth + 1;
+    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) stack.push({ v: v[i], depth, key: i, up: item });
+    else for (const k in v) if (Object.hasOwn(v, k)) stack.push({ v: (v as Record<string, unknown>)[k], depth, key: k, up: item });
+  }
+  return undefined;
+}
+
 export function validateRequest(entry: ServiceEntry, body: unknown): CdsRequest {
   const o = obj(body);
   if (!o)
     throw badRequest('body-not-object', [
       { code: 'structure', diagnostics: 'The request body must be a JSON object (Content-Type: application/json).' },
+    ]);
+  const deep = tooDeep(o);
+  if (deep)
+    throw badRequest('too-deep', [
+      {
+        code: 'structure',
+        diagnostics: `The request nests objects or arrays more than ${MAX_DEPTH} levels deep (at ${deep}).`,
+        expression: deep,
+      },
     ]);
   if (typeof o.hook === 'string' && o.hook !== entry.def.hook)
     throw badRequest('hook-mismatch', [
@@ -111,8 +148,11 @@ function draftOrders(req: CdsRequest, hook: HookName): DraftOrder[] {
   });
   if (issues.length) throw badRequest('draft-for-other-patient', issues);
   if (hook === 'order-select') {
+    // One lookup per selection (40k drafts with 40k selections took 8 s with a scan each).
+    const byRef = new Map<string, DraftOrder>();
+    for (const d of drafts) if (!byRef.has(d.ref)) byRef.set(d.ref, d);
     (ctx.selections ?? []).forEach((s, i) => {
-      const d = drafts.find((x) => x.ref === s);
+      const d = byRef.get(s);
       if (d) d.selected = true;
       else
         issues.push({

@@ -91,9 +91,12 @@ function classifyAdamts13(
   const inTpeMs = p('adamts13InTpeHours') * HOUR;
   const out: Adamts13Results = { inTpe: [], post: [] };
   const before: LabValue[] = [];
-  for (const v of values) {
-    let last: number | undefined;
-    for (const s of sessions) if (s.time <= v.time) last = s.time;
+  // Both in time order: one pass, the last session at or before each result.
+  const times = sessions.map((s) => s.time).sort((a, b) => a - b);
+  let j = -1;
+  for (const v of sortByTime([...values])) {
+    while (j + 1 < times.length && times[j + 1]! <= v.time) j++;
+    const last = j >= 0 ? times[j] : undefined;
     if (last === undefined) before.push(v);
     else if (v.time - last <= inTpeMs) out.inTpe.push(v);
     else out.post.push(v);

@@ -160,6 +160,22 @@ describe('calling a service', () => {
     expect(sign.body.cards[0].source.topic.code).toBe('TTP-PLT-TXN');
   });
 
+  test('at most 500 draft orders and selections per call: 500 are answered, 501 are a 400 that says so', async () => {
+    const withDrafts = (n: number) => {
+      const body = situations['order-select-platelets']() as {
+        context: { draftOrders: { entry: { resource: Record<string, unknown> }[] }; selections: string[] };
+      };
+      const template = body.context.draftOrders.entry[0]!.resource;
+      body.context.draftOrders.entry = Array.from({ length: n }, (_, i) => ({ resource: { ...template, id: `d${i}` } }));
+      body.context.selections = body.context.draftOrders.entry.map((e) => `ServiceRequest/${String(e.resource.id)}`);
+      return body;
+    };
+    const ok = await request(app).post('/cds-services/ttp-order-select').send(withDrafts(500)).expect(200);
+    expect(ok.body.cards.length).toBe(500);
+    const res = await request(app).post('/cds-services/ttp-order-select').send(withDrafts(501)).expect(400);
+    expect(JSON.stringify(res.body)).toContain('at most 500 draft orders per call');
+  });
+
   test('the Logica `selection` alias is accepted', async () => {
     const res = await request(app).post('/cds-services/ttp-order-select').send(situations['order-select-selection-alias']()).expect(200);
     expect(res.body.cards[0].source.topic.code).toBe('TTP-PLT-TXN');
@@ -279,6 +295,19 @@ describe('bad requests get a clear 4xx with an OperationOutcome', () => {
     const small = testApp({ now: NOW_D5, env: { BODY_LIMIT: '10kb' } }).app;
     const res = await request(small).post(PV).send(situations['full-prefetch-non-responder']()).expect(413);
     expectOutcome(res.body, []);
+  });
+
+  test('9,500 arrays nested in a CodeableConcept: 400 naming where (not a 500); 50 levels in a code are read', async () => {
+    const nested = (depth: number) => {
+      const body = situations['full-prefetch-non-responder']() as { prefetch: { labs: { entry: { resource: { code: unknown } }[] } } };
+      body.prefetch.labs.entry[0]!.resource.code = 'DEEP';
+      return JSON.stringify(body).replace('"DEEP"', `${'['.repeat(depth)}{"text":"x"}${']'.repeat(depth)}`);
+    };
+    const res = await request(app).post(PV).set('Content-Type', 'application/json').send(nested(9500)).expect(400);
+    expect(JSON.stringify(res.body)).toMatch(
+      /nests objects or arrays more than 64 levels deep \(at prefetch\.labs\.entry\[0\]\.resource\.code/,
+    );
+    await request(app).post(PV).set('Content-Type', 'application/json').send(nested(50)).expect(200);
   });
 
   test('hostile bodies never produce a 500', async () => {
