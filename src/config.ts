@@ -6,7 +6,12 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'is not a port number (0-65535)')
+    .transform(Number)
+    .refine((n) => n <= 65535, 'is not a port number (0-65535)')
+    .default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   BODY_LIMIT: z
     .string()
@@ -16,7 +21,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SITE_CONFIG_FILE: z.string().optional(),
   CHECK_RESPONSES: z.enum(['throw', 'log', 'off']).default('log'),
-  FHIR_ALLOWLIST: z.string().default('http://127.0.0.1:*,http://localhost:*,http://[::1]:*'),
+  /** Empty by default: the service fetches from no FHIR server until one is allowed (README, Security). */
+  FHIR_ALLOWLIST: z.string().default(''),
   FHIR_TIMEOUT_MS: z.coerce.number().int().min(50).max(30000).default(300),
   FHIR_MAX_PAGES: z.coerce.number().int().min(1).max(50).default(5),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
@@ -56,10 +62,20 @@ export type Config = {
   databaseSchema?: string;
 };
 
+/** Variables whose values are never repeated in an error message (they hold secrets). */
+const SECRET = new Set(['ADMIN_TOKEN', 'DATABASE_URL']);
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const r = envSchema.safeParse(env);
   if (!r.success) {
-    throw new Error(`configuration: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    // Each problem names the variable, what it was set to (secrets excepted) and what is wrong.
+    const problems = r.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      const value = env[name];
+      const shown = SECRET.has(name) || value === undefined ? '' : `=${JSON.stringify(value.slice(0, 80))}`;
+      return `${name}${shown}: ${i.message}`;
+    });
+    throw new Error(`configuration: ${problems.join('; ')}`);
   }
   const e = r.data;
   let site: unknown = {};

@@ -93,7 +93,7 @@ export class FhirFetcher implements PrefetchFetcher {
       for (const k of args.keys)
         out.set(k.key, {
           ok: false,
-          reason: "fhirServer is not on this service's allow-list (FHIR_ALLOWLIST); nothing was fetched",
+          reason: 'fhirServer is not allow-listed (FHIR_ALLOWLIST); nothing was fetched',
           ms: 0,
         });
       this.opts.logger?.warn(
@@ -111,8 +111,19 @@ export class FhirFetcher implements PrefetchFetcher {
           const started = performance.now();
           const r = await this.fetchKey(base, url, args.accessToken, controller.signal);
           const ms = Math.round(performance.now() - started);
-          out.set(key, r.ok ? { ok: true, state: r.state, ms } : { ok: false, reason: r.reason, ms });
-          this.opts.logger?.info(
+          // The EHR learns that a key could not be fetched, never why (a refused port, a timeout and a
+          // 401 would tell a caller what listens where); the log has the reason.
+          out.set(
+            key,
+            r.ok
+              ? { ok: true, state: r.state, ms }
+              : {
+                  ok: false,
+                  reason: `could not be fetched from fhirServer (the service log has the reason; hookInstance ${args.hookInstance})`,
+                  ms,
+                },
+          );
+          this.opts.logger?.[r.ok ? 'info' : 'warn'](
             {
               hookInstance: args.hookInstance,
               key,
@@ -121,8 +132,9 @@ export class FhirFetcher implements PrefetchFetcher {
               pages: r.pages,
               resources: r.ok && r.state.kind === 'data' ? r.state.resources.length : undefined,
               status: r.status,
+              reason: r.ok ? undefined : r.reason,
             },
-            'prefetch key fetched',
+            r.ok ? 'prefetch key fetched' : 'prefetch key not fetched',
           );
         }),
       );
@@ -130,6 +142,29 @@ export class FhirFetcher implements PrefetchFetcher {
       clearTimeout(timer);
     }
     return out;
+  }
+
+  /**
+   * The body as text, read chunk by chunk and counted after decoding (fetch inflates gzip, deflate
+   * and br as it streams): past maxBytes the stream is cancelled, so neither the text nor the
+   * inflation goes further. undefined when over the cap.
+   */
+  private async readCapped(res: Response): Promise<string | undefined> {
+    if (!res.body) return '';
+    const reader = res.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > this.maxBytes) {
+        await reader.cancel();
+        return undefined;
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
   }
 
   private async fetchKey(
@@ -191,8 +226,9 @@ export class FhirFetcher implements PrefetchFetcher {
       }
       let json: unknown;
       try {
-        const text = await res.text();
-        if (text.length > this.maxBytes) return { ok: false, reason: 'the response is too large', pages, status: res.status };
+        const text = await this.readCapped(res);
+        if (text === undefined)
+          return { ok: false, reason: `the response is over ${this.maxBytes} bytes (decoded)`, pages, status: res.status };
         json = JSON.parse(text);
       } catch (e) {
         return {

@@ -111,7 +111,14 @@ export class Units {
   }
 }
 
+/** Longer units are not units (UCUM's longest are a few dozen characters); they are never parsed. */
+const UNIT_MAX = 64;
+
 function safeConvert(from: string, to: string, molecularWeight?: number): number | null {
+  // UCUM refuses blanks anyway, and writes the refused unit to stdout (past the logger): a unit with
+  // a blank or a control character, or a very long one, is not a unit and is not handed to it.
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+  if (from.length > UNIT_MAX || /[\s\u0000-\u001f]/.test(from)) return null;
   try {
     const r = utils.convertUnitTo(from, 1, to, molecularWeight ? { molecularWeight } : undefined);
     return r.status === 'succeeded' && typeof r.toVal === 'number' && Number.isFinite(r.toVal) && r.toVal > 0 ? r.toVal : null;

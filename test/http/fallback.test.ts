@@ -4,10 +4,12 @@
  * give 412 in bounded time; a fhirServer outside the allow-list gets no call at all.
  */
 import { createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app';
+import { FhirFetcher } from '../../src/fhir/fetcher';
 import { loadContent } from '../../src/content';
 import { at } from '../fixtures/builder';
 import { startFhirServer, type FhirServerOptions, type TestFhirServer } from '../fixtures/fhirServer';
@@ -28,7 +30,13 @@ function appWith(env: Record<string, string> = {}, logLines?: string[]) {
   const logger = logLines
     ? pino({ level: 'info' }, new Writable({ write: (chunk, _e, cb) => (logLines.push(String(chunk)), cb()) }))
     : pino({ level: 'silent' });
-  return createApp({ config: testConfig({ FHIR_TIMEOUT_MS: '5000', ...env }), content, clock: () => at(NOW_D5), newId: seqId, logger }).app;
+  return createApp({
+    config: testConfig({ FHIR_TIMEOUT_MS: '5000', FHIR_ALLOWLIST: 'http://127.0.0.1:*', ...env }),
+    content,
+    clock: () => at(NOW_D5),
+    newId: seqId,
+    logger,
+  }).app;
 }
 
 /** What identifies a card for comparison: rule, indicator, summary, detail (uuids differ by design). */
@@ -95,49 +103,60 @@ describe('prefetch fallback', () => {
     expect(s.requests.find((r) => r.path.startsWith('/Observation'))!.path).toContain('patient=pat-1&category=laboratory');
   });
 
-  test('a wrong token (401 from the server) gives 412 naming the keys', async () => {
+  test('a wrong token (401 from the server) gives 412 naming the keys; the reason is logged, not answered', async () => {
     const s = await serve();
-    const res = await request(appWith())
+    const lines: string[] = [];
+    const res = await request(appWith({}, lines))
       .post(PV)
       .send(body(s, (k) => k !== 'labs', 'wrong-token'))
       .expect(412);
     expect(res.body.issue.map((i: { expression: string[] }) => i.expression[0])).toEqual(['prefetch.labs']);
-    expect(res.body.issue[0].diagnostics).toContain('401');
+    // The EHR learns that the key could not be fetched; the log says why.
+    expect(res.body.issue[0].diagnostics).toContain('could not be fetched from fhirServer (the service log has the reason');
+    expect(res.body.issue[0].diagnostics).not.toContain('401');
     expect(JSON.stringify(res.body)).not.toContain('wrong-token');
+    expect(lines.join('')).toContain('fhirServer answered 401 (access was refused)');
+    expect(lines.join('')).not.toContain('wrong-token');
   });
 
-  test('a server that is down gives 412 in bounded time', async () => {
+  test('a server that is down gives 412 in bounded time; a closed port and a slow one look the same to the caller', async () => {
     const s = await serve();
     const url = s.url;
     await s.close();
     server = undefined;
     const started = Date.now();
-    const res = await request(appWith({ FHIR_TIMEOUT_MS: '300' }))
+    const lines: string[] = [];
+    const res = await request(appWith({ FHIR_TIMEOUT_MS: '300' }, lines))
       .post(PV)
       .send(body({ url }, (k) => k !== 'conditions'))
       .expect(412);
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(res.body.issue[0].diagnostics).toMatch(/cannot reach fhirServer/);
+    expect(res.body.issue[0].diagnostics).toMatch(/could not be fetched from fhirServer/);
+    expect(res.body.issue[0].diagnostics).not.toMatch(/ECONNREFUSED|reach/);
+    expect(lines.join('')).toMatch(/cannot reach fhirServer \(ECONNREFUSED\)/);
   });
 
   test('a server slower than the deadline gives 412 within about the deadline', async () => {
     const s = await serve({ delayMs: 3000 });
     const started = Date.now();
-    const res = await request(appWith({ FHIR_TIMEOUT_MS: '250' }))
+    const lines: string[] = [];
+    const res = await request(appWith({ FHIR_TIMEOUT_MS: '250' }, lines))
       .post(PV)
       .send(body(s, (k) => k !== 'labs'))
       .expect(412);
     expect(Date.now() - started).toBeLessThan(1500);
-    expect(res.body.issue[0].diagnostics).toContain('250 ms deadline');
+    expect(res.body.issue[0].diagnostics).toMatch(/could not be fetched from fhirServer/);
+    expect(lines.join('')).toContain('250 ms deadline');
   });
 
   test('invalid JSON from the server gives 412', async () => {
     const s = await serve({ invalidJson: true });
-    const res = await request(appWith())
+    const lines: string[] = [];
+    await request(appWith({}, lines))
       .post(PV)
       .send(body(s, (k) => k !== 'procedures'))
       .expect(412);
-    expect(res.body.issue[0].diagnostics).toContain('not valid JSON');
+    expect(lines.join('')).toContain('not valid JSON');
   });
 
   test('a fhirServer outside the allow-list is refused without any outbound call', async () => {
@@ -147,7 +166,18 @@ describe('prefetch fallback', () => {
       .post(PV)
       .send(body(s, (k) => k !== 'labs'))
       .expect(412);
-    expect(res.body.issue[0].diagnostics).toContain('allow-list');
+    expect(res.body.issue[0].diagnostics).toContain('fhirServer is not allow-listed (FHIR_ALLOWLIST)');
+    expect(s.requests).toHaveLength(0);
+  });
+
+  test('with no FHIR_ALLOWLIST (the default) nothing is fetched from anywhere, loopback included', async () => {
+    const s = await serve();
+    const app = createApp({ config: testConfig(), content, clock: () => at(NOW_D5), newId: seqId, logger: pino({ level: 'silent' }) }).app;
+    const res = await request(app)
+      .post(PV)
+      .send(body(s, (k) => k !== 'labs'))
+      .expect(412);
+    expect(res.body.issue[0].diagnostics).toContain('fhirServer is not allow-listed');
     expect(s.requests).toHaveLength(0);
   });
 
@@ -185,7 +215,7 @@ describe('prefetch fallback', () => {
       .send(body(s, (k) => k !== 'medicationAdministrations'))
       .expect(200);
     const capla = res.body.cards.find((c: { source: { topic: { code: string } } }) => c.source.topic.code === 'TTP-CAPLA-DAY5');
-    expect(capla.detail).toContain('Data not available: medicationAdministrations (fhirServer answered 500');
+    expect(capla.detail).toContain('Data not available: medicationAdministrations (could not be fetched from fhirServer');
   });
 
   test('null stays null: a key sent as null is not fetched', async () => {
@@ -242,5 +272,34 @@ describe('a FHIR server that answers with another patient', () => {
     } finally {
       await stub.close();
     }
+  });
+});
+
+describe('the fallback reads bounded bytes', () => {
+  test('a 1 MB gzip bomb (1 GB decoded) is cut at 20 MB of decoded bytes: 412-worthy, memory flat, the reason logged', async () => {
+    // 1,024 gzip members of 1 MB of spaces each: 1 MB on the wire, 1 GB once inflated.
+    const member = gzipSync(Buffer.alloc(1 << 20, 0x20));
+    const bomb = Buffer.concat(Array.from({ length: 1024 }, () => member));
+    const srv = createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/fhir+json', 'Content-Encoding': 'gzip', 'Content-Length': bomb.length });
+      res.end(bomb);
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as { port: number }).port;
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }));
+    const fetcher = new FhirFetcher({ allowlist: ['http://127.0.0.1:*'], timeoutMs: 20_000, maxPages: 1, logger });
+    const before = process.memoryUsage().rss;
+    const out = await fetcher.fetchKeys({
+      fhirServer: `http://127.0.0.1:${port}/fhir`,
+      keys: [{ key: 'labs', url: 'Observation?patient=p' }],
+      hookInstance: 'h',
+    });
+    const grew = process.memoryUsage().rss - before;
+    srv.close();
+    expect(out.get('labs')).toMatchObject({ ok: false, reason: expect.stringContaining('could not be fetched from fhirServer') });
+    expect(lines.join('')).toContain(`the response is over ${20 * 1024 * 1024} bytes (decoded)`);
+    // Reading it whole would take a gigabyte; the cap keeps the process within a few dozen MB of where it was.
+    expect(grew).toBeLessThan(200 * 1024 * 1024);
   });
 });
