@@ -73,13 +73,17 @@ export function buildDeps(opts: Pick<AppOptions, 'config' | 'content' | 'clock' 
   };
 }
 
-/** The JWT verifier, loaded only when trusted clients are configured (jose stays out of open mode). */
-function createVerifier(config: Config): JwtVerifier {
+/**
+ * The JWT verifier, loaded only when trusted clients are configured (jose stays out of open mode).
+ * Replays are caught through the store, so that every worker and replica shares them.
+ */
+function createVerifier(config: Config, store: Store): JwtVerifier {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { JwtVerifier: Verifier, loadTrustedClients } = require('./auth/jwt') as typeof import('./auth/jwt');
   return new Verifier(loadTrustedClients(config.trustedClientsFile!), {
     clockSkewSeconds: config.jwtClockSkewSeconds,
     maxAgeSeconds: config.jwtMaxAgeSeconds,
+    claimJti: (key, expiresAt) => store.claimJti(key, expiresAt),
   });
 }
 
@@ -97,7 +101,7 @@ export function createApp(opts: AppOptions): App {
   /** The store's salt for patient hashes, once its tables exist. */
   const salt = store.init().then(() => store.salt());
   salt.catch((e) => logger.error({ err: (e as Error).message, store: store.kind }, 'store not ready'));
-  const verifier = opts.verifier !== undefined ? opts.verifier : config.trustedClientsFile ? createVerifier(config) : null;
+  const verifier = opts.verifier !== undefined ? opts.verifier : config.trustedClientsFile ? createVerifier(config, store) : null;
   if (!verifier)
     logger.warn(
       'AUTHENTICATION IS OFF: CDS_TRUSTED_CLIENTS is not set, so any caller can use this service. Set it (and PUBLIC_BASE_URL) before any real deployment.',

@@ -3,9 +3,12 @@
  * 43-48). Each trusted issuer comes with its JWKS inline or the JWKS URLs it may name in `jku`
  * (allow-listed, fetched and cached by jose's remote JWKS). Checks: signature by `kid`; algorithm
  * in the issuer's list (ES384/RS384 by default; never `none` or HMAC); `typ` JWT; `iss` trusted;
- * `aud` exactly the URL called; `exp`, `iat` with a small skew and a maximum age; `jti` not seen
- * before (replay cache until the token expires). A failure is a 401 without detail; the reason
- * goes to the log, never the token.
+ * `aud` exactly the URL called; `exp`, `iat` with a small skew, a maximum age and a maximum lifetime
+ * (`exp - iat`); a non-empty `jti` not seen before by any worker or replica (claimed in the store
+ * until the token expires). Keys: a `kid` that matches an inline key of the issuer verifies against
+ * it whether or not the token names a `jku` (the sandbox always sends one); otherwise the `jku`
+ * must be allow-listed for the issuer. A failure is a 401 without detail; the reason goes to the
+ * log, never the token.
  */
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
@@ -52,34 +55,53 @@ export function loadTrustedClients(path: string): TrustedClients {
   return r.data;
 }
 
-export type VerifyResult = { ok: true; iss: string; jti: string } | { ok: false; reason: string };
+export type VerifyResult = { ok: true; iss: string; jti: string; replayUnchecked?: string } | { ok: false; reason: string };
+
+/** Claims a `${iss} ${jti}` key until it expires (epoch ms): true the first time only (the store). */
+export type ClaimJti = (key: string, expiresAt: number) => Promise<boolean>;
+
+/** A claim kept in this process only: for tests and tools, never for a deployment with workers. */
+export function memoryClaims(): ClaimJti {
+  const seen = new Map<string, number>();
+  return async (key, expiresAt) => {
+    const now = Date.now();
+    if (seen.size > 10_000) for (const [k, exp] of seen) if (exp < now) seen.delete(k);
+    const exp = seen.get(key);
+    if (exp !== undefined && exp >= now) return false;
+    seen.set(key, expiresAt);
+    return true;
+  };
+}
 
 interface Client {
   iss: string;
   algorithms: string[];
   local?: JWTVerifyGetKey;
+  /** The kids of the inline keys. */
+  kids: Set<string>;
   jku: Map<string, JWTVerifyGetKey>;
   tenant?: string;
 }
 
 export class JwtVerifier {
   private readonly clients = new Map<string, Client>();
-  /** `${iss} ${jti}` -> expiry (epoch s). */
-  private readonly seen = new Map<string, number>();
+  private readonly claim: ClaimJti;
 
   constructor(
     trusted: TrustedClients,
-    private readonly opts: { clockSkewSeconds: number; maxAgeSeconds: number; maxReplayEntries?: number; now?: () => number } = {
+    private readonly opts: { clockSkewSeconds: number; maxAgeSeconds: number; claimJti?: ClaimJti; now?: () => number } = {
       clockSkewSeconds: 30,
       maxAgeSeconds: 300,
     },
   ) {
+    this.claim = opts.claimJti ?? memoryClaims();
     for (const c of trusted.clients) {
       const algorithms = c.algorithms ?? DEFAULT_ALGS;
       this.clients.set(c.iss, {
         iss: c.iss,
         algorithms,
         local: c.jwks ? createLocalJWKSet(c.jwks as never) : undefined,
+        kids: new Set((c.jwks?.keys ?? []).map((k) => k.kid).filter((k): k is string => typeof k === 'string')),
         jku: new Map(
           (c.jku ?? []).map((u) => [
             u,
@@ -93,7 +115,8 @@ export class JwtVerifier {
 
   async verify(authorization: string | undefined, audience: string): Promise<VerifyResult> {
     if (!authorization) return { ok: false, reason: 'no Authorization header' };
-    const m = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization.trim());
+    // The scheme is case-insensitive (RFC 9110 section 11.1).
+    const m = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i.exec(authorization.trim());
     if (!m) return { ok: false, reason: 'Authorization is not a Bearer JWT' };
     const token = m[1]!;
     let header: ReturnType<typeof decodeProtectedHeader>;
@@ -111,9 +134,17 @@ export class JwtVerifier {
       return { ok: false, reason: `issuer not trusted (${typeof claims.iss === 'string' ? claims.iss.slice(0, 100) : 'no iss'})` };
     if (!client.algorithms.includes(header.alg)) return { ok: false, reason: `algorithm ${header.alg} not accepted for ${client.iss}` };
     let keys: JWTVerifyGetKey | undefined;
-    if (header.jku) {
+    // An inline key named by the token's kid wins: `jku` says where keys may be found, it does not
+    // oblige the service to fetch them (the public sandbox always sends one, to a URL a hospital
+    // network cannot reach).
+    if (client.local && typeof header.kid === 'string' && client.kids.has(header.kid)) keys = client.local;
+    else if (header.jku) {
       keys = client.jku.get(header.jku);
-      if (!keys) return { ok: false, reason: `jku not allow-listed for ${client.iss}` };
+      if (!keys)
+        return {
+          ok: false,
+          reason: `jku not allow-listed for ${client.iss}, and no inline key has kid ${String(header.kid).slice(0, 64)}`,
+        };
     } else if (client.local) keys = client.local;
     else if (client.jku.size === 1) keys = [...client.jku.values()][0];
     if (!keys) return { ok: false, reason: `no key source for ${client.iss} (send jku)` };
@@ -131,12 +162,27 @@ export class JwtVerifier {
       const now = (this.opts.now?.() ?? Date.now()) / 1000;
       if (typeof payload.iat === 'number' && payload.iat > now + this.opts.clockSkewSeconds)
         return { ok: false, reason: 'iat is in the future' };
+      // A short-lived token: no more than the maximum age (plus skew) between issue and expiry.
+      const lifetime = (payload.exp as number) - (payload.iat as number);
+      if (!(lifetime <= this.opts.maxAgeSeconds + this.opts.clockSkewSeconds))
+        return {
+          ok: false,
+          reason: `token lifetime ${Math.round(lifetime)} s is over ${this.opts.maxAgeSeconds + this.opts.clockSkewSeconds} s`,
+        };
       if (client.tenant !== undefined && payload.tenant !== client.tenant) return { ok: false, reason: 'tenant mismatch' };
-      const jti = String(payload.jti);
-      const key = `${client.iss} ${jti}`;
-      this.purge(now);
-      if (this.seen.has(key)) return { ok: false, reason: 'jti replayed' };
-      this.seen.set(key, (payload.exp as number) + this.opts.clockSkewSeconds);
+      if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256)
+        return { ok: false, reason: 'jti must be a non-empty string of at most 256 characters' };
+      const jti = payload.jti;
+      const expiresAt = ((payload.exp as number) + this.opts.clockSkewSeconds) * 1000;
+      let fresh: boolean;
+      try {
+        fresh = await this.claim(`${client.iss} ${jti}`, expiresAt);
+      } catch (e) {
+        // The store cannot say: a valid, unexpired, correctly signed token is let through (clinical
+        // guidance is not withheld for a database outage), and the log says replay was not checked.
+        return { ok: true, iss: client.iss, jti, replayUnchecked: (e as Error).message };
+      }
+      if (!fresh) return { ok: false, reason: 'jti replayed' };
       return { ok: true, iss: client.iss, jti };
     } catch (e) {
       if (e instanceof errors.JWTClaimValidationFailed) return { ok: false, reason: `claim ${e.claim} failed: ${e.reason}` };
@@ -145,10 +191,5 @@ export class JwtVerifier {
       if (e instanceof errors.JWKSNoMatchingKey) return { ok: false, reason: 'no key matches kid' };
       return { ok: false, reason: `verification failed (${(e as Error).name})` };
     }
-  }
-
-  private purge(now: number): void {
-    if (this.seen.size < (this.opts.maxReplayEntries ?? 100_000)) return;
-    for (const [k, exp] of this.seen) if (exp < now) this.seen.delete(k);
   }
 }

@@ -9,7 +9,14 @@ export function requireClientJwt(verifier: JwtVerifier, publicBaseUrl: string, l
   return async (req: Request, _res: Response, next: NextFunction) => {
     const audience = `${publicBaseUrl}${req.baseUrl}${req.path === '/' ? '' : req.path}`;
     const r = await verifier.verify(req.headers.authorization, audience);
-    if (r.ok) return next();
+    if (r.ok) {
+      if (r.replayUnchecked)
+        logger.error(
+          { path: req.path, iss: r.iss, err: r.replayUnchecked },
+          'client JWT accepted without the replay check (store unavailable)',
+        );
+      return next();
+    }
     logger.warn({ path: req.path, reason: r.reason }, 'client JWT rejected');
     next(unauthorized('jwt-rejected', r.reason));
   };

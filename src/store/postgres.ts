@@ -13,12 +13,14 @@ import {
   REASONS_SQL,
   SCHEMA_SQL,
   STATS_SQL,
+  JTI_PURGE_EVERY,
   assembleStats,
 } from './types';
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly pool: Pool;
+  private claims = 0;
 
   constructor(
     connectionString: string,
@@ -94,6 +96,20 @@ export class PostgresStore implements Store {
   async ruleStats(): Promise<RuleStats[]> {
     const [a, b] = await Promise.all([this.pool.query(STATS_SQL), this.pool.query(REASONS_SQL)]);
     return assembleStats(a.rows, b.rows);
+  }
+
+  async claimJti(key: string, expiresAt: number): Promise<boolean> {
+    if (++this.claims % JTI_PURGE_EVERY === 0) await this.pool.query(`DELETE FROM jti WHERE expires_at < $1`, [Date.now()]);
+    // One statement: a new key, or one whose earlier claim has expired, is claimed; a live one is not.
+    const r = await this.pool.query(
+      `INSERT INTO jti (key, expires_at) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE jti.expires_at < $3`,
+      [key, expiresAt, Date.now()],
+    );
+    return r.rowCount === 1;
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
   }
 
   async close(): Promise<void> {

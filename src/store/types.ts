@@ -49,6 +49,13 @@ export interface Store {
   /** Idempotent on (card, outcome, outcomeTimestamp): the same item twice counts once. Resolves after commit. */
   recordFeedback(items: FeedbackRecord[]): Promise<{ stored: number; duplicates: number }>;
   ruleStats(): Promise<RuleStats[]>;
+  /**
+   * Replay protection shared by every worker and replica (a client JWT's `jti`): true the first
+   * time `key` is claimed, false ever after until it expires (epoch ms). Expired keys are purged.
+   */
+  claimJti(key: string, expiresAt: number): Promise<boolean>;
+  /** Resolves when the store answers a query (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,7 +81,14 @@ export const SCHEMA_SQL = [
      has_comment INTEGER NOT NULL,
      received_at TEXT NOT NULL,
      PRIMARY KEY (card_uuid, outcome, outcome_timestamp))`,
+  `CREATE TABLE IF NOT EXISTS jti (
+     key TEXT PRIMARY KEY,
+     expires_at BIGINT NOT NULL)`,
+  `CREATE INDEX IF NOT EXISTS jti_expiry ON jti (expires_at)`,
 ];
+
+/** How many claims between two purges of expired `jti` keys. */
+export const JTI_PURGE_EVERY = 256;
 
 /** Per rule and version: cards fired, cards accepted / overridden (each card counted once), and override reasons. */
 export const STATS_SQL = `
@@ -104,8 +118,9 @@ export function assembleStats(
     overridden: Number(r.overridden),
     overrideReasons: {} as Record<string, number>,
   }));
+  const byRule = new Map(out.map((x) => [`${x.ruleId} ${x.ruleVersion}`, x]));
   for (const r of reasons) {
-    const s = out.find((x) => x.ruleId === r.rule_id && x.ruleVersion === r.rule_version);
+    const s = byRule.get(`${r.rule_id} ${r.rule_version}`);
     if (s) s.overrideReasons[r.reason_code ?? '(no reason code)'] = Number(r.n);
   }
   return out;

@@ -34,6 +34,7 @@ let jwksServer: Server;
 let jwksUrl: string;
 let app: ReturnType<typeof createApp>['app'];
 const logLines: string[] = [];
+let trustedFile: string;
 
 beforeAll(async () => {
   es = await generateKeyPair('ES384');
@@ -49,6 +50,7 @@ beforeAll(async () => {
   jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
   const dir = mkdtempSync(join(tmpdir(), 'ttp-auth-'));
   const file = join(dir, 'trusted.json');
+  trustedFile = file;
   writeFileSync(
     file,
     JSON.stringify({
@@ -194,6 +196,17 @@ describe('trusting CDS clients', () => {
         `Bearer ${await token(PV, { iss: ISS_JKU, jku: 'https://evil.example/jwks.json', kid: 'jku-1', key: jkuKeys.privateKey })}`,
     ],
     ['typ not JWT', /typ/, async () => `Bearer ${await token(PV, { typ: 'at+jwt' })}`],
+    ['an empty jti', /jti must be a non-empty string|claim jti|jti/, async () => `Bearer ${await token(PV, { jti: '' })}`],
+    [
+      'a lifetime over 5 minutes plus skew (exp - iat = 331 s)',
+      /token lifetime 331 s is over 330 s/,
+      async () => `Bearer ${await token(PV, { iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 331 })}`,
+    ],
+    [
+      'a kid that is no inline key, with a jku that is not allow-listed',
+      /jku not allow-listed for https:\/\/ehr.hospital.example, and no inline key has kid other/,
+      async () => `Bearer ${await token(PV, { kid: 'other', jku: 'https://sandbox.cds-hooks.org/.well-known/jwks.json' })}`,
+    ],
   ];
   test.each(rejections)('401 without detail: %s', async (_name, reason, make) => {
     const auth = await make();
@@ -204,6 +217,53 @@ describe('trusting CDS clients', () => {
     const rejected = logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'client JWT rejected');
     expect(rejected?.reason).toMatch(reason);
     if (auth) expect(logLines.join('')).not.toContain(auth.slice(7, 40));
+  });
+
+  test('a token shaped as the CDS Hooks sandbox sends it (ES384, kid, jku to an unreachable URL) verifies against the inline key', async () => {
+    const t = await token(PV, { kid: 'es-1', jku: 'https://sandbox.cds-hooks.org/.well-known/jwks.json' });
+    expect(JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString())).toMatchObject({
+      alg: 'ES384',
+      kid: 'es-1',
+      jku: expect.any(String),
+    });
+    await request(app).post(PV).set('Authorization', `Bearer ${t}`).send(body()).expect(200);
+  });
+
+  test('the Authorization scheme is case-insensitive ("bearer", "BEARER")', async () => {
+    await request(app)
+      .post(PV)
+      .set('Authorization', `bearer ${await token(PV)}`)
+      .send(body())
+      .expect(200);
+    await request(app)
+      .post(PV)
+      .set('Authorization', `BEARER ${await token(PV)}`)
+      .send(body())
+      .expect(200);
+  });
+
+  test('a replayed jti is refused by another worker or after a restart: the claim lives in the store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ttp-replay-'));
+    const make = () =>
+      createApp({
+        config: testConfig({ CDS_TRUSTED_CLIENTS: trustedFile, PUBLIC_BASE_URL: BASE, DATA_DIR: dir }),
+        content,
+        clock: () => at(NOW_D5),
+        newId: seqId,
+        logger: pino({ level: 'silent' }),
+      });
+    const first = make();
+    const second = make();
+    await Promise.all([first.ready, second.ready]);
+    const t = await token(PV, { jti: 'shared-once' });
+    await request(first.app).post(PV).set('Authorization', `Bearer ${t}`).send(body()).expect(200);
+    expectNoDetail(await request(second.app).post(PV).set('Authorization', `Bearer ${t}`).send(body()));
+    await first.close();
+    await second.close();
+    const restarted = make();
+    await restarted.ready;
+    expectNoDetail(await request(restarted.app).post(PV).set('Authorization', `Bearer ${t}`).send(body()));
+    await restarted.close();
   });
 
   test('a replayed jti is refused the second time', async () => {

@@ -47,7 +47,7 @@ const fb = (n: number, outcome: 'accepted' | 'overridden', reasonCode?: string, 
   receivedAt: '2026-03-06T18:05:01.000Z',
 });
 
-function contract(name: string, make: () => Promise<Store | undefined>, cleanup?: () => Promise<void>) {
+function contract(name: string, make: () => Promise<Store | undefined>, cleanup?: () => Promise<void>, second?: () => Promise<Store>) {
   describe(name, () => {
     let store: Store | undefined;
     beforeAll(async () => {
@@ -86,6 +86,28 @@ function contract(name: string, make: () => Promise<Store | undefined>, cleanup?
       ]);
     });
 
+    test('a jti is claimed once, by any instance on the same database, until it expires; then it can be claimed again', async () => {
+      if (!store) return;
+      const now = Date.now();
+      expect(await store.claimJti('iss-a jti-1', now + 60_000)).toBe(true);
+      expect(await store.claimJti('iss-a jti-1', now + 60_000)).toBe(false);
+      expect(await store.claimJti('iss-b jti-1', now + 60_000)).toBe(true);
+      // Another worker or replica with its own connection sees the same claims.
+      const other = second ? await second() : undefined;
+      if (other) {
+        expect(await other.claimJti('iss-a jti-1', now + 60_000)).toBe(false);
+        await other.close();
+      }
+      expect(await store.claimJti('iss-a jti-old', now - 1)).toBe(true);
+      expect(await store.claimJti('iss-a jti-old', now + 60_000)).toBe(true);
+      expect(await store.claimJti('iss-a jti-old', now + 60_000)).toBe(false);
+    });
+
+    test('ping answers while the store is open', async () => {
+      if (!store) return;
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
     test('the salt is created once and stays', async () => {
       if (!store) return;
       const a = await store.salt();
@@ -95,7 +117,13 @@ function contract(name: string, make: () => Promise<Store | undefined>, cleanup?
   });
 }
 
-contract('SqliteStore', async () => new SqliteStore(mkdtempSync(join(tmpdir(), 'ttp-sqlite-'))));
+const sqliteDir = mkdtempSync(join(tmpdir(), 'ttp-sqlite-'));
+contract(
+  'SqliteStore',
+  async () => new SqliteStore(sqliteDir),
+  undefined,
+  async () => new SqliteStore(sqliteDir),
+);
 
 const pgSchema = `ttp_test_${process.pid}_${Date.now()}`;
 contract(
@@ -115,6 +143,7 @@ contract(
     await c.query(`DROP SCHEMA IF EXISTS ${pgSchema} CASCADE`);
     await c.end();
   },
+  async () => new PostgresStore(PG_URL, pgSchema),
 );
 
 test('SQLite survives a reopen, and its file holds no patient id', async () => {
