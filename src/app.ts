@@ -9,6 +9,7 @@ import { type Content, loadContent } from './content';
 import type { Config } from './config';
 import type { JwtVerifier } from './auth/jwt';
 import { createStore, type Store } from './store';
+import { CardRecorder } from './store/recorder';
 import { createLogger, type Logger } from './logger';
 import { Registry } from './cds/registry';
 import type { PrefetchFetcher, ServiceDeps } from './cds/service';
@@ -46,6 +47,8 @@ export interface App {
   ready: Promise<void>;
   /** The client JWT verifier, when trusted clients are configured. */
   verifier?: JwtVerifier;
+  /** Card records, written at once or retried. */
+  recorder: CardRecorder;
   close(): Promise<void>;
 }
 
@@ -114,14 +117,19 @@ export function createApp(opts: AppOptions): App {
   app.set('etag', false);
   app.use(securityHeaders());
   app.use(corsPolicy(config.corsOrigins));
+  const recorder = new CardRecorder(store, logger);
   app.use(
-    healthRoutes(() => ({
-      version: deps.version,
-      services: deps.registry.services.size,
-      auth: verifier ? 'jwt' : 'open',
-      ...(verifier ? {} : { warning: 'authentication is off: CDS_TRUSTED_CLIENTS is not set' }),
-      store: store.kind,
-    })),
+    healthRoutes(
+      () => ({
+        version: deps.version,
+        services: deps.registry.services.size,
+        auth: verifier ? 'jwt' : 'open',
+        ...(verifier ? {} : { warning: 'authentication is off: CDS_TRUSTED_CLIENTS is not set' }),
+        store: store.kind,
+      }),
+      store,
+      () => recorder,
+    ),
   );
   // Every CDS endpoint (discovery, calls, feedback) requires the client's JWT when configured.
   // After CORS, so that browser preflights (which carry no Authorization) are answered; before
@@ -129,7 +137,7 @@ export function createApp(opts: AppOptions): App {
   if (verifier) app.use('/cds-services', requireClientJwt(verifier, config.publicBaseUrl!, logger));
   // JSON bodies: application/json, application/fhir+json and any application/*+json, with parameters.
   app.use(express.json({ limit: config.bodyLimit, type: (req) => JSON_MEDIA_TYPE.test(req.headers['content-type'] ?? '') }));
-  app.use(cdsRoutes(deps, store, salt, logger));
+  app.use(cdsRoutes(deps, recorder, salt, logger));
   app.use(feedbackRoutes(deps, store, salt, logger));
   app.use(governanceRoutes(deps.content, store, salt, config.adminToken));
   app.use(noRoute);
@@ -137,5 +145,17 @@ export function createApp(opts: AppOptions): App {
 
   const ready = salt.then(() => undefined);
   ready.catch(() => undefined); // the failure is logged above, and every route that needs the store answers it
-  return { app, deps, logger, store, ready, verifier: verifier ?? undefined, close: () => store.close() };
+  return {
+    app,
+    deps,
+    logger,
+    store,
+    ready,
+    verifier: verifier ?? undefined,
+    recorder,
+    close: async () => {
+      await recorder.close();
+      await store.close();
+    },
+  };
 }

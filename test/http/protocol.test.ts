@@ -62,6 +62,20 @@ describe('discovery', () => {
     const res = await request(app).get('/healthz').expect(200);
     expect(res.body.status).toBe('ok');
   });
+
+  test('readyz is 200 while the store answers, 503 once it is gone (healthz stays alive)', async () => {
+    const built = testApp();
+    await built.ready;
+    expect((await request(built.app).get('/readyz').expect(200)).body).toMatchObject({
+      status: 'ready',
+      store: 'sqlite',
+      pendingCardRecords: 0,
+    });
+    await built.store.close();
+    const res = await request(built.app).get('/readyz').expect(503);
+    expect(res.body).toMatchObject({ status: 'not ready', reason: expect.stringContaining('the store does not answer') });
+    await request(built.app).get('/healthz').expect(200);
+  });
 });
 
 describe('CORS', () => {

@@ -4,10 +4,10 @@ import type { ServiceDeps } from '../../cds/service';
 import { callService, hookInstanceOf } from '../../cds/service';
 import { cardRecords, patientHash } from '../../governance';
 import type { Logger } from '../../logger';
-import type { Store } from '../../store';
+import type { CardRecorder } from '../../store/recorder';
 import type { CallLog } from '../errors';
 
-export function cdsRoutes(deps: ServiceDeps, store: Store, ready: Promise<string>, logger: Logger): Router {
+export function cdsRoutes(deps: ServiceDeps, recorder: CardRecorder, ready: Promise<string>, logger: Logger): Router {
   const router = Router();
   router.get('/cds-services', (_req, res) => {
     res.json(deps.registry.discovery(deps.version));
@@ -19,8 +19,8 @@ export function cdsRoutes(deps: ServiceDeps, store: Store, ready: Promise<string
     res.locals.call = { service: String(req.params.id), hookInstance: hookInstanceOf(req.body) } satisfies CallLog;
     const { response, meta } = await callService(String(req.params.id), req.body, deps);
     if (response.cards.length) {
-      // Recorded before answering, so feedback always finds its card. A store failure never
-      // withholds clinical guidance: it is logged and the cards go out.
+      // Recorded before answering, so feedback finds its card. A store that fails or is slow never
+      // withholds clinical guidance: the records wait in the recorder's queue and are retried.
       try {
         const salt = await ready;
         const records = cardRecords(
@@ -33,8 +33,9 @@ export function cdsRoutes(deps: ServiceDeps, store: Store, ready: Promise<string
           },
           deps.content,
         );
-        await store.recordCards(records);
+        await recorder.record(records);
       } catch (e) {
+        // Only the salt (the store never answered since start) can fail here.
         logger.error({ hookInstance: meta.hookInstance, err: (e as Error).message }, 'cards not recorded');
       }
     }
