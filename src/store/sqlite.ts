@@ -7,8 +7,8 @@
  *   unjoined). This keeps an fsync out of every CDS call that returns cards.
  * better-sqlite3 is synchronous; each call is one short transaction.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
@@ -50,11 +50,23 @@ export class SqliteStore implements Store {
   constructor(dir: string) {
     let file = ':memory:';
     if (dir !== ':memory:') {
-      mkdirSync(dir, { recursive: true });
       file = join(dir, 'ttp-cds.sqlite');
+      // Whatever goes wrong (a file where the folder should be, a read-only mount), say where.
+      try {
+        mkdirSync(dir, { recursive: true });
+        accessSync(dir, constants.W_OK);
+      } catch (e) {
+        throw new Error(`DATA_DIR ${resolve(dir)} cannot hold the store: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+          cause: e,
+        });
+      }
     }
     this.file = file;
-    this.db = new Database(file);
+    try {
+      this.db = new Database(file);
+    } catch (e) {
+      throw new Error(`DATA_DIR: cannot open ${file === ':memory:' ? file : resolve(file)}: ${(e as Error).message}`, { cause: e });
+    }
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');

@@ -1,9 +1,12 @@
 /**
- * Durability: the service (a real process) acknowledges feedback, is killed with SIGKILL, and a
- * new process on the same DATA_DIR finds every acknowledged record.
+ * The built service as a real process:
+ * - durability: it acknowledges feedback, is killed with SIGKILL, and a new process on the same
+ *   DATA_DIR finds every acknowledged record;
+ * - an honest start: every start-up failure ends with exit code 1 and a message naming the cause,
+ *   and workers that die before listening are not restarted forever.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +58,8 @@ async function start(dataDir: string): Promise<{ child: ChildProcess; url: strin
 }
 
 beforeAll(() => {
-  // The test runs the built service, as deployed: build it first.
+  // The test runs the built service, as deployed: build it first (from scratch: no stale module).
+  rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
     stdio: 'inherit',
   });
@@ -132,3 +136,79 @@ test('kill -9 after acknowledgements loses nothing', async () => {
     second.child.kill('SIGTERM');
   }
 }, 60_000);
+
+/** Runs the built server with `env` until it exits (or `ms` pass): its exit code and what it wrote. */
+async function runToExit(env: Record<string, string>, ms = 20_000): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: mkdtempSync(join(tmpdir(), 'ttp-start-')), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c: Buffer) => (out += String(c)));
+  child.stderr!.on('data', (c: Buffer) => (err += String(c)));
+  const code = await new Promise<number | null>((resolve) => {
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve(null);
+    }, ms);
+    child.once('exit', (c) => {
+      clearTimeout(t);
+      resolve(c);
+    });
+  });
+  return { code, out, err };
+}
+
+describe('an honest start', () => {
+  test('a port already in use: exit 1 saying so, never "listening" and exit 0', async () => {
+    const busy = createServer();
+    const port = await new Promise<number>((r) => busy.listen(0, '127.0.0.1', () => r((busy.address() as { port: number }).port)));
+    try {
+      const r = await runToExit({ PORT: String(port) });
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(`cannot listen on 127.0.0.1:${port}`);
+      expect(r.err).toContain('EADDRINUSE');
+      expect(r.out).not.toContain('listening on');
+    } finally {
+      busy.close();
+    }
+  }, 30_000);
+
+  test('PORT="" is refused (it listened on a random port)', async () => {
+    const r = await runToExit({ PORT: '' });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('PORT="": is not a port number (0-65535)');
+  }, 30_000);
+
+  test('DATA_DIR on a file: exit 1 naming the path', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ttp-datadir-')), 'not-a-folder');
+    writeFileSync(file, 'x');
+    const r = await runToExit({ PORT: '0', DATA_DIR: file });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`DATA_DIR ${file} cannot hold the store`);
+  }, 30_000);
+
+  test('a site unit alias that is not a UCUM unit: exit 1 naming it', async () => {
+    const site = join(mkdtempSync(join(tmpdir(), 'ttp-site-')), 'site.json');
+    writeFileSync(site, JSON.stringify({ unitAliases: { 'PLT/nL': 'not-a-unit' } }));
+    const r = await runToExit({ PORT: '0', SITE_CONFIG_FILE: site });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('unit alias "PLT/nL" -> "not-a-unit" (site)');
+  }, 30_000);
+
+  test('WEB_CONCURRENCY=2 with a missing trusted-clients file: a few retries with back-off, then exit 1 (not 107 restarts)', async () => {
+    const missing = join(tmpdir(), `no-such-trusted-clients-${process.pid}.json`);
+    const r = await runToExit(
+      { PORT: '0', WEB_CONCURRENCY: '2', CDS_TRUSTED_CLIENTS: missing, PUBLIC_BASE_URL: 'https://cds.example' },
+      40_000,
+    );
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('workers keep dying before they listen');
+    expect(r.err).toContain(`CDS_TRUSTED_CLIENTS ${missing}`);
+    const exits = r.out.split('\n').filter((l) => l.includes('"worker exited"')).length;
+    expect(exits).toBeGreaterThanOrEqual(4);
+    expect(exits).toBeLessThanOrEqual(6);
+  }, 60_000);
+});
