@@ -19,17 +19,12 @@ export interface RenderContext {
   userId?: string;
 }
 
-const MD_SPECIAL = /[\r\n&<>\\`*_[\]|#]/;
-/** Escape text from the EHR for markdown: no HTML, no table breaks, no stray emphasis or links. */
+const MD_SPECIAL = /[\r\n&<>\\`*_[\]|#]|:\/\/|www\./i;
+/** Escape text from the EHR for markdown: no HTML, no table breaks, no emphasis, no links of any kind. */
 export function escapeMd(s: string): string {
   // Most evidence (numbers, dates, references) has nothing to escape.
   if (!MD_SPECIAL.test(s)) return s;
-  return s
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|#])/g, '\\$1');
+  return escapeOwn(s).replace(/([*_#])/g, '\\$1');
 }
 
 /**
@@ -45,9 +40,43 @@ export function fill(template: string, params: Record<string, string | number>, 
   });
 }
 
-/** Rule-written params may contain **bold**; only HTML is neutralised in them. */
-function escapeOwn(s: string): string {
-  return s.replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/**
+ * Params and notes: rule-written text that may carry **bold**, and EHR text (a diagnosis' display,
+ * a drug's name) inside it. Everything that makes a link, an image, raw HTML, code or a table is
+ * neutralised; a bare URL is broken with a zero-width space so that GFM does not link it. Only
+ * emphasis stays (phishing needs a link, and a link needs one of these).
+ */
+export function escapeOwn(s: string): string {
+  return s
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`[\]|])/g, '\\$1')
+    .replace(/\b([a-z][a-z0-9+.-]{1,31}):\/\//gi, '$1:\u200b//')
+    .replace(/\bwww\./gi, 'www\u200b.');
+}
+
+/**
+ * A resource copied from the EHR (a draft order to update) without its empty values: FHIR allows
+ * no empty string, array or object, and a CDS card must not carry them (requests nest at most 64
+ * levels: the walk is bounded).
+ */
+export function withoutEmpty(v: unknown): unknown {
+  if (v === null || v === '') return undefined;
+  if (Array.isArray(v)) {
+    const a = v.map(withoutEmpty).filter((x) => x !== undefined);
+    return a.length ? a : undefined;
+  }
+  if (typeof v === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const y = withoutEmpty(x);
+      if (y !== undefined) o[k] = y;
+    }
+    return Object.keys(o).length ? o : undefined;
+  }
+  return v;
 }
 
 const SUMMARY_MAX = 139;
@@ -129,7 +158,7 @@ function renderSuggestion(f: Finding, spec: SuggestionSpec, rc: RenderContext, n
   let actions: Suggestion['actions'];
   if (spec.actions)
     actions = spec.actions
-      .map((a) => ({ ...a, resource: a.resource ? (a.resource as Record<string, unknown>) : undefined }))
+      .map((a) => ({ ...a, resource: a.resource ? (withoutEmpty(a.resource) as Record<string, unknown>) : undefined }))
       .map(dropUndefined);
   else
     actions = text.resources.map((key) => {

@@ -11,8 +11,8 @@ import { parseValueString } from '../../src/facts/labs';
 import { MAX_TEXT, concepts, parseRef } from '../../src/fhir/read';
 import { Terminology } from '../../src/terminology';
 import { parseDose } from '../../src/facts/drugs';
-import { nonResponder } from '../fixtures/records';
-import { run } from '../helpers';
+import { caplaDraft, fallAfterResponse, nonResponder, stableD3 } from '../fixtures/records';
+import { cardFor, run } from '../helpers';
 
 const content = loadContent();
 const terminology = new Terminology(content);
@@ -112,5 +112,35 @@ describe('units and codes named like Object methods are just unknown', () => {
     const text = JSON.stringify(o.cards);
     expect(text).not.toContain('NaN');
     expect(text).toContain('unit \\"constructor\\" not understood');
+  });
+});
+
+describe('EHR text placed in a card is inert markdown', () => {
+  const EVIL =
+    'Sepsis [Sign in again](https://evil.example/login) ![x](https://evil.example/x.png) <img src=x> www.evil.example `code` | a | b |';
+
+  test('a diagnosis display with a link, an image, HTML, a bare URL, code and a table row: none of them live in the detail', () => {
+    // Another cause of thrombocytopenia, coded with that display, ends up bold in the exacerbation card.
+    const s = fallAfterResponse(20).condition('', { text: EVIL });
+    const card = cardFor(run(s), 'TTP-EXACERBATION');
+    const detail = card.detail!;
+    expect(detail).toContain('Sepsis');
+    expect(detail).not.toMatch(/(^|[^\\])\[[^\]]*\]\(/); // no [text](url) left unescaped
+    expect(detail).not.toContain('https://evil');
+    expect(detail).not.toContain('www.evil');
+    expect(detail).not.toContain('<img');
+    expect(detail).not.toMatch(/(^|[^\\])`/);
+  });
+
+  test('empty values from an EHR draft are not copied into the suggestion that updates it', () => {
+    const s = stableD3();
+    const d = caplaDraft(s, { route: 'sc', perDay: 2 });
+    Object.assign(s.drafts[s.drafts.length - 1]!, { note: [], text: { status: 'generated', div: '' }, extension: [{}] });
+    const card = cardFor(run(s, 'order-select'), 'TTP-CAPLA-ORDER');
+    const updated = card.suggestions![0]!.actions![0]!.resource as Record<string, unknown>;
+    expect(updated.id).toBe(d.id);
+    expect(updated).not.toHaveProperty('note');
+    expect(updated).not.toHaveProperty('extension');
+    expect(updated.text).toEqual({ status: 'generated' });
   });
 });
