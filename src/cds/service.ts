@@ -65,29 +65,52 @@ function zodIssues(error: z.ZodError, prefix = ''): Issue[] {
 /** FHIR resources inside a CDS request are a dozen levels deep; far beyond this, a request is not data. */
 export const MAX_DEPTH = 64;
 
-/** The path of the first value nested deeper than `max` levels, walked without recursion. */
-export function tooDeep(value: unknown, max = MAX_DEPTH): string | undefined {
-  interface Item {
-    v: unknown;
-    depth: number;
-    key?: string | number;
-    up?: Item;
-  }
-  const stack: Item[] = [{ v: value, depth: 0 }];
+/**
+ * Whether `value` nests objects or arrays `max` levels deep or more, walked without recursion (a
+ * deeper body would overflow the recursive code further on): objects and arrays only are stacked,
+ * with no allocation per value.
+ */
+function deeperThan(value: unknown, max: number): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const stack: object[] = [value];
+  const depths: number[] = [0];
   while (stack.length) {
-    const item = stack.pop()!;
-    const v = item.v;
-    if (!v || typeof v !== 'object') continue;
-    if (item.depth >= max) {
-      const path: (string | number)[] = [];
-      for (let x: Item | undefined = item; x?.key !== undefined; x = x.up) path.unshift(x.key);
-      return formatPath(path) || '(root)';
-    }
-    const depth = item.depth + 1;
-    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) stack.push({ v: v[i], depth, key: i, up: item });
-    else for (const k in v) if (Object.hasOwn(v, k)) stack.push({ v: (v as Record<string, unknown>)[k], depth, key: k, up: item });
+    const v = stack.pop()!;
+    const depth = depths.pop()!;
+    if (depth >= max) return true;
+    if (Array.isArray(v)) {
+      for (const x of v)
+        if (x && typeof x === 'object') {
+          stack.push(x);
+          depths.push(depth + 1);
+        }
+    } else
+      for (const k in v) {
+        const x = (v as Record<string, unknown>)[k];
+        if (x && typeof x === 'object') {
+          stack.push(x);
+          depths.push(depth + 1);
+        }
+      }
   }
-  return undefined;
+  return false;
+}
+
+/** The path of a value nested deeper than `max` levels, or undefined (the path is worked out only then). */
+export function tooDeep(value: unknown, max = MAX_DEPTH): string | undefined {
+  if (!deeperThan(value, max)) return undefined;
+  const path: (string | number)[] = [];
+  let v = value as object;
+  // At each level, the first child that still reaches the remaining depth.
+  while (path.length < max) {
+    const left = max - path.length - 1;
+    const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+    const next = entries.find(([, x]) => deeperThan(x, left));
+    if (!next) break;
+    path.push(next[0]);
+    v = next[1] as object;
+  }
+  return formatPath(path) || '(root)';
 }
 
 export function validateRequest(entry: ServiceEntry, body: unknown): CdsRequest {

@@ -88,14 +88,6 @@ export class Terminology {
   private readonly rxMap: Map<string, string>;
   /** System URI -> its codes in the value sets. */
   private readonly systems = new Map<string, SystemCodes>();
-  /**
-   * code -> system as sent -> the value sets the coding matches. Records repeat a few codings many
-   * times (every platelet count is LOINC 777-3). Measured with callgrind (bench/README.md), the
-   * service's own work on the 30-day record: 2.6-2.7 M instructions per request with it, 2.4-4.1 M
-   * (median 3.7 M) without. Bounded: codes of at most 64 characters, systems of at most 128, at
-   * most 8 systems per code and 4,096 codes (under 2 MB), cleared when full.
-   */
-  private readonly codingMemo = new Map<string, Map<string, readonly Hit[]>>();
   /** G6 negation cues, compiled from the content (hooks/terminology.json `negation`). */
   private readonly negation: { before: RegExp; after: RegExp; clauseEnds: string[] };
 
@@ -138,22 +130,6 @@ export class Terminology {
     let sc = this.systems.get(uri);
     if (!sc && create) this.systems.set(uri, (sc = { icd: ICD.test(uri), codes: new Map(), prefixes: [] }));
     return sc;
-  }
-
-  /** The value sets one coding matches by code (kept in the memo). */
-  private codingHitsMemo(rawSystem: string, rawCode: string): readonly Hit[] {
-    if (rawCode.length > 64 || rawSystem.length > 128) return this.codingHits(rawSystem, rawCode);
-    let bySystem = this.codingMemo.get(rawCode);
-    let hits = bySystem?.get(rawSystem);
-    if (hits) return hits;
-    hits = this.codingHits(rawSystem, rawCode);
-    if (!bySystem) {
-      if (this.codingMemo.size >= 4096) this.codingMemo.clear();
-      this.codingMemo.set(rawCode, (bySystem = new Map()));
-    }
-    // One code under many system spellings is not real data: past a few, nothing more is kept.
-    if (bySystem.size < 8) bySystem.set(rawSystem, hits);
-    return hits;
   }
 
   /** The value sets one coding matches by code. */
@@ -202,7 +178,7 @@ export class Terminology {
   private codingInto(c: unknown, acc: readonly Hit[]): readonly Hit[] {
     const x = c as { code?: unknown; system?: unknown } | null;
     if (!x || typeof x.code !== 'string' || typeof x.system !== 'string') return acc;
-    const hits = this.codingHitsMemo(x.system, x.code);
+    const hits = this.codingHits(x.system, x.code);
     if (hits.length === 0) return acc;
     if (acc.length === 0) return hits;
     const more = hits.filter((h) => !acc.some((y) => y.vsId === h.vsId));
