@@ -30,9 +30,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function start(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+async function start(dataDir: string, nodeArgs: string[] = []): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'src', 'server.js')], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -160,6 +160,42 @@ async function runToExit(env: Record<string, string>, ms = 20_000): Promise<{ co
   });
   return { code, out, err };
 }
+
+test('a stream of unique 1 MB strings (code, system, drug text, unit) leaves memory flat: nothing keeps request strings', async () => {
+  // A 64 MB heap: 150 requests that each left 1 MB behind would kill the process.
+  const srv = await start(mkdtempSync(join(tmpdir(), 'ttp-mem-')), ['--max-old-space-size=64']);
+  try {
+    expect((await fetch(`${srv.url}/healthz`)).ok).toBe(true);
+    for (let i = 0; i < 150; i++) {
+      const big = `${i}-${'x'.repeat(1 << 20)}`;
+      const body = nonResponderD5().request('patient-view', { hookInstance: `mem-${i}` }) as {
+        prefetch: Record<string, { entry: { resource: Record<string, unknown> }[] }>;
+      };
+      const lab = body.prefetch.labs!.entry[0]!.resource as {
+        code: { coding: { system: string; code: string }[] };
+        valueQuantity: { unit: string; code: string };
+      };
+      if (i % 4 === 0) lab.code.coding[0]!.code = big;
+      if (i % 4 === 1) lab.code.coding[0]!.system = big;
+      if (i % 4 === 2)
+        (body.prefetch.medicationRequests!.entry[0]!.resource as { medicationCodeableConcept: unknown }).medicationCodeableConcept = {
+          text: big,
+        };
+      if (i % 4 === 3) lab.valueQuantity = { ...lab.valueQuantity, unit: big, code: big };
+      const res = await fetch(`${srv.url}/cds-services/ttp-patient-view`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    expect((await fetch(`${srv.url}/healthz`)).ok).toBe(true);
+    expect(srv.child.exitCode).toBeNull();
+  } finally {
+    srv.child.kill('SIGTERM');
+  }
+}, 120_000);
 
 describe('an honest start', () => {
   test('a port already in use: exit 1 saying so, never "listening" and exit 0', async () => {
