@@ -10,6 +10,7 @@ import { loadContent, patternProblem } from '../../src/content';
 import { parseValueString } from '../../src/facts/labs';
 import { MAX_TEXT, concepts, parseRef } from '../../src/fhir/read';
 import { Terminology } from '../../src/terminology';
+import { Units } from '../../src/units';
 import { parseDose } from '../../src/facts/drugs';
 import { caplaDraft, fallAfterResponse, nonResponder, stableD3 } from '../fixtures/records';
 import { cardFor, run } from '../helpers';
@@ -142,5 +143,21 @@ describe('EHR text placed in a card is inert markdown', () => {
     expect(updated).not.toHaveProperty('note');
     expect(updated).not.toHaveProperty('extension');
     expect(updated.text).toEqual({ status: 'generated' });
+  });
+});
+
+describe('the UCUM library never writes to stdout', () => {
+  test('a unit with blanks or a newline (a forged log line) is refused before UCUM sees it', () => {
+    const units = new Units(content);
+    const spy = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(units.factorFor('platelets', '10*9/L {"level":60,"msg":"forged"}')).toBeUndefined();
+      expect(units.factorFor('platelets', '10*9/L\n{"level":60}')).toBeUndefined();
+      expect(units.factorFor('platelets', 'x'.repeat(65))).toBeUndefined();
+      expect(spy).not.toHaveBeenCalled();
+      expect(units.factorFor('platelets', '10*3/uL')).toBeCloseTo(1, 9);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
