@@ -49,7 +49,7 @@ function expandValueSets(query: string, content: Content): string {
 export class Registry {
   readonly services = new Map<string, ServiceEntry>();
 
-  constructor(content: Content) {
+  constructor(private readonly content: Content) {
     for (const def of content.services) {
       const rules = rulesOn(content, def.hook);
       const required = new Set<string>();
@@ -96,7 +96,15 @@ export class Registry {
         prefetch: s.prefetch,
         usageRequirements:
           "Needs read access to the patient's Patient, Condition, Procedure, ServiceRequest, Observation, MedicationRequest and MedicationAdministration (SMART patient/*.read or user/*.read). Keys not prefetched are fetched from fhirServer with fhirAuthorization when the deployment allows that server.",
-        extension: { 'org.ttp-cds.service': { version, rules: s.rules, requiredPrefetch: s.required, optionalPrefetch: s.optional } },
+        extension: {
+          'org.ttp-cds.service': {
+            version,
+            contentVersion: this.content.version,
+            rules: s.rules.map((id) => ({ id, version: this.content.rules[id]!.version })),
+            requiredPrefetch: s.required,
+            optionalPrefetch: s.optional,
+          },
+        },
       })),
     };
   }

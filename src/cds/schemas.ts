@@ -202,6 +202,7 @@ export const cardSchema = z
         url: absoluteUrl.optional(),
         icon: absoluteUrl.optional(),
         topic: codingSchema.extend({ display: nonEmpty }).strict(),
+        extension: z.record(z.string(), z.unknown()).optional(),
       })
       .strict(),
     suggestions: z.array(suggestionSchema).min(1).optional(),

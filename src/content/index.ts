@@ -9,6 +9,7 @@
  * resource templates that suggestions create).
  */
 import safeRegex from 'safe-regex2';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
@@ -116,6 +117,12 @@ export interface Content {
   /** Every rule, by id, in priority order. */
   rules: Record<string, RuleContent>;
   services: ServiceDef[];
+  /**
+   * The clinical content's version: the declared one (hooks/services.json) and a digest of every
+   * content file as loaded and of the site configuration, e.g. `2.0.0+3f9a8c1d`. Discovery and
+   * every card carry it, so that governance can tell which content produced a card.
+   */
+  version: string;
   ruleSystem: string;
   overrideReasonSystem: string;
   citations: Record<string, Citation>;
@@ -169,6 +176,7 @@ export function loadContent(opts: { root?: string; site?: unknown } = {}): Conte
   }
 
   const content: Content = {
+    version: services.contentVersion,
     terminology: parse(terminologySchema, f('hooks/terminology.json'), 'hooks/terminology.json'),
     units: parse(unitsSchema, f('hooks/units.json'), 'hooks/units.json'),
     parameters,
@@ -183,6 +191,20 @@ export function loadContent(opts: { root?: string; site?: unknown } = {}): Conte
     site,
   };
   crossCheck(content);
+  const digest = createHash('sha256');
+  for (const part of [
+    content.terminology,
+    content.units,
+    content.parameterDefs,
+    content.data,
+    content.rules,
+    content.services,
+    content.citations,
+    content.suggestionTemplates,
+    content.site,
+  ])
+    digest.update(JSON.stringify(part));
+  content.version = `${services.contentVersion}+${digest.digest('hex').slice(0, 8)}`;
   return content;
 }
 

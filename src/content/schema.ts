@@ -82,6 +82,7 @@ const dataKeySchema = z.object({
 export const dataSchema = z.object({ keys: z.record(z.string(), dataKeySchema) });
 
 export const servicesSchema = z.object({
+  contentVersion: z.string().regex(/^\d+\.\d+\.\d+$/),
   ruleSystem: z.string().min(1),
   overrideReasonSystem: z.string().min(1),
   services: z

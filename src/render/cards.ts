@@ -115,6 +115,7 @@ export function renderCard(finding: Finding, rc: RenderContext): Card {
       label: primary.label,
       url: primary.url,
       topic: { system: content.ruleSystem, code: finding.ruleId, display: text.title },
+      extension: { 'org.ttp-cds.content': { contentVersion: content.version, ruleVersion: text.version } },
     },
     overrideReasons: reasons.map((r) => ({ system: content.overrideReasonSystem, code: r.code, display: r.display })),
   };

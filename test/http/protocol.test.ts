@@ -58,6 +58,24 @@ describe('discovery', () => {
     expect(pv.prefetch.patient).toBe('Patient/{{context.patientId}}');
   });
 
+  test('discovery and every card carry the content version (declared + digest of the content and site) and the rule versions', async () => {
+    const d = await request(app).get('/cds-services').expect(200);
+    const ext = d.body.services[0].extension['org.ttp-cds.service'];
+    expect(ext.contentVersion).toMatch(/^2\.0\.0\+[0-9a-f]{8}$/);
+    expect(ext.rules).toContainEqual({ id: 'TTP-CAPLA-DAY5', version: '2.0.0' });
+    const call = await request(app).post(PV).send(situations['full-prefetch-non-responder']()).expect(200);
+    for (const c of call.body.cards)
+      expect(c.source.extension['org.ttp-cds.content']).toEqual({
+        contentVersion: ext.contentVersion,
+        ruleVersion: expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      });
+    // A site that changes a parameter runs other content: the digest says so.
+    const site = await request(testApp({ now: NOW_D5, site: { parameters: { monitoringGapHours: 36 } } }).app)
+      .get('/cds-services')
+      .expect(200);
+    expect(site.body.services[0].extension['org.ttp-cds.service'].contentVersion).not.toBe(ext.contentVersion);
+  });
+
   test('healthz answers', async () => {
     const res = await request(app).get('/healthz').expect(200);
     expect(res.body.status).toBe('ok');
