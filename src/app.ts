@@ -25,6 +25,9 @@ import { feedbackRoutes } from './http/routes/feedback';
 import { governanceRoutes } from './http/routes/governance';
 import { healthRoutes } from './http/routes/health';
 import { corsPolicy, securityHeaders } from './http/security';
+import { accessLog } from './http/access';
+import { Metrics, jwtReasonLabel } from './http/metrics';
+import { metricsRoutes } from './http/routes/metrics';
 import pkg from '../package.json';
 
 export interface AppOptions {
@@ -36,6 +39,7 @@ export interface AppOptions {
   fetcher?: PrefetchFetcher;
   store?: Store;
   verifier?: JwtVerifier | null;
+  metrics?: Metrics;
 }
 
 export interface App {
@@ -49,6 +53,7 @@ export interface App {
   verifier?: JwtVerifier;
   /** Card records, written at once or retried. */
   recorder: CardRecorder;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -93,9 +98,16 @@ function createVerifier(config: Config, store: Store): JwtVerifier {
 export function createApp(opts: AppOptions): App {
   const { config } = opts;
   const logger = opts.logger ?? createLogger(config.logLevel);
+  const metrics = opts.metrics ?? new Metrics();
   const fetcher =
     opts.fetcher ??
-    new FhirFetcher({ allowlist: config.fhirAllowlist, timeoutMs: config.fhirTimeoutMs, maxPages: config.fhirMaxPages, logger });
+    new FhirFetcher({
+      allowlist: config.fhirAllowlist,
+      timeoutMs: config.fhirTimeoutMs,
+      maxPages: config.fhirMaxPages,
+      logger,
+      onFetch: (key, outcome) => metrics.fetches.inc({ key, outcome }),
+    });
   const deps = buildDeps({ ...opts, fetcher });
   deps.onInvalidResponse = (problems) =>
     logger.error({ problems: problems.slice(0, 2000) }, 'a response broke the CDS Hooks card rules; it was sent anyway');
@@ -104,6 +116,7 @@ export function createApp(opts: AppOptions): App {
   /** The store's salt for patient hashes, once its tables exist. */
   const salt = store.init().then(() => store.salt());
   salt.catch((e) => logger.error({ err: (e as Error).message, store: store.kind }, 'store not ready'));
+  const storeError = (operation: string) => () => metrics.storeErrors.inc({ operation });
   const verifier = opts.verifier !== undefined ? opts.verifier : config.trustedClientsFile ? createVerifier(config, store) : null;
   if (!verifier)
     logger.warn(
@@ -115,9 +128,11 @@ export function createApp(opts: AppOptions): App {
   app.set('trust proxy', false);
   // No ETag: CDS answers are POST responses, never revalidated.
   app.set('etag', false);
+  app.use(accessLog(logger));
   app.use(securityHeaders());
-  app.use(corsPolicy(config.corsOrigins));
-  const recorder = new CardRecorder(store, logger);
+  app.use(corsPolicy(config.corsOrigins, logger, () => metrics.corsRefused.inc()));
+  const recorder = new CardRecorder(store, logger, {}, storeError('cards'));
+  metrics.records = () => ({ pending: recorder.pending, dropped: recorder.dropped });
   app.use(
     healthRoutes(
       () => ({
@@ -134,11 +149,19 @@ export function createApp(opts: AppOptions): App {
   // Every CDS endpoint (discovery, calls, feedback) requires the client's JWT when configured.
   // After CORS, so that browser preflights (which carry no Authorization) are answered; before
   // the body parser, so that an unauthenticated body is never parsed.
-  if (verifier) app.use('/cds-services', requireClientJwt(verifier, config.publicBaseUrl!, logger));
+  if (verifier)
+    app.use(
+      '/cds-services',
+      requireClientJwt(verifier, config.publicBaseUrl!, logger, {
+        refused: (reason) => metrics.jwtRefused.inc({ reason: jwtReasonLabel(reason) }),
+        storeError: storeError('jti'),
+      }),
+    );
   // JSON bodies: application/json, application/fhir+json and any application/*+json, with parameters.
   app.use(express.json({ limit: config.bodyLimit, type: (req) => JSON_MEDIA_TYPE.test(req.headers['content-type'] ?? '') }));
-  app.use(cdsRoutes(deps, recorder, salt, logger));
-  app.use(feedbackRoutes(deps, store, salt, logger));
+  app.use(metricsRoutes(metrics, config.metricsToken));
+  app.use(cdsRoutes(deps, recorder, salt, logger, metrics));
+  app.use(feedbackRoutes(deps, store, salt, logger, storeError('feedback')));
   app.use(governanceRoutes(deps.content, store, salt, config.adminToken));
   app.use(noRoute);
   app.use(errorHandler(logger, config.bodyLimit));
@@ -153,6 +176,7 @@ export function createApp(opts: AppOptions): App {
     ready,
     verifier: verifier ?? undefined,
     recorder,
+    metrics,
     close: async () => {
       await recorder.close();
       await store.close();

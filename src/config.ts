@@ -31,6 +31,12 @@ const envSchema = z.object({
   JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   JWT_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SHUTDOWN_GRACE_MS: z
+    .string()
+    .regex(/^\d{1,6}$/, 'is not a number of milliseconds (0-999999)')
+    .transform(Number)
+    .default(10000),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().min(1).optional(),
   DATABASE_SCHEMA: z
@@ -57,13 +63,17 @@ export type Config = {
   jwtClockSkewSeconds: number;
   jwtMaxAgeSeconds: number;
   adminToken?: string;
+  /** Bearer token for GET /metrics (off without it). */
+  metricsToken?: string;
+  /** How long a SIGTERM waits for requests in progress before cutting them. */
+  shutdownGraceMs: number;
   dataDir: string;
   databaseUrl?: string;
   databaseSchema?: string;
 };
 
 /** Variables whose values are never repeated in an error message (they hold secrets). */
-const SECRET = new Set(['ADMIN_TOKEN', 'DATABASE_URL']);
+const SECRET = new Set(['ADMIN_TOKEN', 'METRICS_TOKEN', 'DATABASE_URL']);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const r = envSchema.safeParse(env);
@@ -114,6 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtClockSkewSeconds: e.JWT_CLOCK_SKEW_SECONDS,
     jwtMaxAgeSeconds: e.JWT_MAX_AGE_SECONDS,
     adminToken: e.ADMIN_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     databaseSchema: e.DATABASE_SCHEMA,

@@ -19,6 +19,8 @@ export interface FetcherOptions {
   /** Largest response body accepted, in bytes. */
   maxBytes?: number;
   logger?: Logger;
+  /** Told of each key: fetched, failed, or refused (fhirServer not allow-listed). For the metrics. */
+  onFetch?: (key: string, outcome: 'fetched' | 'failed' | 'refused') => void;
 }
 
 interface AllowEntry {
@@ -90,6 +92,7 @@ export class FhirFetcher implements PrefetchFetcher {
   }): Promise<Map<string, FetchResult>> {
     const out = new Map<string, FetchResult>();
     if (!isAllowed(args.fhirServer, this.allow)) {
+      for (const k of args.keys) this.opts.onFetch?.(k.key, 'refused');
       for (const k of args.keys)
         out.set(k.key, {
           ok: false,
@@ -111,6 +114,7 @@ export class FhirFetcher implements PrefetchFetcher {
           const started = performance.now();
           const r = await this.fetchKey(base, url, args.accessToken, controller.signal);
           const ms = Math.round(performance.now() - started);
+          this.opts.onFetch?.(key, r.ok ? 'fetched' : 'failed');
           // The EHR learns that a key could not be fetched, never why (a refused port, a timeout and a
           // 401 would tell a caller what listens where); the log has the reason.
           out.set(

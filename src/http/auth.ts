@@ -5,11 +5,18 @@ import { unauthorized } from '../errors';
 import type { Logger } from '../logger';
 
 /** The audience a token must name is the URL called: PUBLIC_BASE_URL plus the path. */
-export function requireClientJwt(verifier: JwtVerifier, publicBaseUrl: string, logger: Logger): RequestHandler {
-  return async (req: Request, _res: Response, next: NextFunction) => {
+export function requireClientJwt(
+  verifier: JwtVerifier,
+  publicBaseUrl: string,
+  logger: Logger,
+  metrics?: { refused: (reason: string) => void; storeError: () => void },
+): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
     const audience = `${publicBaseUrl}${req.baseUrl}${req.path === '/' ? '' : req.path}`;
     const r = await verifier.verify(req.headers.authorization, audience);
     if (r.ok) {
+      res.locals.iss = r.iss;
+      if (r.replayUnchecked) metrics?.storeError();
       if (r.replayUnchecked)
         logger.error(
           { path: req.path, iss: r.iss, err: r.replayUnchecked },
@@ -17,7 +24,8 @@ export function requireClientJwt(verifier: JwtVerifier, publicBaseUrl: string, l
         );
       return next();
     }
-    logger.warn({ path: req.path, reason: r.reason }, 'client JWT rejected');
+    metrics?.refused(r.reason);
+    logger.warn({ reqId: res.locals.requestId as string, path: req.path, reason: r.reason }, 'client JWT rejected');
     next(unauthorized('jwt-rejected', r.reason));
   };
 }

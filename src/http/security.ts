@@ -4,6 +4,7 @@
 import cors from 'cors';
 import helmet from 'helmet';
 import type { RequestHandler } from 'express';
+import type { Logger } from '../logger';
 
 /**
  * nosniff, no framing, no referrer, HSTS behind TLS, and a CSP that forbids everything should a
@@ -27,9 +28,21 @@ export function securityHeaders(): RequestHandler {
  * CDS clients in a browser (the public sandbox, SMART-embedded EHRs) call with an Authorization
  * header, so the preflight must allow it. No cookies are used, so no credentials mode.
  */
-export function corsPolicy(origins: string[] | '*'): RequestHandler {
+export function corsPolicy(origins: string[] | '*', logger?: Logger, onRefused?: () => void): RequestHandler {
+  const allowed = origins === '*' ? undefined : new Set(origins);
+  // A refused origin is logged once (at most 100 distinct ones), so that a misconfigured CORS_ORIGINS
+  // shows in the log without a browser flooding it.
+  const told = new Set<string>();
   return cors({
-    origin: origins === '*' ? '*' : origins,
+    origin: (origin, done) => {
+      if (!origin || !allowed || allowed.has(origin)) return done(null, allowed ? origin : '*');
+      onRefused?.();
+      if (!told.has(origin) && told.size < 100) {
+        told.add(origin);
+        logger?.warn({ origin: origin.slice(0, 200) }, 'CORS: origin not in CORS_ORIGINS; the browser will refuse the answer');
+      }
+      done(null, false);
+    },
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type'],
     maxAge: 600,

@@ -35,6 +35,8 @@ export class CardRecorder {
     private readonly store: Store,
     private readonly logger: Logger,
     opts: Partial<RecorderOptions> = {},
+    /** Told of each failed write (for the metrics). */
+    private readonly onError: () => void = () => undefined,
   ) {
     this.opts = { ...DEFAULTS, ...opts };
   }
@@ -52,6 +54,7 @@ export class CardRecorder {
         await within(this.store.recordCards(rows), this.opts.firstTryMs);
         return 'stored';
       } catch (e) {
+        this.onError();
         this.logger.warn({ cards: rows.length, err: (e as Error).message }, 'card records not written; queued for retry');
       }
     }
@@ -101,6 +104,7 @@ export class CardRecorder {
       try {
         await this.store.recordCards(batch);
       } catch (e) {
+        this.onError();
         this.failures++;
         this.logger.warn({ pending: this.queue.length, err: (e as Error).message }, 'card records still not written; retrying');
         this.schedule();

@@ -6,18 +6,31 @@ import { cardRecords, patientHash } from '../../governance';
 import type { Logger } from '../../logger';
 import type { CardRecorder } from '../../store/recorder';
 import type { CallLog } from '../errors';
+import type { Metrics } from '../metrics';
 
-export function cdsRoutes(deps: ServiceDeps, recorder: CardRecorder, ready: Promise<string>, logger: Logger): Router {
+export function cdsRoutes(deps: ServiceDeps, recorder: CardRecorder, ready: Promise<string>, logger: Logger, metrics: Metrics): Router {
   const router = Router();
   router.get('/cds-services', (_req, res) => {
     res.json(deps.registry.discovery(deps.version));
   });
   router.post('/cds-services/:id', async (req: Request, res: Response) => {
     const started = process.hrtime.bigint();
+    // Labels hold known service ids only (a URL can hold anything).
+    const service = deps.registry.get(String(req.params.id)) ? String(req.params.id) : 'unknown';
+    res.once('finish', () => {
+      metrics.calls.inc({ service, status: String(res.statusCode) });
+      metrics.callSeconds.observe({ service }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
     // Guidance about one patient: never stored by a cache on the way.
     res.set('Cache-Control', 'no-store');
     res.locals.call = { service: String(req.params.id), hookInstance: hookInstanceOf(req.body) } satisfies CallLog;
     const { response, meta } = await callService(String(req.params.id), req.body, deps);
+    for (const c of response.cards)
+      metrics.cards.inc({
+        rule: c.source.topic.code,
+        version: deps.content.rules[c.source.topic.code]?.version ?? 'unknown',
+        indicator: c.indicator,
+      });
     if (response.cards.length) {
       // Recorded before answering, so feedback finds its card. A store that fails or is slow never
       // withholds clinical guidance: the records wait in the recorder's queue and are retried.
@@ -42,6 +55,7 @@ export function cdsRoutes(deps: ServiceDeps, recorder: CardRecorder, ready: Prom
     res.json(response);
     logger.info(
       {
+        reqId: res.locals.requestId as string,
         hookInstance: meta.hookInstance,
         service: meta.service,
         hook: meta.hook,

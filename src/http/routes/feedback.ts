@@ -6,7 +6,13 @@ import { parseFeedback } from '../../governance';
 import type { Logger } from '../../logger';
 import type { Store } from '../../store';
 
-export function feedbackRoutes(deps: ServiceDeps, store: Store, ready: Promise<string>, logger: Logger): Router {
+export function feedbackRoutes(
+  deps: ServiceDeps,
+  store: Store,
+  ready: Promise<string>,
+  logger: Logger,
+  onStoreError: () => void = () => undefined,
+): Router {
   const router = Router();
   router.post('/cds-services/:id/feedback', async (req: Request, res: Response) => {
     const id = String(req.params.id);
@@ -17,6 +23,7 @@ export function feedbackRoutes(deps: ServiceDeps, store: Store, ready: Promise<s
       const r = await store.recordFeedback(items);
       logger.info({ service: id, items: items.length, stored: r.stored, duplicates: r.duplicates }, 'feedback');
     } catch (e) {
+      onStoreError();
       logger.error({ service: id, err: (e as Error).message }, 'feedback not stored');
       throw new HttpError(503, 'store-unavailable', [{ code: 'transient', diagnostics: 'Feedback could not be stored; retry later.' }]);
     }
