@@ -90,12 +90,51 @@ function worker(config: Config, logger: Logger): void {
       );
     });
     server.keepAliveTimeout = 65_000;
-    const stop = () => {
-      server.close(() => void built.close().finally(() => process.exit(0)));
-      setTimeout(() => process.exit(0), 5000).unref();
+    // Requests in progress, so that a stop can say what it completed and what it cut.
+    let inFlight = 0;
+    let completedAfterStop = 0;
+    let stopping = false;
+    server.on('request', (_req, res) => {
+      inFlight++;
+      res.once('close', () => {
+        inFlight--;
+        if (stopping) completedAfterStop++;
+      });
+    });
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      const waiting = inFlight;
+      logger.info(
+        { signal, inFlight: waiting, graceMs: config.shutdownGraceMs },
+        'stopping: no new connections; waiting for requests in progress',
+      );
+      server.close();
+      server.closeIdleConnections();
+      const finish = () => {
+        const completed = completedAfterStop;
+        const cut = inFlight;
+        if (cut > 0) server.closeAllConnections();
+        logger.info(
+          { completed, cut },
+          cut
+            ? `stopped: ${completed} request(s) completed, ${cut} cut after the grace period`
+            : `stopped: ${completed} request(s) completed, none cut`,
+        );
+        void built.close().finally(() => {
+          logger.flush();
+          process.exit(0);
+        });
+      };
+      const until = Date.now() + config.shutdownGraceMs;
+      const poll = setInterval(() => {
+        if (inFlight > 0 && Date.now() < until) return;
+        clearInterval(poll);
+        finish();
+      }, 20);
     };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
   }
   process.on('unhandledRejection', (reason) => logger.error({ err: String(reason) }, 'unhandled rejection'));
 }

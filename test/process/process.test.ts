@@ -8,6 +8,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -247,4 +248,70 @@ describe('an honest start', () => {
     expect(exits).toBeGreaterThanOrEqual(4);
     expect(exits).toBeLessThanOrEqual(6);
   }, 60_000);
+});
+
+describe('stopping', () => {
+  /** A FHIR server on loopback that answers an empty Bundle after `ms`. */
+  async function slowFhir(ms: number) {
+    const srv = createHttpServer((_req, res) => {
+      setTimeout(
+        () =>
+          res.writeHead(200, { 'Content-Type': 'application/fhir+json' }).end('{"resourceType":"Bundle","type":"searchset","entry":[]}'),
+        ms,
+      );
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    return { srv, url: `http://127.0.0.1:${(srv.address() as { port: number }).port}/fhir` };
+  }
+
+  async function stopDuringACall(graceMs: number): Promise<string> {
+    const fhir = await slowFhir(1500);
+    const port = await freePort();
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'ttp-stop-')),
+        LOG_LEVEL: 'info',
+        FHIR_ALLOWLIST: 'http://127.0.0.1:*',
+        FHIR_TIMEOUT_MS: '5000',
+        SHUTDOWN_GRACE_MS: String(graceMs),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => (out += String(c)));
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 200 && !out.includes('listening on'); i++) await new Promise((r) => setTimeout(r, 50));
+    const body = nonResponderD5().request('patient-view') as { prefetch: Record<string, unknown>; fhirServer: string };
+    delete body.prefetch.medicationAdministrations; // optional key: fetched from the slow server
+    body.fhirServer = fhir.url;
+    const call = fetch(`${url}/cds-services/ttp-patient-view`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then(
+      (r) => r.status,
+      () => 'cut',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    fhir.srv.close();
+    expect(code).toBe(0);
+    return `${out}\n${String(await call)}`;
+  }
+
+  test('SIGTERM waits for the request in progress within SHUTDOWN_GRACE_MS, then says it completed it', async () => {
+    const out = await stopDuringACall(10_000);
+    expect(out).toContain('stopped: 1 request(s) completed, none cut');
+    expect(out.trim().endsWith('200')).toBe(true);
+  }, 30_000);
+
+  test('past the grace period the request is cut, and the log says how many', async () => {
+    const out = await stopDuringACall(200);
+    expect(out).toContain('stopped: 0 request(s) completed, 1 cut after the grace period');
+  }, 30_000);
 });
