@@ -209,3 +209,17 @@ describe('site orderables (KB 4B): the drafts carry them; without them the card 
     expect(r.medicationCodeableConcept.coding.map((c) => c.code)).toEqual(['RTX500', '121191']);
   });
 });
+
+describe('CHANGELOG.md', () => {
+  test('its newest section names this engine version, the content version and every rule at its current version', () => {
+    const log = readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8');
+    const newest = log.split(/^## /m)[1]!;
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(newest.split('\n')[0]).toContain(`engine ${pkg.version}, clinical content ${content.version.split('+')[0]}`);
+    for (const r of Object.values(content.rules))
+      expect({
+        rule: r.id,
+        listed: new RegExp(`\\|\\s*\`${r.id}\`\\s*\\|\\s*${r.version.replace(/\./g, '\\.')}\\s*\\|`).test(newest),
+      }).toEqual({ rule: r.id, listed: true });
+  });
+});
