@@ -219,6 +219,8 @@ export function formatParameter(v: ParameterValue): string {
 /** Every text of a rule that becomes card text: summaries, details, suggestion labels. */
 export function ruleTexts(rule: RuleContent): { where: string; text: string }[] {
   return [
+    { where: 'trigger', text: rule.trigger },
+    { where: 'indicators', text: rule.indicators },
     ...Object.entries(rule.summaries).map(([k, text]) => ({ where: `summaries.${k}`, text })),
     ...Object.entries(rule.details).map(([k, text]) => ({ where: `details.${k}`, text })),
     ...Object.entries(rule.suggestions ?? {}).map(([k, s]) => ({ where: `suggestions.${k}.label`, text: s.label })),

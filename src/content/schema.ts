@@ -104,6 +104,10 @@ export const ruleContentSchema = z
     id: z.string().regex(/^TTP-[A-Z0-9-]+$/),
     title: z.string().min(1),
     version: z.string().regex(/^\d+\.\d+\.\d+$/),
+    /** When it fires, in plain language (the catalogue shows it to the committee). */
+    trigger: z.string().min(1),
+    /** How its indicator is chosen. */
+    indicators: z.string().min(1),
     hooks: z.array(z.enum(HOOKS)).min(1),
     /** Card order in an answer: lower first. */
     priority: z.number().int(),
