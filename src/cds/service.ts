@@ -13,7 +13,7 @@ import type { DraftOrder } from '../rules/types';
 import { renderCard } from '../render/cards';
 import { type KeyState, classify, fillTemplate } from './prefetch';
 import type { Registry, ServiceEntry } from './registry';
-import { type CdsRequest, type CdsResponse, requestSchemas, responseSchema, findEmptyValues, formatPath } from './schemas';
+import { type Card, type CdsRequest, type CdsResponse, requestSchemas, responseSchema, findEmptyValues, formatPath } from './schemas';
 
 /** Fetches prefetch keys the EHR did not provide (issue: prefetch fallback). */
 export interface PrefetchFetcher {
@@ -48,6 +48,8 @@ export interface CallMeta {
   indicators: string[];
   gate?: string;
   keys: Record<string, { source: 'prefetch' | 'fetched' | 'missing' | 'null'; ms?: number; resources?: number }>;
+  /** Silent mode: the cards that would have been returned (recorded, never sent). */
+  silentCards?: Card[];
 }
 
 function zodIssues(error: z.ZodError, prefix = ''): Issue[] {
@@ -333,7 +335,7 @@ async function call(serviceId: string, body: unknown, deps: ServiceDeps, meta: C
   meta.gate = ev.gate;
   const ctx = req.context as { patientId: string; encounterId?: string; userId: string };
   meta.patientId = ctx.patientId;
-  const cards = ev.findings.map((f) =>
+  const render = (f: (typeof ev.findings)[number]) =>
     renderCard(f, {
       content: deps.content,
       newId: deps.newId,
@@ -341,9 +343,14 @@ async function call(serviceId: string, body: unknown, deps: ServiceDeps, meta: C
       patientId: ctx.patientId,
       encounterId: ctx.encounterId,
       userId: ctx.userId,
-    }),
-  );
-  meta.rules = ev.findings.map((f) => f.ruleId);
+    });
+  // Silent mode: a silent service shows nothing; a silent rule's cards are kept apart. Both are
+  // recorded as "would have fired" (meta.silentCards) and never returned.
+  const serviceSilent = deps.content.site.silent.services.includes(serviceId);
+  const shown = serviceSilent ? [] : ev.findings;
+  const cards = shown.map(render);
+  meta.silentCards = [...(serviceSilent ? ev.findings : []), ...ev.silent].map(render);
+  meta.rules = shown.map((f) => f.ruleId);
   meta.indicators = cards.map((c) => c.indicator);
   const response: CdsResponse = { cards };
   if (deps.checkResponses === 'throw') checkResponse(response);

@@ -269,6 +269,9 @@ function crossCheck(c: Content): void {
     const why = cit.url ? citationProblem(cit.url) : undefined;
     if (why) errors.push(`cards/citations.json: ${id} ${cit.url} ${why}`);
   }
+  for (const id of c.site.silent.rules) if (!c.rules[id]) errors.push(`site silent.rules: unknown rule ${id}`);
+  for (const id of c.site.silent.services)
+    if (!c.services.some((x) => x.id === id)) errors.push(`site silent.services: unknown service ${id}`);
   for (const vsId of Object.keys(c.site.localCodes))
     if (!c.terminology.valueSets[vsId]) errors.push(`site localCodes: unknown value set ${vsId}`);
   for (const [vsId, vs] of Object.entries(c.terminology.valueSets)) {

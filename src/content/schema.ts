@@ -178,6 +178,14 @@ export const siteConfigSchema = z
     useUnverifiedCodes: z.boolean().default(false),
     /** Site timezone for the PE-day calendar (IANA name). */
     timezone: z.string().default('UTC'),
+    /**
+     * Silent mode (a pilot before go-live): the cards of these rules, or of every rule of these
+     * services, are computed and recorded as "would have fired" but not returned to the EHR.
+     */
+    silent: z
+      .object({ rules: z.array(z.string()).default([]), services: z.array(z.string()).default([]) })
+      .strict()
+      .default({ rules: [], services: [] }),
   })
   .strict();
 export type SiteConfig = z.infer<typeof siteConfigSchema>;

@@ -28,6 +28,8 @@ export interface EngineDeps {
 
 export interface Evaluation {
   findings: Finding[];
+  /** Silent mode: findings of the site's silent rules, computed and recorded, never shown. */
+  silent: Finding[];
   /** Why no rule ran, when a gate closed (for logs and tests; never PHI). */
   gate?: 'under-age' | 'no-active-ittp' | 'excluded-subtype' | 'subtype-conflict';
   facts: Facts;
@@ -115,7 +117,7 @@ export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrd
   const { content } = deps;
   const f = buildFacts(record, now, { content, tools: deps });
   // G1 adults (an age that cannot be read: adult assumed, and the cards say so).
-  if (f.age !== undefined && f.age < num(content, 'minAgeYears')) return { findings: [], gate: 'under-age', facts: f };
+  if (f.age !== undefined && f.age < num(content, 'minAgeYears')) return { findings: [], silent: [], gate: 'under-age', facts: f };
   const { scopes, gate } = scopeOf(f);
   const s = clinicalState(f, content);
   const unreadable = relevantUnreadable(
@@ -150,6 +152,10 @@ export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrd
     if (r) findings.push(...(Array.isArray(r) ? r : [r]));
   }
   findings.sort(byUrgency(priority));
+  // Silent rules (site pilot) are computed, then kept apart: they neither show nor change the other cards.
+  const silentRules = new Set(content.site.silent.rules);
+  const silent = findings.filter((x) => silentRules.has(x.ruleId));
+  findings = findings.filter((x) => !silentRules.has(x.ruleId));
   // A rule that says the same thing more precisely holds the other back (content: supersedes),
   // unless the other is more urgent.
   const holds = (x: Finding, by: Finding) =>
@@ -177,7 +183,7 @@ export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrd
     (scopes.includes('ittp') || scopes.includes('any-ttp') || (gate === 'no-active-ittp' && ttpContext(f, unnamed)))
   ) {
     const r = unreadableRule.run({ ...ctx, unnamed });
-    if (r) findings.push(...(Array.isArray(r) ? r : [r]));
+    if (r) (silentRules.has(unreadableRule.content.id) ? silent : findings).push(...(Array.isArray(r) ? r : [r]));
   }
   if (f.age === undefined)
     for (const x of findings)
@@ -187,7 +193,7 @@ export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrd
           : `Age is not recorded; these rules apply to adults (${num(content, 'minAgeYears')} and over).`,
       );
   for (const x of findings) x.notes.push(...f.notes);
-  return { findings, gate: findings.length && gate === 'no-active-ittp' ? undefined : gate, facts: f };
+  return { findings, silent, gate: findings.length && gate === 'no-active-ittp' ? undefined : gate, facts: f };
 }
 
 export function describeUnreadable(u: Unreadable): string {

@@ -10,11 +10,13 @@ import {
   type FeedbackRecord,
   type RuleStats,
   type Store,
-  REASONS_SQL,
+  type StatsFilter,
+  type WeekStats,
   SCHEMA_SQL,
-  STATS_SQL,
   JTI_PURGE_EVERY,
   assembleStats,
+  assembleWeeks,
+  statsSql,
 } from './types';
 
 export class PostgresStore implements Store {
@@ -40,6 +42,8 @@ export class PostgresStore implements Store {
         await c.query(`SET search_path TO ${this.schema}`);
       }
       for (const sql of SCHEMA_SQL) await c.query(sql);
+      // A store created before silent mode: the column is added (existing cards were all shown).
+      await c.query(`ALTER TABLE cards ADD COLUMN IF NOT EXISTS silent INTEGER NOT NULL DEFAULT 0`);
     } finally {
       c.release();
     }
@@ -57,12 +61,12 @@ export class PostgresStore implements Store {
     if (cards.length === 0) return;
     const values: unknown[] = [];
     const rows = cards.map((c, i) => {
-      values.push(c.cardUuid, c.hookInstance, c.service, c.ruleId, c.ruleVersion, c.issuedAt, c.patientHash);
-      const b = i * 7;
-      return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7})`;
+      values.push(c.cardUuid, c.hookInstance, c.service, c.ruleId, c.ruleVersion, c.issuedAt, c.patientHash, c.silent ? 1 : 0);
+      const b = i * 8;
+      return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7},$${b + 8})`;
     });
     await this.pool.query(
-      `INSERT INTO cards (card_uuid, hook_instance, service, rule_id, rule_version, issued_at, patient_hash) VALUES ${rows.join(',')} ON CONFLICT DO NOTHING`,
+      `INSERT INTO cards (card_uuid, hook_instance, service, rule_id, rule_version, issued_at, patient_hash, silent) VALUES ${rows.join(',')} ON CONFLICT DO NOTHING`,
       values,
     );
   }
@@ -93,9 +97,15 @@ export class PostgresStore implements Store {
     return { stored, duplicates: items.length - stored };
   }
 
-  async ruleStats(): Promise<RuleStats[]> {
-    const [a, b] = await Promise.all([this.pool.query(STATS_SQL), this.pool.query(REASONS_SQL)]);
+  async ruleStats(filter: StatsFilter = {}): Promise<RuleStats[]> {
+    const q = statsSql(filter, 'postgres');
+    const [a, b] = await Promise.all([this.pool.query(q.stats, q.params), this.pool.query(q.reasons, q.params)]);
     return assembleStats(a.rows, b.rows);
+  }
+
+  async weeklyStats(filter: StatsFilter = {}): Promise<WeekStats[]> {
+    const q = statsSql(filter, 'postgres');
+    return assembleWeeks((await this.pool.query(q.weekly, q.params)).rows);
   }
 
   async claimJti(key: string, expiresAt: number): Promise<boolean> {

@@ -17,11 +17,13 @@ import {
   type FeedbackRecord,
   type RuleStats,
   type Store,
-  REASONS_SQL,
+  type StatsFilter,
+  type WeekStats,
   SCHEMA_SQL,
-  STATS_SQL,
   JTI_PURGE_EVERY,
   assembleStats,
+  assembleWeeks,
+  statsSql,
 } from './types';
 
 /** Runs `code` in a worker thread with `data`; resolves with its one message. */
@@ -71,6 +73,9 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     for (const sql of SCHEMA_SQL) this.db.exec(sql);
+    // A store created before silent mode: the column is added (existing cards were all shown).
+    const columns = this.db.prepare(`PRAGMA table_info(cards)`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'silent')) this.db.exec(`ALTER TABLE cards ADD COLUMN silent INTEGER NOT NULL DEFAULT 0`);
     // ':memory:' databases are per connection, so there the cards share the one connection.
     this.cardsDb = file === ':memory:' ? this.db : new Database(file);
     if (this.cardsDb !== this.db) {
@@ -78,14 +83,14 @@ export class SqliteStore implements Store {
       this.cardsDb.pragma('busy_timeout = 5000');
     }
     this.insertCard = this.cardsDb.prepare(
-      `INSERT OR IGNORE INTO cards (card_uuid, hook_instance, service, rule_id, rule_version, issued_at, patient_hash) VALUES (@cardUuid, @hookInstance, @service, @ruleId, @ruleVersion, @issuedAt, @patientHash)`,
+      `INSERT OR IGNORE INTO cards (card_uuid, hook_instance, service, rule_id, rule_version, issued_at, patient_hash, silent) VALUES (@cardUuid, @hookInstance, @service, @ruleId, @ruleVersion, @issuedAt, @patientHash, @silent)`,
     );
     this.insertFeedback = this.db.prepare(
       `INSERT OR IGNORE INTO feedback (card_uuid, outcome, outcome_timestamp, service, accepted_suggestions, reason_system, reason_code, has_comment, received_at)
        VALUES (@cardUuid, @outcome, @outcomeTimestamp, @service, @acceptedSuggestions, @reasonSystem, @reasonCode, @hasComment, @receivedAt)`,
     );
     this.insertCards = this.cardsDb.transaction((rows: CardRecord[]) => {
-      for (const r of rows) this.insertCard.run(r);
+      for (const r of rows) this.insertCard.run({ ...r, silent: r.silent ? 1 : 0 });
     });
     this.insertFeedbackItems = this.db.transaction((rows: FeedbackRecord[]) => {
       let stored = 0;
@@ -125,19 +130,32 @@ export class SqliteStore implements Store {
    * synchronous, and over a large history the query would stop every CDS call meanwhile (0.4-0.5 s
    * with 141k cards). An in-memory database has no second connection: there it runs here.
    */
-  async ruleStats(): Promise<RuleStats[]> {
-    if (this.file === ':memory:')
-      return assembleStats(this.db.prepare(STATS_SQL).all() as never, this.db.prepare(REASONS_SQL).all() as never);
-    const { rows, reasons } = await inWorker<{ rows: never; reasons: never }>(
+  private async query(queries: { sql: string; params: string[] }[]): Promise<unknown[][]> {
+    if (this.file === ':memory:') return queries.map((q) => this.db.prepare(q.sql).all(...q.params));
+    return inWorker<unknown[][]>(
       `const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
        const { parentPort, workerData } = require('node:worker_threads');
        const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
        db.pragma('busy_timeout = 5000');
-       parentPort.postMessage({ rows: db.prepare(workerData.stats).all(), reasons: db.prepare(workerData.reasons).all() });
+       parentPort.postMessage(workerData.queries.map((q) => db.prepare(q.sql).all(...q.params)));
        db.close();`,
-      { file: this.file, stats: STATS_SQL, reasons: REASONS_SQL },
+      { file: this.file, queries },
     );
-    return assembleStats(rows, reasons);
+  }
+
+  async ruleStats(filter: StatsFilter = {}): Promise<RuleStats[]> {
+    const q = statsSql(filter, 'sqlite');
+    const [rows, reasons] = await this.query([
+      { sql: q.stats, params: q.params },
+      { sql: q.reasons, params: q.params },
+    ]);
+    return assembleStats(rows as never, reasons as never);
+  }
+
+  async weeklyStats(filter: StatsFilter = {}): Promise<WeekStats[]> {
+    const q = statsSql(filter, 'sqlite');
+    const [rows] = await this.query([{ sql: q.weekly, params: q.params }]);
+    return assembleWeeks(rows as never);
   }
 
   async claimJti(key: string, expiresAt: number): Promise<boolean> {

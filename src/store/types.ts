@@ -14,6 +14,8 @@ export interface CardRecord {
   issuedAt: string;
   /** HMAC-SHA256 of the patient id with the deployment's salt. */
   patientHash: string;
+  /** Silent mode: computed and recorded, not returned to the EHR ("would have fired"). */
+  silent?: boolean;
 }
 
 export interface FeedbackRecord {
@@ -33,10 +35,30 @@ export interface FeedbackRecord {
 export interface RuleStats {
   ruleId: string;
   ruleVersion: string;
+  /** Cards returned to the EHR. */
   fired: number;
+  /** Cards of a silent rule or service: would have fired, not returned. */
+  silent: number;
   accepted: number;
   overridden: number;
   overrideReasons: Record<string, number>;
+}
+
+/** Which cards the statistics count: one service, and issue times in [from, to) (ISO 8601). */
+export interface StatsFilter {
+  service?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface WeekStats {
+  ruleId: string;
+  ruleVersion: string;
+  week: string;
+  fired: number;
+  silent: number;
+  accepted: number;
+  overridden: number;
 }
 
 export interface Store {
@@ -48,7 +70,9 @@ export interface Store {
   recordCards(cards: CardRecord[]): Promise<void>;
   /** Idempotent on (card, outcome, outcomeTimestamp): the same item twice counts once. Resolves after commit. */
   recordFeedback(items: FeedbackRecord[]): Promise<{ stored: number; duplicates: number }>;
-  ruleStats(): Promise<RuleStats[]>;
+  ruleStats(filter?: StatsFilter): Promise<RuleStats[]>;
+  /** Per rule, version and week (the Monday it starts, YYYY-MM-DD): fired, silent, accepted, overridden. */
+  weeklyStats(filter?: StatsFilter): Promise<WeekStats[]>;
   /**
    * Replay protection shared by every worker and replica (a client JWT's `jti`): true the first
    * time `key` is claimed, false ever after until it expires (epoch ms). Expired keys are purged.
@@ -68,8 +92,10 @@ export const SCHEMA_SQL = [
      rule_id TEXT NOT NULL,
      rule_version TEXT NOT NULL,
      issued_at TEXT NOT NULL,
-     patient_hash TEXT NOT NULL)`,
+     patient_hash TEXT NOT NULL,
+     silent INTEGER NOT NULL DEFAULT 0)`,
   `CREATE INDEX IF NOT EXISTS cards_rule ON cards (rule_id, rule_version)`,
+  `CREATE INDEX IF NOT EXISTS cards_issued ON cards (issued_at)`,
   `CREATE TABLE IF NOT EXISTS feedback (
      card_uuid TEXT NOT NULL,
      outcome TEXT NOT NULL,
@@ -90,30 +116,65 @@ export const SCHEMA_SQL = [
 /** How many claims between two purges of expired `jti` keys. */
 export const JTI_PURGE_EVERY = 256;
 
-/** Per rule and version: cards fired, cards accepted / overridden (each card counted once), and override reasons. */
-export const STATS_SQL = `
-  SELECT c.rule_id AS rule_id, c.rule_version AS rule_version,
-         COUNT(DISTINCT c.card_uuid) AS fired,
+/** The SQL of the statistics, for `?` (SQLite) or `$n` (PostgreSQL) placeholders, filtered in the database. */
+export function statsSql(filter: StatsFilter, dialect: 'sqlite' | 'postgres') {
+  const params: string[] = [];
+  const where: string[] = [];
+  const p = (v: string) => {
+    params.push(v);
+    return dialect === 'sqlite' ? '?' : `$${params.length}`;
+  };
+  if (filter.service) where.push(`c.service = ${p(filter.service)}`);
+  if (filter.from) where.push(`c.issued_at >= ${p(filter.from)}`);
+  if (filter.to) where.push(`c.issued_at < ${p(filter.to)}`);
+  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const week =
+    dialect === 'sqlite'
+      ? `date(c.issued_at, '-6 days', 'weekday 1')`
+      : `to_char(date_trunc('week', c.issued_at::timestamptz), 'YYYY-MM-DD')`;
+  const counts = `COUNT(DISTINCT CASE WHEN c.silent = 0 THEN c.card_uuid END) AS fired,
+         COUNT(DISTINCT CASE WHEN c.silent = 1 THEN c.card_uuid END) AS silent,
          COUNT(DISTINCT CASE WHEN f.outcome = 'accepted' THEN c.card_uuid END) AS accepted,
-         COUNT(DISTINCT CASE WHEN f.outcome = 'overridden' THEN c.card_uuid END) AS overridden
-  FROM cards c LEFT JOIN feedback f ON f.card_uuid = c.card_uuid
-  GROUP BY c.rule_id, c.rule_version
-  ORDER BY c.rule_id, c.rule_version`;
+         COUNT(DISTINCT CASE WHEN f.outcome = 'overridden' THEN c.card_uuid END) AS overridden`;
+  return {
+    params,
+    stats: `SELECT c.rule_id AS rule_id, c.rule_version AS rule_version, ${counts}
+      FROM cards c LEFT JOIN feedback f ON f.card_uuid = c.card_uuid ${w}
+      GROUP BY c.rule_id, c.rule_version ORDER BY c.rule_id, c.rule_version`,
+    reasons: `SELECT c.rule_id AS rule_id, c.rule_version AS rule_version, f.reason_code AS reason_code, COUNT(DISTINCT c.card_uuid) AS n
+      FROM cards c JOIN feedback f ON f.card_uuid = c.card_uuid ${w ? `${w} AND` : 'WHERE'} f.outcome = 'overridden'
+      GROUP BY c.rule_id, c.rule_version, f.reason_code`,
+    weekly: `SELECT c.rule_id AS rule_id, c.rule_version AS rule_version, ${week} AS week, ${counts}
+      FROM cards c LEFT JOIN feedback f ON f.card_uuid = c.card_uuid ${w}
+      GROUP BY c.rule_id, c.rule_version, ${week} ORDER BY 1, 2, 3`,
+  };
+}
 
-export const REASONS_SQL = `
-  SELECT c.rule_id AS rule_id, c.rule_version AS rule_version, f.reason_code AS reason_code, COUNT(DISTINCT c.card_uuid) AS n
-  FROM cards c JOIN feedback f ON f.card_uuid = c.card_uuid
-  WHERE f.outcome = 'overridden'
-  GROUP BY c.rule_id, c.rule_version, f.reason_code`;
+type Count = number | string;
+
+export function assembleWeeks(
+  rows: { rule_id: string; rule_version: string; week: string; fired: Count; silent: Count; accepted: Count; overridden: Count }[],
+): WeekStats[] {
+  return rows.map((r) => ({
+    ruleId: r.rule_id,
+    ruleVersion: r.rule_version,
+    week: String(r.week),
+    fired: Number(r.fired),
+    silent: Number(r.silent),
+    accepted: Number(r.accepted),
+    overridden: Number(r.overridden),
+  }));
+}
 
 export function assembleStats(
-  rows: { rule_id: string; rule_version: string; fired: number | string; accepted: number | string; overridden: number | string }[],
+  rows: { rule_id: string; rule_version: string; fired: Count; silent: Count; accepted: Count; overridden: Count }[],
   reasons: { rule_id: string; rule_version: string; reason_code: string | null; n: number | string }[],
 ): RuleStats[] {
   const out = rows.map((r) => ({
     ruleId: r.rule_id,
     ruleVersion: r.rule_version,
     fired: Number(r.fired),
+    silent: Number(r.silent),
     accepted: Number(r.accepted),
     overridden: Number(r.overridden),
     overrideReasons: {} as Record<string, number>,

@@ -78,11 +78,39 @@ function contract(name: string, make: () => Promise<Store | undefined>, cleanup?
           ruleId: 'TTP-CAPLA-DAY5',
           ruleVersion: '1.0.0',
           fired: 3,
+          silent: 0,
           accepted: 1,
           overridden: 2,
           overrideReasons: { 'bleeding-risk': 1, 'patient-declined': 1 },
         },
-        { ruleId: 'TTP-PLT-TXN', ruleVersion: '1.0.0', fired: 1, accepted: 0, overridden: 0, overrideReasons: {} },
+        { ruleId: 'TTP-PLT-TXN', ruleVersion: '1.0.0', fired: 1, silent: 0, accepted: 0, overridden: 0, overrideReasons: {} },
+      ]);
+    });
+
+    test('silent cards are counted apart; statistics filter by service and period and come per week, all in the database', async () => {
+      if (!store) return;
+      const at = (n: number, issuedAt: string, o: Partial<CardRecord> = {}): CardRecord => ({
+        ...card(n, 'TTP-MON-DAILY'),
+        issuedAt,
+        ...o,
+      });
+      await store.recordCards([
+        at(101, '2026-05-04T10:00:00.000Z'), // a Monday
+        at(102, '2026-05-10T23:00:00.000Z'), // the Sunday of that week
+        at(103, '2026-05-11T08:00:00.000Z', { silent: true }), // the next Monday, silent
+        at(104, '2026-05-12T08:00:00.000Z', { service: 'ttp-order-sign' }),
+      ]);
+      await store.recordFeedback([{ ...fb(102, 'overridden', 'known-issue'), cardUuid: card(102).cardUuid }]);
+      const may = { from: '2026-05-01T00:00:00.000Z', to: '2026-06-01T00:00:00.000Z' };
+      const all = (await store.ruleStats(may)).find((r) => r.ruleId === 'TTP-MON-DAILY')!;
+      expect(all).toMatchObject({ fired: 3, silent: 1, overridden: 1, overrideReasons: { 'known-issue': 1 } });
+      const pv = (await store.ruleStats({ ...may, service: 'ttp-patient-view' })).find((r) => r.ruleId === 'TTP-MON-DAILY')!;
+      expect(pv).toMatchObject({ fired: 2, silent: 1 });
+      expect(await store.ruleStats({ from: '2030-01-01T00:00:00.000Z' })).toEqual([]);
+      const weeks = (await store.weeklyStats({ ...may, service: 'ttp-patient-view' })).filter((w) => w.ruleId === 'TTP-MON-DAILY');
+      expect(weeks).toEqual([
+        { ruleId: 'TTP-MON-DAILY', ruleVersion: '1.0.0', week: '2026-05-04', fired: 2, silent: 0, accepted: 0, overridden: 1 },
+        { ruleId: 'TTP-MON-DAILY', ruleVersion: '1.0.0', week: '2026-05-11', fired: 0, silent: 1, accepted: 0, overridden: 0 },
       ]);
     });
 
@@ -156,4 +184,19 @@ test('SQLite survives a reopen, and its file holds no patient id', async () => {
   expect((await b.ruleStats())[0]).toMatchObject({ fired: 1, overridden: 1 });
   await b.close();
   for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f)).includes('pat-1')).toBe(false);
+});
+
+test('a SQLite store made before silent mode opens, gains the column, and counts its old cards as shown', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ttp-old-'));
+  const Database = (await import('better-sqlite3')).default;
+  const old = new Database(join(dir, 'ttp-cds.sqlite'));
+  old.exec(`CREATE TABLE cards (card_uuid TEXT PRIMARY KEY, hook_instance TEXT NOT NULL, service TEXT NOT NULL, rule_id TEXT NOT NULL,
+    rule_version TEXT NOT NULL, issued_at TEXT NOT NULL, patient_hash TEXT NOT NULL)`);
+  old.prepare(`INSERT INTO cards VALUES ('c-1', 'h', 'ttp-patient-view', 'TTP-PLT-TXN', '1.0.0', '2026-01-01T00:00:00.000Z', 'x')`).run();
+  old.close();
+  const s = new SqliteStore(dir);
+  expect(await s.ruleStats()).toEqual([
+    { ruleId: 'TTP-PLT-TXN', ruleVersion: '1.0.0', fired: 1, silent: 0, accepted: 0, overridden: 0, overrideReasons: {} },
+  ]);
+  await s.close();
 });

@@ -31,22 +31,22 @@ export function cdsRoutes(deps: ServiceDeps, recorder: CardRecorder, ready: Prom
         version: deps.content.rules[c.source.topic.code]?.version ?? 'unknown',
         indicator: c.indicator,
       });
-    if (response.cards.length) {
+    const silent = meta.silentCards ?? [];
+    if (response.cards.length || silent.length) {
       // Recorded before answering, so feedback finds its card. A store that fails or is slow never
       // withholds clinical guidance: the records wait in the recorder's queue and are retried.
       try {
         const salt = await ready;
-        const records = cardRecords(
-          response.cards,
-          {
-            hookInstance: meta.hookInstance ?? 'unknown',
-            service: meta.service,
-            patientHash: patientHash(salt, meta.patientId!),
-            now: deps.clock(),
-          },
-          deps.content,
-        );
-        await recorder.record(records);
+        const base = {
+          hookInstance: meta.hookInstance ?? 'unknown',
+          service: meta.service,
+          patientHash: patientHash(salt, meta.patientId!),
+          now: deps.clock(),
+        };
+        await recorder.record([
+          ...cardRecords(response.cards, base, deps.content),
+          ...cardRecords(silent, base, deps.content).map((r) => ({ ...r, silent: true })),
+        ]);
       } catch (e) {
         // Only the salt (the store never answered since start) can fail here.
         logger.error({ hookInstance: meta.hookInstance, err: (e as Error).message }, 'cards not recorded');
@@ -63,6 +63,7 @@ export function cdsRoutes(deps: ServiceDeps, recorder: CardRecorder, ready: Prom
         ms: Number(process.hrtime.bigint() - started) / 1e6,
         rules: meta.rules,
         indicators: meta.indicators,
+        silentRules: silent.length ? silent.map((c) => c.source.topic.code) : undefined,
         gate: meta.gate,
         prefetch: meta.keys,
       },
