@@ -28,6 +28,7 @@ import { corsPolicy, securityHeaders } from './http/security';
 import { accessLog } from './http/access';
 import { Metrics, jwtReasonLabel } from './http/metrics';
 import { metricsRoutes } from './http/routes/metrics';
+import { pageRoutes } from './http/routes/pages';
 import pkg from '../package.json';
 
 export interface AppOptions {
@@ -163,6 +164,7 @@ export function createApp(opts: AppOptions): App {
   app.use(cdsRoutes(deps, recorder, salt, logger, metrics));
   app.use(feedbackRoutes(deps, store, salt, logger, storeError('feedback')));
   app.use(governanceRoutes(deps.content, store, salt, config.adminToken));
+  app.use(pageRoutes(deps, store, salt, config.adminToken, config.bodyLimit));
   app.use(noRoute);
   app.use(errorHandler(logger, config.bodyLimit));
 

@@ -81,11 +81,21 @@ export function cardRecords(
   }));
 }
 
-/** Constant-time comparison of the admin bearer token. */
+/**
+ * Constant-time comparison of an admin token, sent as `Bearer <token>` (APIs, Prometheus) or as
+ * the password of HTTP Basic (a browser's own prompt, for the dashboard).
+ */
 export function adminAuthorized(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(.+)$/.exec(header ?? '');
+  const m = /^(Bearer|Basic)\s+(.+)$/i.exec(header ?? '');
   if (!m) return false;
-  const a = Buffer.from(m[1]!.trim());
+  let given = m[2]!.trim();
+  if (m[1]!.toLowerCase() === 'basic') {
+    const decoded = Buffer.from(given, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return false;
+    given = decoded.slice(colon + 1);
+  }
+  const a = Buffer.from(given);
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -5,8 +5,8 @@
  * - an honest start: every start-up failure ends with exit code 1 and a message naming the cause,
  *   and workers that die before listening are not restarted forever.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -314,4 +314,66 @@ describe('stopping', () => {
     const out = await stopDuringACall(200);
     expect(out).toContain('stopped: 0 request(s) completed, 1 cut after the grace period');
   }, 30_000);
+});
+
+describe('the command line', () => {
+  const CLI = () => join(ROOT, 'dist', 'src', 'cli', 'main.js');
+  const cli = (args: string[]) =>
+    execFileSync(process.execPath, [CLI(), ...args], { encoding: 'utf8', env: { ...process.env, SITE_CONFIG_FILE: '' } });
+
+  test('evaluate: a CDS Hooks request, the same record as a FHIR Bundle with --hook, and --json', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ttp-cli-'));
+    const s = nonResponderD5();
+    const request = s.request('patient-view');
+    writeFileSync(join(dir, 'request.json'), JSON.stringify(request));
+    writeFileSync(
+      join(dir, 'bundle.json'),
+      JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: s.resources.map((resource) => ({ resource })) }),
+    );
+    const text = cli(['evaluate', join(dir, 'request.json')]);
+    expect(text).toMatch(/\[CRITICAL\] iTTP: no response by TPE day \d and caplacizumab not started\./);
+    expect(text).toContain('| Platelets, latest | 16 10^9/L |');
+    expect(text).toContain('> Order caplacizumab 11 mg IV before next TPE, then 11 mg SC daily (recommended)');
+    const fromBundle = JSON.parse(cli(['evaluate', '--hook', 'patient-view', '--json', join(dir, 'bundle.json')])) as {
+      cards: { source: { topic: { code: string } }; indicator: string }[];
+    };
+    expect(fromBundle.cards.map((c) => `${c.source.topic.code}:${c.indicator}`)).toEqual([
+      'TTP-CAPLA-DAY5:critical',
+      'TTP-REFRACTORY-2L:warning',
+    ]);
+  });
+
+  test('evaluate: a file that is no request says why and exits 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ttp-cli-'));
+    writeFileSync(join(dir, 'bad.json'), '{"resourceType": "Bundle", "entry": []}');
+    const r = spawnSync(process.execPath, [CLI(), 'evaluate', join(dir, 'bad.json')], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('A record holds exactly one Patient with an id; this one holds 0.');
+  });
+
+  test('replay: per rule, how many patients got which card; the CSV has one row per patient; workers and partitions change nothing', async () => {
+    const { syntheticExport } = await import('../../tools/synthetic-export');
+    const dir = mkdtempSync(join(tmpdir(), 'ttp-export-'));
+    syntheticExport(dir, 48);
+    const csv = `${dir}.csv`;
+    const one = JSON.parse(cli(['replay', '--workers', '1', '--json', '--out', csv, dir])) as {
+      patients: number;
+      byRule: Record<string, Record<string, number>>;
+    };
+    expect(one.patients).toBe(48);
+    // 12 patient-view situations in turn: 4 patients each.
+    expect(one.byRule['TTP-CAPLA-DAY5']).toEqual({ critical: 4 });
+    expect(one.byRule['TTP-RELAPSE']).toEqual({ warning: 4 });
+    const rows = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('patient,resources,cards,error');
+    expect(rows.length).toBe(49);
+    const two = JSON.parse(cli(['replay', '--workers', '2', '--json', dir])) as { byRule: unknown };
+    expect(two.byRule).toEqual(one.byRule);
+    // Small partitions (what a big export gets): the same answer, one partition in memory at a time.
+    const { replay } = await import('../../src/cli/replay');
+    const { cliDeps } = await import('../../src/cli/deps');
+    const small = await replay(dir, { workers: 1, makeDeps: () => cliDeps({}), partitionBytes: 64 * 1024 });
+    expect(small.partitions).toBeGreaterThan(5);
+    expect(small.byRule).toEqual(one.byRule);
+  }, 60_000);
 });

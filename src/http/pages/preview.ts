@@ -1,0 +1,100 @@
+/**
+ * Card preview (GET/POST /catalogue/preview): the knowledge base's situations as example patients,
+ * each sent through the real engine and shown as an EHR shows cards; and a form to paste a CDS Hooks
+ * request or a FHIR Bundle of one patient. Nothing previewed is recorded in governance: the preview
+ * calls the service function directly, never the route that records cards.
+ */
+import type { Card } from '../../cds/schemas';
+import { requestFromRecord, resourcesOf } from '../../cds/bundle';
+import { type ServiceDeps, callService } from '../../cds/service';
+import { HttpError } from '../../errors';
+import { SITUATIONS, situationRequest } from '../../examples/situations';
+import type { AnyResource } from '../../fhir/read';
+import { h, markdown } from './html';
+
+const SERVICE = { 'patient-view': 'ttp-patient-view', 'order-select': 'ttp-order-select', 'order-sign': 'ttp-order-sign' } as const;
+type Hook = keyof typeof SERVICE;
+
+export function cardsHtml(cards: Card[]): string {
+  if (cards.length === 0) return '<p class="nocard">No card: nothing for the clinician to act on.</p>';
+  return cards
+    .map(
+      (c) => `<article class="card ${h(c.indicator)}" data-rule="${h(c.source.topic.code)}">
+<div class="summary"><span class="ind">${h(c.indicator)}</span>${h(c.summary)}</div>
+${c.detail ? `<div class="detail">${markdown(c.detail)}</div>` : ''}
+${
+  c.suggestions?.length
+    ? `<div class="actions">${c.suggestions
+        .map(
+          (s) =>
+            `<span class="suggestion${s.isRecommended ? ' recommended' : ''}" title="${h((s.actions ?? []).map((a) => a.description).join('; '))}">${h(s.label)}</span>`,
+        )
+        .join('')}</div>`
+    : ''
+}
+<div class="foot">${h(c.source.topic.code)} · ${c.source.url ? `<a href="${h(c.source.url)}" rel="noopener noreferrer">${h(c.source.label)}</a>` : h(c.source.label)}${
+        c.links?.length ? ` · ${c.links.map((l) => `<a href="${h(l.url)}" rel="noopener noreferrer">${h(l.label)}</a>`).join(' · ')}` : ''
+      }${c.overrideReasons?.length ? `<br>Override: ${c.overrideReasons.map((r) => `<span class="tag">${h(r.display)}</span>`).join('')}` : ''}</div>
+</article>`,
+    )
+    .join('\n');
+}
+
+async function run(deps: ServiceDeps, hook: Hook, body: unknown, now?: number): Promise<Card[]> {
+  const { response } = await callService(SERVICE[hook], body, now === undefined ? deps : { ...deps, clock: () => now });
+  return response.cards;
+}
+
+function form(pasted = '', hook: Hook = 'patient-view'): string {
+  const opt = (v: Hook) => `<option value="${v}"${v === hook ? ' selected' : ''}>${v}</option>`;
+  return `<h2>Preview a request or a record</h2>
+<p class="lead">Paste a CDS Hooks request, or a FHIR Bundle of one patient's record (for order hooks, the draft orders are its resources with status <code>draft</code>). It is evaluated now, shown here, and recorded nowhere.</p>
+<form class="paste" method="post" action="/catalogue/preview">
+<textarea name="request" aria-label="CDS Hooks request or FHIR Bundle" spellcheck="false">${h(pasted)}</textarea>
+<div class="row"><label>Hook (for a Bundle)<select name="hook">${opt('patient-view')}${opt('order-select')}${opt('order-sign')}</select></label><button type="submit">Show the cards</button></div>
+</form>`;
+}
+
+export async function previewPage(deps: ServiceDeps, selected?: string): Promise<string> {
+  const chosen = SITUATIONS.find((s) => s.id === selected) ?? SITUATIONS[0]!;
+  const { body, now } = situationRequest(chosen);
+  const cards = await run(deps, chosen.hook, body, now);
+  return `<p class="lead">Example patients from the clinical knowledge base, each sent through the engine this service runs. The dates are fixed (TPE day 1 = 2026-03-02); the cards are what an EHR would show.</p>
+<nav class="situations">${SITUATIONS.map(
+    (s) =>
+      `<a href="/catalogue/preview?situation=${h(s.id)}"${s === chosen ? ' aria-current="true"' : ''}>${h(s.title)}<span class="expect">${h(s.hook)} · expected: ${h(s.expect)}</span></a>`,
+  ).join('')}</nav>
+<h2 id="situation">${h(chosen.title)}</h2>
+<p class="meta">Hook <code>${h(chosen.hook)}</code> · the knowledge base expects: ${h(chosen.expect)}</p>
+${cardsHtml(cards)}
+${form()}`;
+}
+
+/** The cards of a pasted request or record, or the reason it could not be evaluated. */
+export async function pastedPage(deps: ServiceDeps, text: string, hook: string): Promise<string> {
+  const chosenHook: Hook = hook in SERVICE ? (hook as Hook) : 'patient-view';
+  let result: string;
+  try {
+    const json = JSON.parse(text) as unknown;
+    const o = json as { hook?: unknown; context?: unknown };
+    let body: unknown = json;
+    let asHook = chosenHook;
+    if (typeof o?.hook === 'string' && o.hook in SERVICE && o.context) asHook = o.hook as Hook;
+    else {
+      const all = resourcesOf(json);
+      const drafts = asHook === 'patient-view' ? [] : all.filter((r) => r.status === 'draft');
+      const record: AnyResource[] = all.filter((r) => !drafts.includes(r));
+      body = requestFromRecord(record, deps.registry.get(SERVICE[asHook])!, deps.content, { hookInstance: 'preview-pasted', drafts });
+    }
+    result = `<h2>Cards</h2>${cardsHtml(await run(deps, asHook, body))}`;
+  } catch (e) {
+    const why =
+      e instanceof HttpError
+        ? e.issues.map((i) => i.diagnostics).join(' ')
+        : e instanceof SyntaxError
+          ? `Not JSON: ${e.message}`
+          : 'It could not be evaluated.';
+    result = `<div class="error"><strong>Not evaluated.</strong> ${h(why)}</div>`;
+  }
+  return `${result}\n${form(text, chosenHook)}`;
+}
