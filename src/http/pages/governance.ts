@@ -17,7 +17,7 @@ export function weeklyChart(weeks: WeekStats[], allWeeks: string[], label: strin
   const pad = 22;
   const max = Math.max(1, ...weeks.map((w) => Math.max(w.fired, w.silent)));
   const slot = (W - pad) / Math.max(1, allWeeks.length);
-  const bar = Math.max(2, slot * 0.38);
+  const bar = Math.min(28, Math.max(2, slot * 0.38));
   const y = (v: number) => H - pad - ((H - 2 * pad) * v) / max;
   const bars = allWeeks
     .map((week, i) => {
@@ -95,7 +95,7 @@ export function dashboardPage(content: Content, stats: RuleStats[], weeks: WeekS
   }</tbody></table>
 <h2>Per week</h2>
 <p class="legend">Weeks start on Monday.<span class="k fired"></span>fired<span class="k overridden"></span>overridden<span class="k silent"></span>silent</p>
-${charts || '<p>No card in this period.</p>'}`;
+${charts ? `<div class="charts">${charts}</div>` : '<p>No card in this period.</p>'}`;
 }
 
 /** The same numbers as CSV (one row per rule and version; reasons as code=count;...). */

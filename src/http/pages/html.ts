@@ -51,6 +51,7 @@ export function sendPage(res: Response, title: string, active: string, body: str
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${h(title)} · ttp-cds</title>
 <link rel="stylesheet" href="/assets/ttp-cds.css">
+<link rel="icon" href="data:,">
 </head>
 <body>
 <header class="top"><span class="brand">ttp-cds</span><nav>${NAV.map(([href, label]) => `<a href="${href}"${href === active ? ' aria-current="page"' : ''}>${h(label)}</a>`).join('')}</nav></header>
@@ -114,6 +115,8 @@ form input, form select { font-size: 14px; padding: 4px 6px; }
 button { font-size: 14px; padding: 6px 14px; border-radius: 4px; border: 1px solid #20303f; background: #20303f; color: #fff; cursor: pointer; }
 .error { border: 1px solid #e0b4b0; background: #fcefee; padding: 8px 12px; border-radius: 6px; }
 .chart { display: block; max-width: 100%; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 0 18px; }
+.charts .rule { margin: 8px 0; }
 .legend { font-size: 12.5px; color: var(--muted); }
 .legend .k { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 10px; vertical-align: -1px; }
 .k.fired { background: #1f5fa8; } .k.overridden { background: #b26a00; } .k.silent { background: #9aa5b1; }
