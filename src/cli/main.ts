@@ -9,7 +9,6 @@
  * SITE_CONFIG_FILE is read as the service reads it; nothing is recorded and nothing is fetched.
  */
 import { createWriteStream, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { SITUATIONS, situationRequest } from '../examples/situations';
 import { cliDeps } from './deps';
@@ -69,7 +68,7 @@ async function evaluate(flags: Record<string, string | true>, rest: string[]): P
 
 async function runReplay(flags: Record<string, string | true>, rest: string[]): Promise<void> {
   const dir = rest[0] ?? fail('replay needs the folder of an NDJSON export');
-  const workers = flags.workers ? Number(flags.workers) : Math.max(1, availableParallelism() - 0);
+  const workers = flags.workers ? Number(flags.workers) : 1;
   if (!Number.isInteger(workers) || workers < 1) fail('--workers must be a whole number of at least 1');
   const out = typeof flags.out === 'string' ? createWriteStream(flags.out) : undefined;
   out?.write('patient,resources,cards,error\n');

@@ -10,7 +10,7 @@
  * patient (`--out`).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readdirSync, rmSync, statSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -37,7 +37,9 @@ export interface ReplaySummary {
   ms: number;
 }
 
-const PARTITION_BYTES = 16 * 1024 * 1024;
+const PARTITION_BYTES = 8 * 1024 * 1024;
+/** `"subject": {"reference": "Patient/x"` (or `"patient"`) in a line's text: no parse needed. */
+const QUICK_REF = /"(?:subject|patient)"\s*:\s*\{\s*"reference"\s*:\s*"Patient\/([A-Za-z0-9\-.]{1,64})"/;
 
 /** The patient a resource belongs to (Patient by id; the others by subject or patient). */
 export function patientOf(r: AnyResource): string | undefined {
@@ -73,19 +75,27 @@ export async function partition(
     const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
     for await (const line of lines) {
       if (!line.trim()) continue;
-      let r: AnyResource;
-      try {
-        r = JSON.parse(line) as AnyResource;
-      } catch {
-        unassigned++;
-        continue;
+      // The patient from the line's text when it says it plainly (most lines); else from the parsed resource.
+      let p: string | undefined;
+      let isPatient = false;
+      const quick = QUICK_REF.exec(line);
+      if (quick && !line.startsWith('{"resourceType":"Patient"')) p = quick[1];
+      else {
+        let r: AnyResource;
+        try {
+          r = JSON.parse(line) as AnyResource;
+        } catch {
+          unassigned++;
+          continue;
+        }
+        p = patientOf(r);
+        isPatient = r.resourceType === 'Patient';
       }
-      const p = patientOf(r);
       if (!p) {
         unassigned++;
         continue;
       }
-      if (r.resourceType === 'Patient') patients.add(p);
+      if (isPatient) patients.add(p);
       resources++;
       const out = outs[bucket(p, count)]!;
       if (!out.write(`${p}\t${line}\n`)) await new Promise<void>((res) => out.once('drain', () => res()));
@@ -98,7 +108,7 @@ export async function partition(
 /** Phase 2 for one partition: each patient's record through patient-view. */
 export async function evaluatePartition(file: string, deps: ServiceDeps): Promise<PatientResult[]> {
   const byPatient = new Map<string, AnyResource[]>();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
     if (!line) continue;
     const tab = line.indexOf('\t');
     const p = line.slice(0, tab);
@@ -149,7 +159,7 @@ export async function replay(
     workers: number;
     makeDeps: () => ServiceDeps;
     workerScript?: string;
-    /** NDJSON bytes per partition (what one worker holds in memory at a time): 16 MB. */
+    /** NDJSON bytes per partition (what one worker holds in memory at a time): 8 MB. */
     partitionBytes?: number;
     onProgress?: (done: number, total: number) => void;
     onPatients?: (rows: PatientResult[]) => void;
