@@ -11,6 +11,8 @@ import { startFhirServer } from '../test/fixtures/fhirServer';
 async function main(): Promise<void> {
   anchorNowAt(5);
   const s = dailyHb(ittpDefaults(5).series('plt', [12, 14, 15, 18, 16]).series('ldh', [1400, 1380, 1350, 1320, 1300]), 1, 5);
+  const patient = s.resources.find((r) => r.resourceType === 'Patient')!;
+  patient.name = [{ use: 'official', family: 'Demo', given: ['iTTP'] }];
   const port = Number(process.env.DEMO_FHIR_PORT ?? 8090);
   const srv = await startFhirServer(s.resources, { port, cors: true });
   const sandbox = new URL('http://localhost:8080/');
