@@ -20,15 +20,22 @@ function patientView(ctx: RuleContext): Finding | undefined {
   const a13 = series(f, 'adamts13');
   if (a13.pending.some((p) => (p.time ?? f.now) >= since)) return;
   if (f.a13Orders.some((o) => o.status === 'active' && (o.time ?? f.now) >= since)) return;
-  const last = f.adamts13.post[f.adamts13.post.length - 1] ?? a13.final[a13.final.length - 1];
+  // Only a post-TPE value is "the last post-TPE result"; an earlier one is named for what it is.
+  const post = f.adamts13.post[f.adamts13.post.length - 1];
+  const earlier = post ? undefined : a13.final[a13.final.length - 1];
+  const when = earlier && f.adamts13.inTpe.includes(earlier) ? 'during TPE' : f.episode ? 'before TPE' : 'with no TPE on record';
+  const last = post ?? earlier;
+  const text = (v: NonNullable<typeof last>) => `${fmt(v.value)}% on ${isoDate(v.time, f.tz)}`;
   return {
     ruleId: ID,
     indicator: 'info',
-    params: { last: last ? `${fmt(last.value)}% on ${isoDate(last.time, f.tz)}` : 'none on record' },
+    params: {
+      last: post ? text(post) : earlier ? `none on record (the latest value, ${text(earlier)}, was drawn ${when})` : 'none on record',
+    },
     evidence: [
       { label: 'Caplacizumab', value: `active (${active[0]!.display})`, time: active[0]!.time, ref: active[0]!.ref },
       ...(f.episode ? [{ label: 'Last TPE session', value: isoDate(f.episode.lastSession, f.tz), time: f.episode.lastSession }] : []),
-      ...labEvidence(last, units, 'ADAMTS13 activity, last'),
+      ...labEvidence(last, units, post ? 'ADAMTS13 activity, last after TPE' : `ADAMTS13 activity, ${when}`),
     ],
     notes: drugNotes(ctx, 'capla', 'Caplacizumab'),
     suggestions: [{ key: 'order-adamts13-activity', isRecommended: true }],

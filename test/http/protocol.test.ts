@@ -6,6 +6,8 @@ import request from 'supertest';
 import { responseSchema, findEmptyValues } from '../../src/cds/schemas';
 import { ALLOWED_TOKENS } from '../../src/cds/registry';
 import { Writable } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pino from 'pino';
 import { createApp } from '../../src/app';
 import { loadContent } from '../../src/content';
@@ -61,7 +63,10 @@ describe('discovery', () => {
   test('discovery and every card carry the content version (declared + digest of the content and site) and the rule versions', async () => {
     const d = await request(app).get('/cds-services').expect(200);
     const ext = d.body.services[0].extension['org.ttp-cds.service'];
-    expect(ext.contentVersion).toMatch(/^2\.0\.0\+[0-9a-f]{8}$/);
+    const declared = (JSON.parse(readFileSync(join(__dirname, '../../hooks/services.json'), 'utf8')) as { contentVersion: string })
+      .contentVersion;
+    expect(declared).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(ext.contentVersion).toMatch(new RegExp(`^${declared.replace(/\./g, '\\.')}\\+[0-9a-f]{8}$`));
     expect(ext.rules).toContainEqual({ id: 'TTP-CAPLA-DAY5', version: '2.0.0' });
     const call = await request(app).post(PV).send(situations['full-prefetch-non-responder']()).expect(200);
     for (const c of call.body.cards)

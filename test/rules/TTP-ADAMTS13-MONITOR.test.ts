@@ -1,11 +1,11 @@
 /** TTP-ADAMTS13-MONITOR: on caplacizumab after TPE without a recent post-TPE ADAMTS13. When it fires, and when it stays silent. */
-import { DRUGS, day, recoveredAfterTpe } from '../fixtures/builder';
+import { DRUGS, dailyHb, day, ittpDefaults, recoveredAfterTpe } from '../fixtures/builder';
 import { fired, run } from '../helpers';
 import { ruleContract } from './contract';
 
 /** A response after 8 days of TPE, on caplacizumab since day 1, evaluated on `evalDay`. */
-const onCapla = (evalDay: number, status: 'active' | 'stopped' = 'active') =>
-  recoveredAfterTpe(evalDay).med(DRUGS.caplacizumab, {
+const onCapla = (evalDay: number, status: 'active' | 'stopped' = 'active', base = recoveredAfterTpe(evalDay)) =>
+  base.med(DRUGS.caplacizumab, {
     status,
     doseMg: 11,
     route: 'sc',
@@ -44,6 +44,27 @@ describe('TTP-ADAMTS13-MONITOR', () => {
         }),
       ).ids,
     ).not.toContain('TTP-ADAMTS13-MONITOR');
+  });
+
+  test('without a post-TPE result it says "none on record" and names an earlier value for what it is', () => {
+    const detail = (b: ReturnType<typeof onCapla>) => run(b).cards.find((c) => c.source.topic.code === 'TTP-ADAMTS13-MONITOR')!.detail!;
+    // The only value is the diagnostic 4% of day 0: before TPE, never "the last post-TPE result".
+    const before = detail(onCapla(15));
+    expect(before).toContain('result is none on record (the latest value, 4% on');
+    expect(before).toContain('was drawn before TPE)');
+    // Drawn 4 h after the last session (day 8, 10:00): during TPE.
+    const during = detail(onCapla(14).lab('a13', 25, day(8, '14:00')));
+    expect(during).toContain('(the latest value, 25% on');
+    expect(during).toContain('was drawn during TPE)');
+    // No ADAMTS13 at all: none on record, nothing else named.
+    const noA13 = ittpDefaults(15, { tpeThrough: 8, tpeOrderStatus: 'completed', skip: ['a13'] })
+      .series('plt', [12, 30, 60, 100, 140, 170, 190, 210, 230, 240])
+      .series('ldh', [1400, 1000, 700, 500, 380, 300, 260, 240, 230, 220]);
+    expect(detail(onCapla(15, 'active', dailyHb(noA13, 1, 10)))).toContain('result is none on record.');
+    // A post-TPE value older than the window is the last post-TPE result, by value and date.
+    const post = detail(onCapla(22).lab('a13', 30, day(14, '17:00')));
+    expect(post).toMatch(/result is 30% on 20\d\d-\d\d-\d\d\./);
+    expect(post).not.toContain('none on record');
   });
 
   test('the card names the window from the parameter', () => {
