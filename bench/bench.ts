@@ -26,7 +26,7 @@ import autocannon from 'autocannon';
 import { anchorNowAt } from '../test/fixtures/builder';
 import { bodies } from './bodies';
 import { atLeast, type Verdict } from './stats';
-import { buildDeps } from '../src/app';
+import { buildDeps } from '../src/cds/deps';
 import { loadConfig } from '../src/config';
 import { validateRequest, resolvePrefetch, type CallMeta } from '../src/cds/service';
 import { buildFacts } from '../src/facts';

@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { anchorNowAt } from '../test/fixtures/builder';
 import { bodies } from './bodies';
-import { buildDeps } from '../src/app';
+import { buildDeps } from '../src/cds/deps';
 import { loadConfig } from '../src/config';
 import { callService } from '../src/cds/service';
 

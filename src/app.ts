@@ -3,20 +3,15 @@
  * verifier, and the Express 5 app with its middleware and routes (src/http). Nothing below the
  * routes sees req/res.
  */
-import { randomUUID } from 'node:crypto';
 import express from 'express';
-import { type Content, loadContent } from './content';
+import type { Content } from './content';
+import { buildDeps } from './cds/deps';
 import type { Config } from './config';
 import type { JwtVerifier } from './auth/jwt';
 import { createStore, type Store } from './store';
 import { CardRecorder } from './store/recorder';
 import { createLogger, type Logger } from './logger';
-import { Registry } from './cds/registry';
 import type { PrefetchFetcher, ServiceDeps } from './cds/service';
-import { compileRules } from './rules/engine';
-import { Terminology } from './terminology';
-import { Units } from './units';
-import { localDate } from './fhir/time';
 import { FhirFetcher } from './fhir/fetcher';
 import { requireClientJwt } from './http/auth';
 import { errorHandler, noRoute } from './http/errors';
@@ -29,7 +24,6 @@ import { accessLog } from './http/access';
 import { Metrics, jwtReasonLabel } from './http/metrics';
 import { metricsRoutes } from './http/routes/metrics';
 import { pageRoutes } from './http/routes/pages';
-import pkg from '../package.json';
 
 export interface AppOptions {
   config: Config;
@@ -58,30 +52,11 @@ export interface App {
   close(): Promise<void>;
 }
 
+export { buildDeps } from './cds/deps';
+
 const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json\s*(?:;|$)/i;
 
 /** Build the service (content checked at start-up; throws on bad content or configuration). */
-export function buildDeps(opts: Pick<AppOptions, 'config' | 'content' | 'clock' | 'newId' | 'fetcher'>): ServiceDeps {
-  const content = opts.content ?? loadContent({ site: opts.config.site });
-  try {
-    localDate(Date.now(), content.site.timezone);
-  } catch {
-    throw new Error(`configuration: unknown timezone ${content.site.timezone}`);
-  }
-  return {
-    content,
-    terminology: new Terminology(content),
-    units: new Units(content),
-    rules: compileRules(content),
-    registry: new Registry(content),
-    clock: opts.clock ?? Date.now,
-    newId: opts.newId ?? randomUUID,
-    fetcher: opts.fetcher,
-    checkResponses: opts.config.checkResponses,
-    version: pkg.version,
-  };
-}
-
 /**
  * The JWT verifier, loaded only when trusted clients are configured (jose stays out of open mode).
  * Replays are caught through the store, so that every worker and replica shares them.

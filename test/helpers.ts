@@ -1,5 +1,6 @@
 import { loadContent, type Content } from '../src/content';
-import { buildDeps, createApp } from '../src/app';
+import type { createApp } from '../src/app';
+import { buildDeps } from '../src/cds/deps';
 import type { Config } from '../src/config';
 import { loadConfig } from '../src/config';
 import type { ServiceDeps } from '../src/cds/service';
@@ -9,7 +10,6 @@ import type { Finding } from '../src/rules/types';
 import { renderCard } from '../src/render/cards';
 import type { Card } from '../src/cds/schemas';
 import { type Scenario, at } from './fixtures/builder';
-import pino from 'pino';
 
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ LOG_LEVEL: 'silent', CHECK_RESPONSES: 'throw', DATA_DIR: ':memory:', ...env });
@@ -36,9 +36,15 @@ export function deps(site: unknown = {}): ServiceDeps {
 export function testApp(
   opts: { now?: string; site?: unknown; env?: Record<string, string>; fetcher?: Parameters<typeof createApp>[0]['fetcher'] } = {},
 ) {
+  // Loaded here, not at the top: the rule and clinical suites never load Express, the store or the
+  // logger (each mutant of `npm run mutate` reloads every suite's imports).
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const app = require('../src/app') as typeof import('../src/app');
+  const pino = require('pino') as typeof import('pino');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const config = testConfig(opts.env);
   const content = loadContent({ site: opts.site ?? {} });
-  return createApp({
+  return app.createApp({
     config,
     content,
     clock: () => (opts.now ? at(opts.now) : Date.now()),

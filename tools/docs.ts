@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadContent } from '../src/content';
 import { siteCustomisation } from '../src/content/docs';
 import { projectRoot } from '../src/content/paths';
-import { buildDeps } from '../src/app';
+import { buildDeps } from '../src/cds/deps';
 import { loadConfig } from '../src/config';
 import { callService } from '../src/cds/service';
 import type { Card } from '../src/cds/schemas';

@@ -1,5 +1,5 @@
 /** The engine for the command line: the content and site configuration as the service loads them, no store, no fetching. */
-import { buildDeps } from '../app';
+import { buildDeps } from '../cds/deps';
 import type { ServiceDeps } from '../cds/service';
 import { loadConfig } from '../config';
 
