@@ -245,11 +245,6 @@ export function finalInWindow(f: Facts, analyte: string, from = f.windowStart): 
   return series(f, analyte).final.filter((v) => v.time >= from && v.time <= f.future);
 }
 
-export function latestFinal(f: Facts, analyte: string, from = f.windowStart): LabValue | undefined {
-  const v = finalInWindow(f, analyte, from);
-  return v[v.length - 1];
-}
-
 export function drug(f: Facts, d: DrugClass): DrugExposure {
   return f.drugs.get(d)!;
 }

@@ -46,11 +46,6 @@ export class PatientRecord {
     return this.byType.get(type) ?? [];
   }
 
-  /** Every resource, by type. */
-  types(): IterableIterator<[string, readonly AnyResource[]]> {
-    return this.byType.entries();
-  }
-
   get(type: string, id: string): AnyResource | undefined {
     return this.ids.get(type)?.has(id) ? this.all(type).find((r) => r.id === id) : undefined;
   }

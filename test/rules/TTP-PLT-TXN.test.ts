@@ -38,6 +38,42 @@ describe('TTP-PLT-TXN', () => {
     expect(run(s, 'order-select').byRule['TTP-PLT-TXN']).toBe('info');
   });
 
+  test('a reasonReference to a bleed in the record, or a reference whose display names a bleed, downgrades to info and names it', () => {
+    const s = stableD3().condition('95549001', { id: 'rp-bleed', onset: day(-20, '09:00'), display: 'Retroperitoneal hemorrhage' });
+    const r = plateletOrder(s);
+    s.drafts[s.drafts.length - 1] = { ...r, reasonReference: [{ reference: 'Condition/rp-bleed' }] };
+    const card = cardFor(run(s, 'order-select'), 'TTP-PLT-TXN');
+    expect(card.indicator).toBe('info');
+    expect(card.detail).toContain('a documented bleed: **Retroperitoneal hemorrhage**');
+    expect(card.detail).toContain('Order reason | Retroperitoneal hemorrhage');
+
+    const s2 = stableD3();
+    const r2 = plateletOrder(s2);
+    s2.drafts[s2.drafts.length - 1] = {
+      ...r2,
+      reasonReference: [{ reference: 'Condition/not-here', display: 'Life-threatening hemorrhage (epistaxis)' }],
+    };
+    const card2 = cardFor(run(s2, 'order-select'), 'TTP-PLT-TXN');
+    expect(card2.indicator).toBe('info');
+    expect(card2.detail).toContain('**Life-threatening hemorrhage (epistaxis)**');
+  });
+
+  test('a reasonReference to something that is no bleed changes nothing', () => {
+    const s = stableD3();
+    const r = plateletOrder(s);
+    s.drafts[s.drafts.length - 1] = { ...r, reasonReference: [{ reference: 'Condition/none', display: 'Thrombocytopenia' }] };
+    expect(run(s, 'order-select').byRule['TTP-PLT-TXN']).toBe('warning');
+  });
+
+  test('a bleed without an onset date keeps the warning and says it cannot be placed within 72 h', () => {
+    const s = stableD3().condition('274100004', { id: 'ich', display: 'Cerebral hemorrhage' });
+    delete (s.resources.find((r) => r.id === 'ich') as Record<string, unknown>).onsetDateTime;
+    plateletOrder(s);
+    const card = cardFor(run(s, 'order-select'), 'TTP-PLT-TXN');
+    expect(card.indicator).toBe('warning');
+    expect(card.detail).toContain('Cerebral hemorrhage (Condition/ich) has no onset date, so it cannot be placed within 72 h.');
+  });
+
   test('a text-only platelet order fires and says it was matched by text', () => {
     const s = stableD3();
     plateletOrder(s, { code: false, text: 'Platelets apheresis unit - transfuse 1' });

@@ -90,6 +90,39 @@ describe('TTP-RTX-DOSE (BSA 1.8 m2: height 180 cm, weight 64.8 kg)', () => {
     expect(cardFor(run(s2, 'order-select'), 'TTP-RTX-DOSE').summary).toContain('3 days apart');
   });
 
+  test('both sides: 4 weekly doses and 7 days apart are the regimen; 5 doses or 6 days are info; one dose has no interval', () => {
+    const ids = (opts: Parameters<typeof rtxDraft>[2]) => {
+      const s = withBsa();
+      rtxDraft(s, 675, opts);
+      return run(s, 'order-select').byRule['TTP-RTX-DOSE'];
+    };
+    expect(ids({ count: 4 })).toBeUndefined();
+    expect(ids({ count: 5 })).toBe('info');
+    expect(ids({ period: 7, periodUnit: 'd' })).toBeUndefined();
+    expect(ids({ period: 6, periodUnit: 'd' })).toBe('info');
+    expect(ids({ period: 1, periodUnit: 'wk' })).toBeUndefined();
+    expect(ids({ count: 1, period: 3, periodUnit: 'd' })).toBeUndefined();
+  });
+
+  test('several problems on one order: one card at the highest indicator, the others named under it', () => {
+    const s = withBsa();
+    rtxDraft(s, 1000, { count: 8, period: 3, periodUnit: 'd' });
+    const o = run(s, 'order-select');
+    expect(o.cards.filter((c) => c.source.topic.code === 'TTP-RTX-DOSE')).toHaveLength(1);
+    const card = cardFor(o, 'TTP-RTX-DOSE');
+    expect(card.indicator).toBe('warning');
+    expect(card.summary).toContain('1000 mg');
+    expect(card.detail).toContain('Also: 8 weekly doses planned (usual course 4).');
+    expect(card.detail).toContain('Also: doses 3 days apart (weekly expected).');
+    // Two info problems: the first found leads, the other is named under it.
+    const s2 = withBsa();
+    rtxDraft(s2, 675, { count: 8, period: 3, periodUnit: 'd' });
+    const info = cardFor(run(s2, 'order-select'), 'TTP-RTX-DOSE');
+    expect(info.indicator).toBe('info');
+    expect(info.summary).toContain('8 weekly doses');
+    expect(info.detail).toContain('Also: doses 3 days apart (weekly expected).');
+  });
+
   test('a missing dose says nothing', () => {
     const s = withBsa();
     rtxDraft(s, undefined);

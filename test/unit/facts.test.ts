@@ -4,7 +4,7 @@ import { Units } from '../../src/units';
 import { Terminology } from '../../src/terminology';
 import { extractLabs } from '../../src/facts/labs';
 import { medOrderOf, parseDose } from '../../src/facts/drugs';
-import { buildFacts } from '../../src/facts';
+import { age, buildFacts } from '../../src/facts';
 import { clinicalState } from '../../src/facts/state';
 import { DRUGS, Scenario, at, dailyHb, day, ittpDefaults } from '../fixtures/builder';
 import type { AnyResource } from '../../src/fhir/read';
@@ -203,6 +203,27 @@ describe('episode (D1)', () => {
     expect(f.episode!.previousEpisodeEnd).toBe(at(day(-35, '10:00')));
   });
 
+  test('the gap: 30 days between sessions starts a new episode, 30 days less a minute does not', () => {
+    const gap = (last: string) => {
+      const s = new Scenario(2).patient().condition('439007008').tpe(last).tpe(day(1, '10:00'));
+      return facts(s).episode!;
+    };
+    expect(gap(day(-29, '10:00'))).toMatchObject({ sessionCount: 1, previousEpisodeEnd: at(day(-29, '10:00')) });
+    expect(gap(day(-29, '10:01'))).toMatchObject({ sessionCount: 2, previousEpisodeEnd: undefined });
+  });
+
+  test('an episode is current until 30 days after its last session', () => {
+    const s = (evalDay: number, hhmm: string) => facts(new Scenario(evalDay, hhmm).patient().condition('439007008').tpe(day(1, '10:00')));
+    expect(s(31, '09:59').episode!.current).toBe(true);
+    expect(s(31, '10:00').episode!.current).toBe(false);
+  });
+
+  test('sessions without an id are told apart by time: the same time once, another time again', () => {
+    const s = new Scenario(2).patient().condition('439007008').tpe(day(1, '10:00')).tpe(day(1, '10:00')).tpe(day(2, '10:00'));
+    for (const r of s.resources) if (r.resourceType === 'Procedure') delete r.id;
+    expect(facts(s).episode).toMatchObject({ sessionCount: 2 });
+  });
+
   test('not-done, entered-in-error and future sessions do not count', () => {
     const s = new Scenario(2)
       .patient()
@@ -350,5 +371,22 @@ describe('route of a medication order', () => {
   });
   test('the text is kept, lower-cased, for evidence', () => {
     expect(order({ text: 'Subcutaneous' }).routeText).toBe('subcutaneous');
+  });
+});
+
+describe('age (G1)', () => {
+  const at = (iso: string) => Date.parse(iso);
+  test('18 from the birthday on, 17 the day before; the month decides before the day', () => {
+    expect(age('2008-03-06', at('2026-03-06T00:00:00Z'))).toBe(18);
+    expect(age('2008-03-06', at('2026-03-05T23:59:59Z'))).toBe(17);
+    expect(age('2008-03-06', at('2026-04-01T00:00:00Z'))).toBe(18);
+    expect(age('2008-03-06', at('2026-02-28T00:00:00Z'))).toBe(17);
+    expect(age('2008-03-06', at('2027-01-10T00:00:00Z'))).toBe(18);
+  });
+  test('a year-only or year-month birthDate counts from its first day; an unreadable one is no age', () => {
+    expect(age('2008', at('2026-01-01T00:00:00Z'))).toBe(18);
+    expect(age('2008-05', at('2026-04-30T00:00:00Z'))).toBe(17);
+    expect(age('not a date', at('2026-01-01T00:00:00Z'))).toBeUndefined();
+    expect(age(undefined, at('2026-01-01T00:00:00Z'))).toBeUndefined();
   });
 });
