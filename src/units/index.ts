@@ -96,7 +96,9 @@ export class Units {
   }
 
   private factor(analyte: string, def: AnalyteDef, rawUnit: string): number | null {
-    return this.factorThrough(def, this.aliases.get(`${analyte} ${rawUnit}`) ?? rawUnit);
+    // The micro sign (U+00B5) and Greek mu (U+03BC) are UCUM's "u": "µkat/L" is "ukat/L".
+    const micro = rawUnit.replace(/[\u00b5\u03bc]/g, 'u');
+    return this.factorThrough(def, this.aliases.get(`${analyte} ${rawUnit}`) ?? this.aliases.get(`${analyte} ${micro}`) ?? micro);
   }
 
   /** The factor from a unit (after aliases) to the analyte's rule unit, or null. */

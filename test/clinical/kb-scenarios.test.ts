@@ -428,6 +428,33 @@ describe('KB section 5 patient-view scenarios', () => {
     expect(o.ids).not.toContain('TTP-PE-STOP-EARLY');
   });
 
+  test('11 variant: a day-5 non-responder reported in the usual LIS spellings is escalated, whatever the spelling', () => {
+    for (const [unit, ldhUnit, ldhScale] of [
+      ['x10^9/L', 'U/L', 1],
+      ['G/L', 'µkat/L', 1 / 60],
+      ['K/uL', 'IU/L', 1],
+      ['10³/µL', 'ukat/L', 1 / 60],
+    ] as const) {
+      const s = dailyHb(
+        ittpDefaults(5)
+          .series('plt', [12, 14, 15, 18, 16], 1, { unit, unitTextOnly: true })
+          .series(
+            'ldh',
+            [1400, 1380, 1350, 1320, 1300].map((v) => v * ldhScale),
+            1,
+            { unit: ldhUnit, unitTextOnly: true },
+          ),
+        1,
+        5,
+      );
+      expect({ unit, ldhUnit, cards: run(s).byRule }).toEqual({
+        unit,
+        ldhUnit,
+        cards: { 'TTP-CAPLA-DAY5': 'critical', 'TTP-REFRACTORY-2L': 'warning' },
+      });
+    }
+  });
+
   test('12: the monitoring card names the unit it could not understand', () => {
     const card = cardFor(run(cases.find((c) => c.name.startsWith('12'))!.build()), 'TTP-MON-DAILY');
     expect(card.summary).toContain('no PLT in 30 h');

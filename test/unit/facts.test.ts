@@ -65,6 +65,34 @@ describe('units through UCUM', () => {
     expect(convert(added, 'platelets', 45, 'thou/mm3')).toMatchObject({ ok: true, value: expect.closeTo(45, 6) });
   });
 
+  test('the usual European spellings too (content 2.0.1): x10^9/L, G/L, Gpt/L, 10³/µL', () => {
+    for (const unit of [
+      'x10^9/L',
+      'x10*9/L',
+      '10^9/l',
+      'x10^9/l',
+      'G/L',
+      'Gpt/L',
+      'x10^3/uL',
+      'x10^3/µL',
+      '10³/µL',
+      '10³/uL',
+      'x10³/µL',
+      'K/UL',
+      'k/ul',
+    ])
+      expect({ unit, r: convert(units, 'platelets', 45, unit) }).toEqual({ unit, r: { ok: true, value: expect.closeTo(45, 6) } });
+  });
+
+  test("a micro sign or a Greek mu is UCUM's u: µkat/L, μmol/L", () => {
+    expect(convert(units, 'ldh', 20, 'µkat/L')).toEqual({ ok: true, value: expect.closeTo(1200, 6) });
+    expect(convert(units, 'ldh', 20, '\u03bckat/L')).toEqual({ ok: true, value: expect.closeTo(1200, 6) });
+    expect(convert(units, 'creatinine', 88.4, 'µmol/L')).toEqual({ ok: true, value: expect.closeTo(1, 3) });
+    // G/L is a platelet spelling only: for haemoglobin it stays grams (UCUM), never giga.
+    expect(convert(units, 'hemoglobin', 70, 'g/L')).toEqual({ ok: true, value: expect.closeTo(7, 6) });
+    expect(convert(units, 'hemoglobin', 70, 'G/L').ok).toBe(false);
+  });
+
   test('an alias to a unit that is not UCUM of an analyte dimension stops the start-up, naming it', () => {
     expect(() => new Units(loadContent({ site: { unitAliases: { 'K/uL': 'kilo' } } }))).toThrow(/unit alias "K\/uL" -> "kilo" \(site\)/);
   });
