@@ -265,10 +265,27 @@ export function exposureInWindow(f: Facts, d: DrugClass, from = f.windowStart): 
   };
 }
 
-/** "Ordered or given this episode". */
+/**
+ * G4 "ordered this episode": authored in the window (from 7 days before PE day 1). An order still
+ * active but authored before it is this episode's only while its planned therapy (boundsPeriod)
+ * reaches into the window: an order left active since an earlier episode is history. An active
+ * order without any date cannot be placed and counts.
+ */
+export function orderedThisEpisode(o: MedOrder, f: Facts, from = f.windowStart): boolean {
+  if (o.time !== undefined && o.time >= from) return true;
+  if (!isActiveOrder(o, f.now)) return false;
+  return o.time === undefined || (o.plannedEnd !== undefined && o.plannedEnd >= from);
+}
+
+/** "Ordered or given this episode" (G4). */
 export function orderedOrGiven(f: Facts, d: DrugClass): boolean {
   const x = exposureInWindow(f, d);
-  return x.orders.length > 0 || x.given.length > 0;
+  return x.given.length > 0 || x.orders.some((o) => orderedThisEpisode(o, f));
+}
+
+/** Orders still active but authored before this episode, which do not count as ordered in it. */
+export function staleActiveOrders(f: Facts, d: DrugClass): MedOrder[] {
+  return activeOrders(f, d).filter((o) => !orderedThisEpisode(o, f));
 }
 
 /** "Ordered-and-active or given this episode" (TTP-CAPLA-DAY5). */
@@ -276,11 +293,8 @@ export function activeOrGiven(f: Facts, d: DrugClass): boolean {
   return activeOrders(f, d).length > 0 || exposureInWindow(f, d).given.length > 0;
 }
 
-/** Has the drug been given (administered, or an active/completed order) in the window. */
+/** Has the drug been given this episode (administered, or an active/completed order of this episode, G4). */
 export function onTreatment(f: Facts, d: DrugClass): boolean {
   const x = exposureInWindow(f, d);
-  return (
-    x.given.length > 0 ||
-    x.orders.some((o) => o.status === 'active' || o.status === 'completed' || (o.status === 'stopped' && x.given.length > 0))
-  );
+  return x.given.length > 0 || x.orders.some((o) => (o.status === 'active' || o.status === 'completed') && orderedThisEpisode(o, f));
 }

@@ -1,5 +1,5 @@
 /** Evidence rows and notes that several rules show the same way. */
-import { type Facts, drug } from '../facts';
+import { type Facts, drug, staleActiveOrders } from '../facts';
 import { labDisplay } from '../facts/labs';
 import type { ConditionFact, DrugClass, Episode, Evidence, LabValue } from '../facts/types';
 import { HOUR, isoDate } from '../fhir/time';
@@ -68,6 +68,14 @@ export function drugNotes(ctx: RuleContext, d: DrugClass, concept: string): stri
       `${o.ref} (${concept}, status ${o.status}${o.intent && o.status !== 'cancelled' ? `, intent ${o.intent}` : ''}) does not count as ordered.`,
     );
   return out;
+}
+
+/** A note per order left active since before this episode (G4: history, not this episode's treatment). */
+export function staleOrderNotes(ctx: RuleContext, d: DrugClass, concept: string): string[] {
+  return staleActiveOrders(ctx.f, d).map(
+    (o) =>
+      `${o.ref} (${concept}) is still active but was ordered ${isoDate(o.time, ctx.f.tz)}, before this episode: it does not count as ordered in it.`,
+  );
 }
 
 /** Notes for the data keys that could not be read, among those the card depends on. */

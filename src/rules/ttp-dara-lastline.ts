@@ -3,7 +3,7 @@
  * refractory >= 7 days after the first second-line agent. On the order hooks: a daratumumab draft
  * with no second-line agent ever ordered or given.
  */
-import { drug, exposureInWindow, orderedOrGiven } from '../facts';
+import { drug, exposureInWindow, orderedOrGiven, orderedThisEpisode } from '../facts';
 import { DAY, isoDate } from '../fhir/time';
 import { draftDisplay, focus, matchDraft } from './drafts';
 import { currentEpisode, episodeEvidence, matchNote, trendEvidence } from './evidence';
@@ -21,7 +21,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
   const starts = [
     ...x.given.map((a) => ({ time: a.time, ref: a.ref, display: a.display })),
     ...x.orders
-      .filter((o) => o.time !== undefined && o.status !== 'on-hold')
+      .filter((o) => o.time !== undefined && o.status !== 'on-hold' && orderedThisEpisode(o, f))
       .map((o) => ({ time: o.time!, ref: o.ref, display: o.display })),
   ].sort((a, b) => a.time - b.time);
   const first = starts[0];

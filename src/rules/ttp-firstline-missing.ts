@@ -9,7 +9,7 @@ import { isActiveOrder } from '../facts/drugs';
 import { below, inRemission } from '../facts/state';
 import type { Evidence } from '../facts/types';
 import { DAY, HOUR } from '../fhir/time';
-import { drugNotes, gapNotes, labEvidence } from './evidence';
+import { drugNotes, gapNotes, labEvidence, staleOrderNotes } from './evidence';
 import type { Finding, RuleContext, RuleModule } from './types';
 
 const ID = 'TTP-FIRSTLINE-MISSING';
@@ -50,7 +50,11 @@ function patientView(ctx: RuleContext): Finding | undefined {
     indicator: 'warning',
     params: { missing: missing.join(' and '), h: hours },
     evidence,
-    notes: [...drugNotes(ctx, 'steroid', 'A corticosteroid'), ...gapNotes(ctx, ['procedures', 'serviceRequests', 'medicationRequests'])],
+    notes: [
+      ...drugNotes(ctx, 'steroid', 'A corticosteroid'),
+      ...(steroid ? [] : staleOrderNotes(ctx, 'steroid', 'A corticosteroid')),
+      ...gapNotes(ctx, ['procedures', 'serviceRequests', 'medicationRequests']),
+    ],
     suggestions: [
       { key: !tpeOrdered && !steroid ? 'start-tpe-and-steroids' : !tpeOrdered ? 'start-tpe' : 'start-mp-pulse', isRecommended: true },
     ],

@@ -4,7 +4,7 @@
  * when a second-line agent was first given in the last 7 days (reassess response). Links only;
  * the evidence is case series. When TTP-CAPLA-DAY5 is in the same answer this card points to it.
  */
-import { activeOrGiven, exposureInWindow } from '../facts';
+import { activeOrGiven, exposureInWindow, orderedThisEpisode } from '../facts';
 import type { Evidence } from '../facts/types';
 import { DAY, isoDate } from '../fhir/time';
 import { currentEpisode, drugNotes, episodeEvidence, gapNotes, inTpeAdamts13Notes, trendEvidence } from './evidence';
@@ -29,7 +29,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
     ...trendEvidence(ctx),
     { label: 'Clinical response (D2)', value: s.response.status },
   ];
-  for (const o of secondLine.orders)
+  for (const o of secondLine.orders.filter((x) => orderedThisEpisode(x, f)))
     evidence.push({ label: 'Second-line agent ordered', value: `${o.display} (${o.status})`, time: o.time, ref: o.ref });
   if (firstGiven)
     evidence.push({ label: 'Second-line agent first given', value: firstGiven.display, time: firstGiven.time, ref: firstGiven.ref });

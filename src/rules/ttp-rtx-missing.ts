@@ -8,7 +8,7 @@
 import { drug, orderedOrGiven } from '../facts';
 import type { Evidence } from '../facts/types';
 import { DAY, isoDate } from '../fhir/time';
-import { currentEpisode, drugNotes, episodeEvidence, gapNotes, labEvidence } from './evidence';
+import { currentEpisode, drugNotes, episodeEvidence, gapNotes, labEvidence, staleOrderNotes } from './evidence';
 import type { Finding, RuleContext, RuleModule } from './types';
 
 const ID = 'TTP-RTX-MISSING';
@@ -52,7 +52,11 @@ function patientView(ctx: RuleContext): Finding | undefined {
       date: recent ? isoDate(recent.time, f.tz) : '',
     },
     evidence,
-    notes: [...drugNotes(ctx, 'rtx', 'Rituximab'), ...gapNotes(ctx, ['medicationAdministrations'])],
+    notes: [
+      ...drugNotes(ctx, 'rtx', 'Rituximab'),
+      ...staleOrderNotes(ctx, 'rtx', 'Rituximab'),
+      ...gapNotes(ctx, ['medicationAdministrations']),
+    ],
     suggestions: [{ key: 'start-rituximab', isRecommended: true }],
   };
 }

@@ -141,14 +141,14 @@ describe('pages in a real browser', () => {
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toMatch(/^Basic realm="ttp-cds governance"/);
     const { page, context, requested } = await open('/governance', true);
-    const row = page.locator('tr[data-rule="TTP-CAPLA-DAY5"][data-version="2.0.0"]');
+    const row = page.locator('tr[data-rule="TTP-CAPLA-DAY5"][data-version="2.1.0"]');
     expect(await row.locator('td.fired').innerText()).toBe('1');
     expect(await row.locator('td.overridden').innerText()).toBe('1');
     expect(await row.innerText()).toContain('bleeding-risk: 1');
     expect(await page.locator('svg.chart').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'governance.png') });
     const csv = await page.request.get(`${base}/governance/rules.csv`);
-    expect(await csv.text()).toContain('TTP-CAPLA-DAY5,2.0.0,1,0,0,1,bleeding-risk=1');
+    expect(await csv.text()).toContain('TTP-CAPLA-DAY5,2.1.0,1,0,0,1,bleeding-risk=1');
     expect(onlyHere(requested)).toEqual([]);
     await context.close();
   });

@@ -67,7 +67,7 @@ describe('discovery', () => {
       .contentVersion;
     expect(declared).toMatch(/^\d+\.\d+\.\d+$/);
     expect(ext.contentVersion).toMatch(new RegExp(`^${declared.replace(/\./g, '\\.')}\\+[0-9a-f]{8}$`));
-    expect(ext.rules).toContainEqual({ id: 'TTP-CAPLA-DAY5', version: '2.0.0' });
+    expect(ext.rules).toContainEqual({ id: 'TTP-CAPLA-DAY5', version: '2.1.0' });
     const call = await request(app).post(PV).send(situations['full-prefetch-non-responder']()).expect(200);
     for (const c of call.body.cards)
       expect(c.source.extension['org.ttp-cds.content']).toEqual({

@@ -184,6 +184,12 @@ describe('TTP-CAPLA-DAY5', () => {
     const s = nonResponder().med({ text: 'Cablivi 11 mg' }, { status: 'cancelled' });
     expect(cardFor(run(s), 'TTP-CAPLA-DAY5').detail).toContain('status cancelled) does not count as ordered');
   });
+
+  test('IWG refractoriness needs steroids this episode: a steroid order left active since an earlier one does not make it critical', () => {
+    const stale = nonResponder(5, { skip: ['steroids'] }).med(DRUGS.prednisone, { doseMg: 10, authoredOn: day(-120) });
+    expect(run(stale).byRule['TTP-CAPLA-DAY5']).toBe('warning');
+    expect(run(nonResponder(5)).byRule['TTP-CAPLA-DAY5']).toBe('critical');
+  });
 });
 
 describe('TTP-CAPLA-DAY5 (order hooks)', () => {

@@ -18,6 +18,23 @@ describe('TTP-DARA-LASTLINE', () => {
   });
 });
 
+describe('TTP-DARA-LASTLINE and orders of an earlier episode (G4)', () => {
+  const refractoryWith2L = () =>
+    nonResponder(8).med(DRUGS.cyclophosphamide, { status: 'completed', doseMg: 1000, start: day(1, '12:00'), givenAt: [day(1, '12:00')] });
+  test('a daratumumab order left active since an earlier episode does not silence it', () => {
+    expect(
+      run(refractoryWith2L().med(DRUGS.daratumumab, { doseMg: 1800, route: 'sc', authoredOn: day(-200) })).byRule['TTP-DARA-LASTLINE'],
+    ).toBe('info');
+    expect(run(refractoryWith2L().med(DRUGS.daratumumab, { doseMg: 1800, route: 'sc', authoredOn: day(7) })).ids).not.toContain(
+      'TTP-DARA-LASTLINE',
+    );
+  });
+  test('a second-line order left active since an earlier episode is not "the first second-line agent" of this one', () => {
+    const o = run(nonResponder(8).med(DRUGS.cyclophosphamide, { doseMg: 1000, authoredOn: day(-200) }));
+    expect(o.ids).not.toContain('TTP-DARA-LASTLINE');
+  });
+});
+
 describe('TTP-DARA-LASTLINE (order hooks)', () => {
   test('daratumumab with no second-line agent on record is info; after cyclophosphamide it is silent', () => {
     const s = stableD3();

@@ -39,6 +39,15 @@ describe('TTP-EXACERBATION', () => {
     expect(cardFor(noRtx, 'TTP-EXACERBATION').detail).toContain('No rituximab is recorded this episode');
   });
 
+  test("a rituximab order left active since an earlier episode is not this episode's: the card still asks for rituximab", () => {
+    const o = run(
+      after(20, (s) =>
+        s.without((r) => JSON.stringify(r).includes('rituximab')).med(DRUGS.rituximab, { doseMg: 700, authoredOn: day(-240) }),
+      ),
+    );
+    expect(cardFor(o, 'TTP-EXACERBATION').detail).toContain('No rituximab is recorded this episode');
+  });
+
   test('while caplacizumab is still given: its own wording, and no second caplacizumab order', () => {
     const o = run(
       after(20, (s) =>

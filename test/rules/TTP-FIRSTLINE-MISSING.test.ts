@@ -34,6 +34,15 @@ describe('TTP-FIRSTLINE-MISSING', () => {
     expect(run(steroid.tpeOrder('active', { authored: day(1, '00:00') })).ids).not.toContain('TTP-FIRSTLINE-MISSING');
   });
 
+  test("a steroid order left active since months ago is not this episode's treatment: both are missing, and the card says why", () => {
+    const card = cardFor(
+      run(acute(20).med(DRUGS.prednisone, { id: 'old-pred', doseMg: 10, authoredOn: day(-150) })),
+      'TTP-FIRSTLINE-MISSING',
+    );
+    expect(card.summary).toContain('without TPE and corticosteroids recorded');
+    expect(card.detail).toContain('MedicationRequest/old-pred (A corticosteroid) is still active but was ordered');
+  });
+
   test('once TPE has begun it stays silent (TTP-STEROID-MISSING takes over on PE day 2): never both', () => {
     const s = acute(30).tpe(day(1, '10:00'));
     expect(run(s).ids).not.toContain('TTP-FIRSTLINE-MISSING');

@@ -48,6 +48,12 @@ describe('TTP-MP-PULSE', () => {
     for (const d of [1, 2, 3]) s.give(DRUGS.methylprednisolone, day(d, '08:00'), 500).give(DRUGS.methylprednisolone, day(d, '20:00'), 500);
     expect(run(s).ids).not.toContain('TTP-MP-PULSE');
   });
+
+  test('a steroid order left active since an earlier episode is no steroid given: no pulse card (STEROID-MISSING speaks)', () => {
+    const o = run(nonResponder(5, { skip: ['steroids'] }).med(DRUGS.prednisone, { doseMg: 10, authoredOn: day(-120) }));
+    expect(fired(o, 'TTP-MP-PULSE')).toBeUndefined();
+    expect(o.byRule['TTP-STEROID-MISSING']).toBe('warning');
+  });
 });
 
 ruleContract('TTP-MP-PULSE', {

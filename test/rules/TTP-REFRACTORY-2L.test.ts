@@ -1,5 +1,5 @@
 /** TTP-REFRACTORY-2L: Refractory iTTP: intensify therapy. When it fires, at which indicator, and when it stays silent. */
-import { DRUGS, dailyHb, ittpDefaults } from '../fixtures/builder';
+import { DRUGS, dailyHb, day, ittpDefaults } from '../fixtures/builder';
 import { cardFor, run } from '../helpers';
 import { nonResponder } from '../fixtures/records';
 import { ruleContract } from './contract';
@@ -42,6 +42,12 @@ describe('TTP-REFRACTORY-2L', () => {
     const o = run(nonResponder(5, { skip: ['rtx'] }));
     expect(o.ids).not.toContain('TTP-REFRACTORY-2L');
     expect(o.ids).toContain('TTP-RTX-MISSING');
+  });
+
+  test('"despite rituximab" means rituximab this episode: an order left active since an earlier one is not (RTX-MISSING speaks)', () => {
+    const o = run(nonResponder(5, { skip: ['rtx'] }).med(DRUGS.rituximab, { doseMg: 700, authoredOn: day(-240) }));
+    expect(o.ids).not.toContain('TTP-REFRACTORY-2L');
+    expect(o.byRule['TTP-RTX-MISSING']).toBe('warning');
   });
 });
 

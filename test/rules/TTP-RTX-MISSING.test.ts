@@ -48,6 +48,33 @@ describe('TTP-RTX-MISSING', () => {
     expect(run(s).byRule['TTP-RTX-MISSING']).toBe('warning');
   });
 
+  test('an order left active since an earlier episode is history (G4): it fires and names the order', () => {
+    const s = noRtx(3).med(DRUGS.rituximab, { id: 'old-rtx', doseMg: 700, authoredOn: day(-240) });
+    const card = cardFor(run(s), 'TTP-RTX-MISSING');
+    expect(card.indicator).toBe('warning');
+    expect(card.detail).toMatch(
+      /MedicationRequest\/old-rtx \(Rituximab\) is still active but was ordered 2025-07-0\d, before this episode/,
+    );
+  });
+
+  test('both sides of the window: authored 7 days before PE day 1 counts, a day earlier does not', () => {
+    // The first session is day 1 at 10:00: the window opens on day -6 at 10:00.
+    expect(run(noRtx(3).med(DRUGS.rituximab, { doseMg: 700, authoredOn: day(-6, '10:00') })).ids).not.toContain('TTP-RTX-MISSING');
+    expect(run(noRtx(3).med(DRUGS.rituximab, { doseMg: 700, authoredOn: day(-6, '09:59') })).byRule['TTP-RTX-MISSING']).toBe('warning');
+  });
+
+  test('an older order whose planned therapy reaches into the episode counts; one that ended before it does not', () => {
+    const planned = (end: string) => noRtx(3).med(DRUGS.rituximab, { doseMg: 700, authoredOn: day(-40), start: day(-40), end });
+    expect(run(planned(day(20))).ids).not.toContain('TTP-RTX-MISSING');
+    expect(run(planned(day(-10))).byRule['TTP-RTX-MISSING']).toBe('warning');
+  });
+
+  test('an active order with no date at all cannot be placed: it counts', () => {
+    const s = noRtx(3).med(DRUGS.rituximab, { id: 'undated', doseMg: 700 });
+    delete (s.resources.find((r) => r.id === 'undated') as Record<string, unknown>).authoredOn;
+    expect(run(s).ids).not.toContain('TTP-RTX-MISSING');
+  });
+
   test('refractory (D3a) gives the escalated wording', () => {
     expect(cardFor(run(noRtx(5)), 'TTP-RTX-MISSING').summary).toMatch(/^Refractory iTTP without rituximab/);
   });
