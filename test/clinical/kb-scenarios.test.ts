@@ -4,6 +4,7 @@
  */
 import { DRUGS, Scenario, dailyHb, day, ittpDefaults, recoveredAfterTpe } from '../fixtures/builder';
 import { cardFor, fired, run } from '../helpers';
+import { expectGolden } from '../golden';
 
 const LDH_DOWN_SLOWLY = [1400, 1380, 1350, 1320, 1300];
 
@@ -399,6 +400,7 @@ const cases: Case[] = [
 describe('KB section 5 patient-view scenarios', () => {
   test.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const o = run(c.build());
+    expectGolden(`kb-${c.name}`, o.cards);
     if (c.none) expect(o.ids).toEqual([]);
     expect({ cards: o.cards.length, ids: o.ids }).toEqual({ cards: c.cards, ids: expect.any(Array) });
     for (const [rule, indicator] of Object.entries(c.must ?? {})) expect({ rule, indicator: fired(o, rule) }).toEqual({ rule, indicator });

@@ -1,11 +1,12 @@
 /**
  * What every rule's test file checks, given a situation in which the rule fires: it fires there at
- * its indicator on a hook it names, the gates G1 and G3 silence it, and G3b silences it exactly
- * when its content says so.
+ * its indicator on a hook it names, with the whole answer as its golden copy (test/golden), the gates G1
+ * and G3 silence it, and G3b silences it exactly when its content says so.
  */
 import { type HookName, loadContent } from '../../src/content';
 import type { Scenario } from '../fixtures/builder';
 import { fired, run } from '../helpers';
+import { expectGolden } from '../golden';
 
 export interface Firing {
   hook: HookName;
@@ -20,7 +21,9 @@ export function ruleContract(id: string, f: Firing): void {
   describe(`${id}: what every rule does`, () => {
     test(`fires on ${f.hook} at ${f.indicator}`, () => {
       expect(rule.hooks).toContain(f.hook);
-      expect(fired(run(f.build(), f.hook), id)).toBe(f.indicator);
+      const o = run(f.build(), f.hook);
+      expect(fired(o, id)).toBe(f.indicator);
+      expectGolden(`rule-${id}`, o.cards);
     });
 
     test('G1: silent for a patient of 17; runs with a note when the age is unknown', () => {
