@@ -418,3 +418,124 @@ describe('age (G1)', () => {
     expect(age(undefined, at('2026-01-01T00:00:00Z'))).toBeUndefined();
   });
 });
+
+describe('timing and dose of a medication order', () => {
+  const order = (dosage: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    medOrderOf(
+      {
+        resourceType: 'MedicationRequest',
+        id: 'm',
+        status: 'active',
+        intent: 'order',
+        dosageInstruction: [dosage],
+        ...extra,
+      } as AnyResource,
+      { by: 'code' },
+      'x',
+    );
+  test.each([
+    ['once a day', { frequency: 1, period: 1, periodUnit: 'd' }, 1, 1],
+    ['twice a day', { frequency: 2, period: 1, periodUnit: 'd' }, 2, 0.5],
+    ['every 12 hours', { frequency: 1, period: 12, periodUnit: 'h' }, 2, 0.5],
+    ['weekly', { frequency: 1, period: 1, periodUnit: 'wk' }, 1 / 7, 7],
+    ['every 2 weeks', { period: 2, periodUnit: 'wk' }, 1 / 14, 14],
+    ['monthly', { frequency: 1, period: 1, periodUnit: 'mo' }, 1 / 30, 30],
+    ['yearly', { frequency: 1, period: 1, periodUnit: 'a' }, 1 / 365, 365],
+    ['every 30 minutes', { frequency: 1, period: 30, periodUnit: 'min' }, 48, 1 / 48],
+    ['every 3600 seconds', { frequency: 1, period: 3600, periodUnit: 's' }, 24, 1 / 24],
+  ])('repeat %s', (_name, repeat, perDay, intervalDays) => {
+    const o = order({ timing: { repeat } });
+    expect(o.perDay).toBeCloseTo(perDay, 9);
+    expect(o.intervalDays).toBeCloseTo(intervalDays, 9);
+  });
+  test('a period of 0, or an unknown period unit, gives no frequency', () => {
+    expect(order({ timing: { repeat: { frequency: 1, period: 0, periodUnit: 'd' } } }).perDay).toBeUndefined();
+    expect(order({ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'fortnight' } } }).perDay).toBeUndefined();
+  });
+  test.each([
+    ['QD', 1],
+    ['BID', 2],
+    ['TID', 3],
+    ['QID', 4],
+    ['Q12H', 2],
+    ['Q8H', 3],
+    ['Q6H', 4],
+    ['Q4H', 6],
+    ['QOD', 0.5],
+    ['WK', 1 / 7],
+    ['bid', 2],
+  ])('timing code %s', (code, perDay) => {
+    const o = order({ timing: { code: { coding: [{ code }] } } });
+    expect(o.perDay).toBeCloseTo(perDay, 9);
+    expect(o.intervalDays).toBeCloseTo(1 / perDay, 9);
+    expect(order({ timing: { code: { text: code } } }).perDay).toBeCloseTo(perDay, 9);
+  });
+  test('repeat wins over the timing code, the timing code over the text', () => {
+    expect(
+      order({ timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd' }, code: { coding: [{ code: 'BID' }] } }, text: 'tid' }).perDay,
+    ).toBe(1);
+    expect(order({ timing: { code: { coding: [{ code: 'BID' }] } }, text: 'once daily' }).perDay).toBe(2);
+    expect(order({ timing: { code: { coding: [{ code: 'XYZ' }] } }, text: 'once daily' }).perDay).toBe(1);
+  });
+  test.each([
+    ['11 mg SC q12h', 2],
+    ['q 8 h', 3],
+    ['Q24H', 1],
+    ['11 mg twice daily', 2],
+    ['BID after TPE', 2],
+    ['twice a day', 2],
+    ['11 mg SC once daily', 1],
+    ['daily', 1],
+    ['QD', 1],
+    ['every day after TPE', 1],
+    ['once a day', 1],
+    ['weekly x4', 1 / 7],
+    ['once a week', 1 / 7],
+    ['every week for 4 weeks', 1 / 7],
+  ])('text "%s"', (text, perDay) => {
+    const o = order({ text });
+    expect(o.perDay).toBeCloseTo(perDay, 9);
+    expect(o.intervalDays).toBeCloseTo(1 / perDay, 9);
+    expect(o.frequencyText).toBe(text);
+  });
+  test('a text without a frequency gives none; a word that only contains one does not count', () => {
+    expect(order({ text: 'as directed' }).perDay).toBeUndefined();
+    expect(order({ text: 'weeklyish dailyish' }).perDay).toBeUndefined();
+  });
+  test('count, bounds and the planned end: boundsPeriod.end, else the start (or authoredOn) plus boundsDuration', () => {
+    const withEnd = order({
+      timing: { repeat: { count: 4, boundsPeriod: { start: '2026-03-02T10:00:00Z', end: '2026-03-20T10:00:00Z' } } },
+    });
+    expect(withEnd).toMatchObject({ count: 4, time: Date.parse('2026-03-02T10:00:00Z'), end: Date.parse('2026-03-20T10:00:00Z') });
+    expect(withEnd.plannedEnd).toBe(withEnd.end);
+    const byDuration = order({
+      timing: { repeat: { boundsPeriod: { start: '2026-03-02T10:00:00Z' }, boundsDuration: { value: 2, code: 'wk' } } },
+    });
+    expect(byDuration.durationDays).toBe(14);
+    expect(byDuration.end).toBe(Date.parse('2026-03-16T10:00:00Z'));
+    const fromAuthored = order(
+      { timing: { repeat: { boundsDuration: { value: 30, unit: 'd' } } } },
+      { authoredOn: '2026-03-01T00:00:00Z' },
+    );
+    expect(fromAuthored.end).toBe(Date.parse('2026-03-31T00:00:00Z'));
+    expect(fromAuthored.time).toBe(Date.parse('2026-03-01T00:00:00Z'));
+    expect(order({ timing: { repeat: { boundsDuration: { value: 30, unit: 'd' } } } }).end).toBeUndefined();
+    // validityPeriod is dispensing, never a therapy end (G4).
+    expect(order({}, { dispenseRequest: { validityPeriod: { end: '2026-03-05T00:00:00Z' } } }).end).toBeUndefined();
+  });
+  test('doses: mass units to mg, per m², and anything else kept as written', () => {
+    expect(parseDose({ value: 500, unit: 'ug' })?.mg).toBe(0.5);
+    expect(parseDose({ value: 500, unit: 'mcg' })?.mg).toBe(0.5);
+    expect(parseDose({ value: 0.001, unit: 'kg' })?.mg).toBe(1000);
+    expect(parseDose({ value: 11, unit: 'MG' })?.mg).toBe(11);
+    expect(parseDose({ value: 11, unit: 'm g' })?.mg).toBe(11);
+    expect(parseDose({ value: 1, unit: 'g/m2' })?.mgPerM2).toBe(1000);
+    expect(parseDose({ value: 375, unit: 'mg/m^2' })?.mgPerM2).toBe(375);
+    expect(parseDose({ value: 375, unit: 'mg/m²' })?.mgPerM2).toBe(375);
+    expect(parseDose({ value: 375, unit: 'mg/[m2]' })?.mgPerM2).toBe(375);
+    expect(parseDose({ value: 2, unit: 'tablets' })).toEqual({ raw: '2 tablets' });
+    expect(parseDose({ value: 11, unit: 'mg' })).toEqual({ mg: 11, raw: '11 mg' });
+    expect(parseDose({ unit: 'mg' })).toBeUndefined();
+    expect(parseDose(undefined)).toBeUndefined();
+  });
+});
