@@ -229,6 +229,83 @@ describe('TTP-CAPLA-ORDER', () => {
     caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
     expect(cardFor(run(s, 'order-select'), 'TTP-CAPLA-ORDER').summary).toContain('procedure within 7 d');
   });
+
+  describe('(a, b) what upgrades the caution: condition status, planned procedure window and status', () => {
+    const indicator = (s: ReturnType<typeof stableD3>) => {
+      caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
+      return run(s, 'order-select').byRule['TTP-CAPLA-ORDER'];
+    };
+    const coag = (o: { clinicalStatus?: string; verificationStatus?: string } = {}) =>
+      indicator(stableD3().condition('', { text: 'Acquired hemophilia A', ...o }));
+    test('a coagulopathy active, recurrent, relapsed or without a status upgrades; inactive, refuted or entered in error does not', () => {
+      expect(coag()).toBe('warning');
+      expect(coag({ clinicalStatus: 'recurrence' })).toBe('warning');
+      expect(coag({ clinicalStatus: 'relapse' })).toBe('warning');
+      expect(coag({ clinicalStatus: 'none' })).toBe('warning');
+      expect(coag({ clinicalStatus: 'inactive' })).toBe('info');
+      expect(coag({ verificationStatus: 'refuted' })).toBe('info');
+      expect(coag({ verificationStatus: 'entered-in-error' })).toBe('info');
+      expect(coag({ verificationStatus: 'provisional' })).toBe('warning');
+    });
+    const surgery = (status: string, occurrence?: string) =>
+      indicator(stableD3().serviceRequest('Laparoscopic cholecystectomy', status, occurrence ? { occurrence } : {}));
+    test('a procedure planned from a day ago to 7 days ahead upgrades; outside that window it does not', () => {
+      // Now is day 3 at 18:00.
+      expect(surgery('active', day(10, '17:59'))).toBe('warning');
+      expect(surgery('active', day(10, '18:01'))).toBe('info');
+      expect(surgery('active', day(2, '18:01'))).toBe('warning');
+      expect(surgery('active', day(2, '17:59'))).toBe('info');
+    });
+    test('an undated planned procedure upgrades; its status decides whether it is planned', () => {
+      expect(surgery('active')).toBe('warning');
+      expect(surgery('on-hold', day(5))).toBe('warning');
+      expect(surgery('draft', day(5))).toBe('warning');
+      expect(surgery('completed', day(5))).toBe('info');
+      expect(surgery('revoked', day(5))).toBe('info');
+    });
+    test('a procedure in preparation upgrades, one in progress does not; a TPE or platelet order is no procedure', () => {
+      const proc = (status: string) => {
+        const s = stableD3();
+        s.resources.push({
+          resourceType: 'Procedure',
+          id: 'lp',
+          status,
+          subject: { reference: 'Patient/pat-1' },
+          code: { text: 'Laparoscopic cholecystectomy' },
+          performedDateTime: day(5, '09:00'),
+        });
+        return indicator(s);
+      };
+      expect(proc('preparation')).toBe('warning');
+      expect(proc('in-progress')).toBe('info');
+      expect(indicator(stableD3().serviceRequest('Plasma exchange', 'active', { occurrence: day(4, '10:00') }))).toBe('info');
+    });
+    test('a surgical order drafted in the same session upgrades; a cancelled draft does not', () => {
+      const drafted = (status: string) => {
+        const s = stableD3();
+        s.draft({
+          resourceType: 'ServiceRequest',
+          id: 'sx',
+          status,
+          intent: 'order',
+          subject: { reference: 'Patient/pat-1' },
+          code: { text: 'Laparoscopic cholecystectomy' },
+          occurrenceDateTime: day(5, '09:00'),
+        });
+        return indicator(s);
+      };
+      expect(drafted('draft')).toBe('warning');
+      expect(drafted('revoked')).toBe('info');
+    });
+  });
+
+  test('a caplacizumab draft that stops the drug is no new order (TTP-CAPLA-STOP judges it)', () => {
+    for (const status of ['stopped', 'completed'] as const) {
+      const s = stableD3();
+      caplaDraft(s, { route: 'sc', perDay: 1, status });
+      expect({ status, ids: run(s, 'order-select').ids }).toEqual({ status, ids: expect.not.arrayContaining(['TTP-CAPLA-ORDER']) });
+    }
+  });
 });
 
 ruleContract('TTP-CAPLA-ORDER', {
