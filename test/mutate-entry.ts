@@ -46,3 +46,6 @@ const SKIP = new Set([
 for (const dir of ['rules', 'clinical', 'unit'])
   for (const file of readdirSync(join(__dirname, dir)).sort())
     if (file.endsWith('.test.ts') && !SKIP.has(file)) require(join(__dirname, dir, file));
+// The content contract (rules and logic in agreement, citations, site orderables); its tests that read
+// the rule sources are skipped, since the sources are instrumented here (TTP_SKIP_SOURCE_TESTS).
+require(join(__dirname, 'content', 'contract.test.ts'));
