@@ -60,3 +60,46 @@ test('duplicated resources in the prefetch change nothing in the cards', () => {
   expect(b.ids).toEqual(a.ids);
   expect(b.cards.map((c) => c.detail)).toEqual(a.cards.map((c) => c.detail));
 });
+
+describe('PatientRecord: conflicting copies and references', () => {
+  const obs = (id: string, value: number) => ({ resourceType: 'Observation', id, valueQuantity: { value } }) as AnyResource;
+  test('a second copy with the same content is no conflict; a different one is named, the first kept', () => {
+    const r = new PatientRecord();
+    const a = obs('o1', 5);
+    r.add(a);
+    r.add(a);
+    r.add(obs('o1', 5));
+    expect(r.conflicts).toEqual([]);
+    r.add(obs('o1', 6));
+    expect(r.conflicts).toEqual(['Observation/o1']);
+    expect(r.get('Observation', 'o1')).toBe(a);
+    expect(r.all('Observation')).toHaveLength(1);
+  });
+  test('anything without a resourceType is not added', () => {
+    const r = new PatientRecord();
+    r.add({ id: 'x' } as unknown as AnyResource);
+    r.add(null as unknown as AnyResource);
+    r.add({ resourceType: 5 } as unknown as AnyResource);
+    expect([...['Observation', 'undefined', '5'].map((t) => r.all(t).length)]).toEqual([0, 0, 0]);
+  });
+  test("references: Type/id in the record, #id among the container's contained resources, anything else nothing", () => {
+    const r = new PatientRecord();
+    const cond = { resourceType: 'Condition', id: 'c1' } as AnyResource;
+    r.add(cond);
+    expect(r.resolve('Condition/c1')).toBe(cond);
+    expect(r.resolve('Condition/c2')).toBeUndefined();
+    expect(r.resolve('Observation/c1')).toBeUndefined();
+    const med = { resourceType: 'Medication', id: 'm1' };
+    const container = {
+      resourceType: 'MedicationRequest',
+      id: 'mr',
+      contained: [null, { resourceType: 'Medication', id: 'm0' }, med],
+    } as AnyResource;
+    expect(r.resolve('#m1', container)).toBe(med);
+    expect(r.resolve('#m9', container)).toBeUndefined();
+    expect(r.resolve('#m1', { resourceType: 'MedicationRequest', contained: 'x' } as AnyResource)).toBeUndefined();
+    expect(r.resolve('#m1')).toBeUndefined();
+    expect(r.resolve(undefined)).toBeUndefined();
+    expect(r.resolve(42)).toBeUndefined();
+  });
+});
