@@ -190,6 +190,31 @@ describe('TTP-CAPLA-DAY5', () => {
     expect(run(stale).byRule['TTP-CAPLA-DAY5']).toBe('warning');
     expect(run(nonResponder(5)).byRule['TTP-CAPLA-DAY5']).toBe('critical');
   });
+
+  test('caplacizumab recorded through a contained Medication (its code or an ingredient) or a reference display silences it', () => {
+    const given = (med: Record<string, unknown>) => {
+      const s = nonResponder(5);
+      s.resources.push({
+        resourceType: 'MedicationAdministration',
+        id: 'ma-capla',
+        status: 'completed',
+        subject: { reference: 'Patient/pat-1' },
+        effectiveDateTime: day(4, '12:00'),
+        ...med,
+      });
+      return run(s).ids;
+    };
+    const contained = (m: Record<string, unknown>) => ({
+      contained: [{ resourceType: 'Medication', id: 'm1', ...m }],
+      medicationReference: { reference: '#m1' },
+    });
+    expect(given(contained({ code: { text: 'Cablivi (caplacizumab-yhdp) 11 mg' } }))).not.toContain('TTP-CAPLA-DAY5');
+    expect(given(contained({ ingredient: [{ itemCodeableConcept: { text: 'caplacizumab' } }] }))).not.toContain('TTP-CAPLA-DAY5');
+    expect(given(contained({ ingredient: [{ itemReference: { display: 'caplacizumab-yhdp' } }] }))).not.toContain('TTP-CAPLA-DAY5');
+    expect(given({ medicationReference: { reference: 'Medication/x', display: 'caplacizumab 11 mg' } })).not.toContain('TTP-CAPLA-DAY5');
+    expect(given(contained({ ingredient: [{ itemCodeableConcept: { text: 'paracetamol' } }] }))).toContain('TTP-CAPLA-DAY5');
+    expect(given({ medicationReference: { reference: '#missing' }, contained: [] })).toContain('TTP-CAPLA-DAY5');
+  });
 });
 
 describe('TTP-CAPLA-DAY5 (order hooks)', () => {
