@@ -4,6 +4,16 @@ import { cardFor, fired, run } from '../helpers';
 import { nonResponder } from '../fixtures/records';
 import { ruleContract } from './contract';
 
+/** A day-5 non-responder on prednisone (steroids given this episode) and no methylprednisolone pulse. */
+const onPrednisone = () =>
+  nonResponder(5, { skip: ['steroids'] }).med(DRUGS.prednisone, {
+    doseMg: 70,
+    route: 'po',
+    perDay: 1,
+    start: day(1, '08:00'),
+    givenAt: [1, 2, 3, 4, 5].map((d) => day(d, '08:00')),
+  });
+
 describe('TTP-MP-PULSE', () => {
   test('two days of 1 g is not a pulse; an active 1 g x3 order is', () => {
     const two = nonResponder(5, { skip: ['steroids'] }).med(DRUGS.methylprednisolone, {
@@ -27,23 +37,14 @@ describe('TTP-MP-PULSE', () => {
   });
 
   describe('what counts as a pulse (>= 1 g on 3 days, given or ordered this episode)', () => {
-    /** A day-5 non-responder on prednisone (steroids given), with methylprednisolone as `mp` adds. */
-    const base = () =>
-      nonResponder(5, { skip: ['steroids'] }).med(DRUGS.prednisone, {
-        doseMg: 70,
-        route: 'po',
-        perDay: 1,
-        start: day(1, '08:00'),
-        givenAt: [1, 2, 3, 4, 5].map((d) => day(d, '08:00')),
-      });
     const given = (doses: [number, string][]) => {
-      const s = base();
+      const s = onPrednisone();
       for (const [mg, when] of doses) s.give(DRUGS.methylprednisolone, when, mg);
       return fired(run(s), 'TTP-MP-PULSE');
     };
-    const ordered = (o: Parameters<ReturnType<typeof base>['med']>[1]) =>
+    const ordered = (o: Parameters<ReturnType<typeof onPrednisone>['med']>[1]) =>
       fired(
-        run(base().med(DRUGS.methylprednisolone, { doseMg: 1000, route: 'iv', perDay: 1, start: day(4, '12:00'), ...o })),
+        run(onPrednisone().med(DRUGS.methylprednisolone, { doseMg: 1000, route: 'iv', perDay: 1, start: day(4, '12:00'), ...o })),
         'TTP-MP-PULSE',
       );
 
@@ -63,7 +64,7 @@ describe('TTP-MP-PULSE', () => {
       expect(given([1, 1, 1].map((d, i) => [1000, day(d, `1${i}:00`)]))).toBe('info');
     });
     test('administrations without a dose do not count', () => {
-      const s = base();
+      const s = onPrednisone();
       for (const d of [1, 2, 3]) s.give(DRUGS.methylprednisolone, day(d, '12:00'));
       expect(fired(run(s), 'TTP-MP-PULSE')).toBe('info');
     });
@@ -79,7 +80,7 @@ describe('TTP-MP-PULSE', () => {
       expect(ordered({ count: 6, doseMg: 500, perDay: 2 })).toBeUndefined();
       expect(ordered({ count: undefined })).toBeUndefined();
       const bounded = (days: number) => {
-        const s = base();
+        const s = onPrednisone();
         const r = s.medicationRequest(DRUGS.methylprednisolone, { doseMg: 1000, route: 'iv', perDay: 1, start: day(4, '12:00') });
         (r.dosageInstruction as { timing: { repeat: Record<string, unknown> } }[])[0]!.timing.repeat.boundsDuration = {
           value: days,
@@ -92,14 +93,14 @@ describe('TTP-MP-PULSE', () => {
       expect(bounded(2)).toBe('info');
     });
     test('the finding names the state and the pulse days it found', () => {
-      const s = base();
+      const s = onPrednisone();
       s.give(DRUGS.methylprednisolone, day(1, '12:00'), 1000);
       const f = run(s)
         .findings.flatMap((x) => [x, ...(x.folded ?? [])])
         .find((x) => x.ruleId === 'TTP-MP-PULSE')!;
       expect(f.params).toMatchObject({ state: 'refractory (IWG numeric definition)', pulseDays: '2026-03-02' });
       expect(f.evidence).toContainEqual({ label: 'Methylprednisolone >= 1 g days', value: '2026-03-02' });
-      const none = run(base())
+      const none = run(onPrednisone())
         .findings.flatMap((x) => [x, ...(x.folded ?? [])])
         .find((x) => x.ruleId === 'TTP-MP-PULSE')!;
       expect(none.params).toMatchObject({ pulseDays: 'none' });
@@ -108,15 +109,7 @@ describe('TTP-MP-PULSE', () => {
   });
 
   test('G7: next to a warning or critical card it is folded into that card, not a card of its own', () => {
-    const o = run(
-      nonResponder(5, { skip: ['steroids'] }).med(DRUGS.prednisone, {
-        doseMg: 70,
-        route: 'po',
-        perDay: 1,
-        start: day(1, '08:00'),
-        givenAt: [1, 2, 3, 4, 5].map((d) => day(d, '08:00')),
-      }),
-    );
+    const o = run(onPrednisone());
     expect(o.byRule['TTP-MP-PULSE']).toBeUndefined();
     expect(o.folded['TTP-MP-PULSE']).toBe('TTP-CAPLA-DAY5');
     expect(cardFor(o, 'TTP-CAPLA-DAY5').detail).toContain(
@@ -137,15 +130,4 @@ describe('TTP-MP-PULSE', () => {
   });
 });
 
-ruleContract('TTP-MP-PULSE', {
-  hook: 'patient-view',
-  build: () =>
-    nonResponder(5, { skip: ['steroids'] }).med(DRUGS.prednisone, {
-      doseMg: 70,
-      route: 'po',
-      perDay: 1,
-      start: day(1, '08:00'),
-      givenAt: [1, 2, 3, 4, 5].map((d) => day(d, '08:00')),
-    }),
-  indicator: 'info',
-});
+ruleContract('TTP-MP-PULSE', { hook: 'patient-view', build: onPrednisone, indicator: 'info' });
