@@ -15,6 +15,11 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ LOG_LEVEL: 'silent', CHECK_RESPONSES: 'throw', DATA_DIR: ':memory:', ...env });
 }
 
+/** A rule's version as its content declares it (tests name the version in force, never a literal). */
+export function ruleVersion(id: string): string {
+  return loadContent().rules[id]!.version;
+}
+
 let counter = 0;
 export const seqId = () => {
   counter++;

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { table } from '../fhir/read';
 import { projectRoot } from './paths';
 import {
   type AnalyteDef,
@@ -26,6 +27,7 @@ import {
   type UnitsContent,
   citationsSchema,
   dataSchema,
+  notesSchema,
   parametersSchema,
   ruleContentSchema,
   servicesSchema,
@@ -127,6 +129,8 @@ export interface Content {
   overrideReasonSystem: string;
   citations: Record<string, Citation>;
   suggestionTemplates: Record<string, Record<string, unknown>>;
+  /** Notes several rules add to their cards (cards/notes.json), by key. */
+  notes: Record<string, string>;
   site: SiteConfig;
 }
 
@@ -159,6 +163,9 @@ function loadRules(root: string): Record<string, RuleContent> {
   return Object.fromEntries(rules.map((r) => [r.id, r]));
 }
 
+/** Parameters renamed between content versions: a site file with the old name is told the new one. */
+const RENAMED_PARAMETERS = table({ adamts13InhibitorPositiveBu: 'adamts13InhibitorPositiveAbove' });
+
 export function loadContent(opts: { root?: string; site?: unknown } = {}): Content {
   const root = opts.root ?? projectRoot();
   const f = (p: string) => readJson(join(root, p));
@@ -169,6 +176,9 @@ export function loadContent(opts: { root?: string; site?: unknown } = {}): Conte
   const parameters: Record<string, ParameterValue> = {};
   for (const [k, p] of Object.entries(params.parameters)) parameters[k] = p.value;
   for (const [k, v] of Object.entries(site.parameters)) {
+    const renamed = RENAMED_PARAMETERS[k];
+    if (renamed && !(k in parameters))
+      throw new Error(`content: site parameter ${k} was renamed ${renamed} (content ${services.contentVersion}); rename it in SITE_CONFIG_FILE`);
     if (!(k in parameters)) throw new Error(`content: site parameter ${k} is not a known parameter`);
     if (typeof v !== typeof parameters[k] || Array.isArray(v) !== Array.isArray(parameters[k]))
       throw new Error(`content: site parameter ${k} must be of the same type as its default`);
@@ -188,6 +198,7 @@ export function loadContent(opts: { root?: string; site?: unknown } = {}): Conte
     overrideReasonSystem: services.overrideReasonSystem,
     citations: parse(citationsSchema, f('cards/citations.json'), 'cards/citations.json').citations,
     suggestionTemplates: parse(suggestionsSchema, f('cards/suggestions.json'), 'cards/suggestions.json').resources,
+    notes: parse(notesSchema, f('cards/notes.json'), 'cards/notes.json').notes,
     site,
   };
   crossCheck(content);
@@ -201,6 +212,7 @@ export function loadContent(opts: { root?: string; site?: unknown } = {}): Conte
     content.services,
     content.citations,
     content.suggestionTemplates,
+    content.notes,
     content.site,
   ])
     digest.update(JSON.stringify(part));
@@ -288,6 +300,21 @@ function crossCheck(c: Content): void {
   for (const [a, def] of Object.entries(c.units.analytes))
     if (!c.terminology.valueSets[def.valueSet]) errors.push(`units: ${a} uses unknown value set ${def.valueSet}`);
   if (errors.length) throw new Error(`content is inconsistent:\n- ${errors.join('\n- ')}`);
+}
+
+/**
+ * A shared note (cards/notes.json) with its `{name}` placeholders filled; a missing note or value
+ * is a content error, thrown where it is met (the content tests render every note).
+ */
+export function noteText(c: Content, key: string, values: Record<string, string | number>): string {
+  const template = c.notes[key];
+  if (template === undefined) throw new Error(`cards/notes.json has no note ${key}`);
+  return template.replace(PLACEHOLDER, (m, param: string | undefined, k: string) => {
+    if (param) return c.parameters[k] === undefined ? m : formatParameter(c.parameters[k]!);
+    const v = values[k];
+    if (v === undefined) throw new Error(`cards/notes.json ${key}: no value for {${k}}`);
+    return String(v);
+  });
 }
 
 /** A numeric parameter in force. */

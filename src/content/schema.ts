@@ -56,6 +56,15 @@ const analyteSchema = z.object({
   molecularWeight: z.number().positive().optional(),
   equivalents: z.record(z.string(), z.number().positive()).optional(),
   anyUnit: z.boolean().optional(),
+  /**
+   * KB v3 change 24: the laboratory's precision in the rule unit (a power of ten); values and
+   * reference limits are rounded to it before any comparison.
+   */
+  precision: z
+    .number()
+    .positive()
+    .refine((p) => Number.isInteger(Math.round(Math.log10(p) * 1e9) / 1e9), 'must be a power of ten (0.01, 0.1, 1, 10)')
+    .optional(),
   /** The rules read this analyte against its upper limit of normal (the result's referenceRange). */
   usesUln: z.boolean().optional(),
   /** Usual non-UCUM spellings of its units (K/uL), each to the UCUM unit it means. */
@@ -147,6 +156,9 @@ export const citationsSchema = z.object({
     z.object({ label: z.string().min(1), url: z.string().url().startsWith('https://').optional(), checked: z.string().optional() }),
   ),
 });
+/** Notes several rules add to their cards (cards/notes.json): clinician-reviewed text with {name} placeholders. */
+export const notesSchema = z.object({ notes: z.record(z.string().regex(/^[a-zA-Z0-9]+$/), z.string().min(1)) });
+
 export const suggestionsSchema = z.object({
   resources: z.record(
     z.string(),

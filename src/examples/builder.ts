@@ -379,6 +379,7 @@ export class Scenario {
       bodyMeasurements: bundle(of('Observation').filter(isVital)),
       medicationRequests: bundle([...of('MedicationRequest'), ...of('Medication')]),
       medicationAdministrations: bundle(of('MedicationAdministration')),
+      medicationStatements: bundle([...of('MedicationStatement'), ...of('Medication')]),
       allergies: bundle(of('AllergyIntolerance')),
     };
   }

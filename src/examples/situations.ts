@@ -184,9 +184,9 @@ export const SITUATIONS: Situation[] = [
   },
   {
     id: 'unreadable-tpe',
-    cards: ['TTP-DATA-UNREADABLE:info'],
-    title: 'Every TPE session with a date that does not parse (KB v2, G4)',
-    expect: 'DATA-UNREADABLE info listing the sessions',
+    cards: ['TTP-DATA-UNREADABLE:warning'],
+    title: 'Every TPE session with a date that does not parse (KB v2, G4; v3 change 36)',
+    expect: 'DATA-UNREADABLE warning listing the sessions: they may hide an escalation',
     hook: 'patient-view',
     build: () => {
       const s = nonResponder(5);

@@ -5,7 +5,7 @@
  */
 import { type AnyResource, concepts, conceptText, periodStart, refOf, statusCode } from '../fhir/read';
 import { parseTime } from '../fhir/time';
-import type { MatchKind } from '../terminology';
+import type { Match } from '../terminology';
 import type { PatientRecord } from './record';
 import type { ConditionFact } from './types';
 import type { Tools } from './tools';
@@ -27,16 +27,17 @@ const CONDITION_SETS = CONDITION_KINDS.map(([, vs]) => vs);
 const TTP_KINDS = new Set<ConditionFact['kind']>(['congenital', 'drug', 'hsct-tma', 'ittp', 'tma-unspecified', 'bleed']);
 
 /** The kinds one Condition's code belongs to, and how each was recognised. */
-function kindsOf(c: AnyResource, t: Tools): Map<ConditionFact['kind'], MatchKind> {
-  const kinds = new Map<ConditionFact['kind'], MatchKind>();
+function kindsOf(c: AnyResource, t: Tools): Map<ConditionFact['kind'], Match> {
+  const kinds = new Map<ConditionFact['kind'], Match>();
   t.terminology.matchEach(CONDITION_SETS, c.code, false).forEach((m, i) => {
-    if (m) kinds.set(CONDITION_KINDS[i]![0], m.by);
+    if (m) kinds.set(CONDITION_KINDS[i]![0], m);
   });
   if (kinds.size > 0) return kinds;
   const text = concepts(c.code).map(conceptText).join(' | ');
   for (const [kind, vs] of CONDITION_KINDS) {
     if (kind === 'ittp' && (kinds.has('congenital') || kinds.has('drug'))) continue;
-    if (t.terminology.matchText(vs, text)) kinds.set(kind, 'text');
+    const m = t.terminology.matchText(vs, text);
+    if (m) kinds.set(kind, m);
   }
   return kinds;
 }
@@ -49,7 +50,7 @@ export function extractConditions(record: PatientRecord, t: Tools, future: numbe
     if (verification === 'refuted' || verification === 'entered-in-error') continue;
     const problems: string[] = [];
     const codeWhy = codeProblem(c.code);
-    const kinds = codeWhy ? new Map<ConditionFact['kind'], MatchKind>() : kindsOf(c, t);
+    const kinds = codeWhy ? new Map<ConditionFact['kind'], Match>() : kindsOf(c, t);
     const relevant = codeWhy !== undefined || [...kinds.keys()].some((k) => TTP_KINDS.has(k));
     if (codeWhy) problems.push(codeWhy);
     const clinicalStatus = statusCode(c.clinicalStatus);
@@ -74,9 +75,9 @@ export function extractConditions(record: PatientRecord, t: Tools, future: numbe
         why: problems.join('; '),
         time,
       });
-    for (const [kind, by] of kinds) {
+    for (const [kind, m] of kinds) {
       const confirmsImmune = kind === 'ittp' ? !!t.terminology.match('VS-ITTP-CONFIRMED-CODE', c.code) : undefined;
-      out.push({ ref, active, clinicalStatus, time, display, kind, by, confirmsImmune });
+      out.push({ ref, active, clinicalStatus, time, display, kind, by: m.by, what: m.what, confirmsImmune });
     }
   }
   return out;

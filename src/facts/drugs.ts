@@ -22,7 +22,7 @@ import { DAY, parseTime } from '../fhir/time';
 import type { Match, MatchKind } from '../terminology';
 import { quantityUnit, sortByTime } from './labs';
 import type { PatientRecord } from './record';
-import type { Dose, DrugClass, DrugExposure, MedAdmin, MedOrder, OrderFact } from './types';
+import type { Dose, DrugClass, DrugExposure, MedAdmin, MedOrder, OrderFact, RecordedElsewhere } from './types';
 import type { Tools } from './tools';
 import { type Unreadable, codeProblem, dateProblem, statusProblem } from './unreadable';
 
@@ -34,8 +34,11 @@ const DRUG_VS: Record<DrugClass, string> = {
   'second-line': 'VS-2L',
   dara: 'VS-DARA',
   antithromb: 'VS-ANTITHROMB',
+  plasma: 'VS-PLASMA',
 };
 export const DRUG_CLASSES = Object.keys(DRUG_VS) as DrugClass[];
+/** The value set of a drug class (KB 4B). */
+export const drugValueSet = (d: DrugClass): string => DRUG_VS[d];
 const DRUG_VS_LIST = DRUG_CLASSES.map((d) => DRUG_VS[d]);
 const NEVER_ORDERED = new Set(['cancelled', 'draft', 'entered-in-error', 'unknown']);
 const ORDER_INTENTS = new Set(['order', 'original-order', 'reflex-order', 'filler-order', 'instance-order']);
@@ -116,6 +119,14 @@ interface Timing {
   boundsEnd?: number;
 }
 
+/** A FHIR Duration in days (d, wk, mo, a; h, min, s), or undefined. */
+function durationDays(v: unknown): number | undefined {
+  const d = obj(v);
+  const value = numOf(d?.value);
+  const unitDays = PERIOD_DAYS[String(d?.code ?? d?.unit)];
+  return value !== undefined && unitDays !== undefined && value >= 0 ? value * unitDays : undefined;
+}
+
 function timingOf(dosage: Record<string, unknown> | undefined): Timing {
   if (!dosage) return {};
   const timing = obj(dosage.timing);
@@ -130,10 +141,7 @@ function timingOf(dosage: Record<string, unknown> | undefined): Timing {
       out.intervalDays = (period * unitDays) / freq;
     }
     out.count = numOf(repeat.count);
-    const bd = obj(repeat.boundsDuration);
-    const bdv = numOf(bd?.value);
-    const bdu = PERIOD_DAYS[String(bd?.code ?? bd?.unit)];
-    if (bdv !== undefined && bdu !== undefined) out.durationDays = bdv * bdu;
+    out.durationDays = durationDays(repeat.boundsDuration);
     out.boundsStart = periodStart(repeat.boundsPeriod);
     out.boundsEnd = periodEnd(repeat.boundsPeriod);
   }
@@ -155,30 +163,48 @@ function timingOf(dosage: Record<string, unknown> | undefined): Timing {
 }
 
 /**
- * A MedicationRequest as an order. Its therapy end is `boundsPeriod.end` (or its start plus
- * `boundsDuration`); `dispenseRequest.validityPeriod` is dispensing validity and `meta.lastUpdated`
- * server bookkeeping, never clinical times (G4). extractDrugs adds the last administration of a
- * stopped or completed order as its end when it has none.
+ * The therapy end of a MedicationRequest (G4, KB v3 change 32), in order: `boundsPeriod.end`; its
+ * start (boundsPeriod.start, else authoredOn) plus `boundsDuration`; the last of `count` doses at
+ * the timing's frequency; the start plus `dispenseRequest.expectedSupplyDuration` x (1 +
+ * `numberOfRepeatsAllowed`), an estimate. `dispenseRequest.validityPeriod` is dispensing validity
+ * and `meta.lastUpdated` server bookkeeping, never clinical times. extractDrugs adds the last
+ * administration of a stopped or completed order as its end when it has none of these.
  */
+function therapyEnd(r: AnyResource, timing: Timing, authored: number | undefined): { end?: number; by?: string } {
+  if (timing.boundsEnd !== undefined) return { end: timing.boundsEnd, by: 'planned end date' };
+  const start = timing.boundsStart ?? authored;
+  if (start === undefined) return {};
+  if (timing.durationDays !== undefined) return { end: start + timing.durationDays * DAY, by: 'start plus planned duration' };
+  // A single dose (count 1: a loading dose) is a one-off, not a course with an end.
+  if (timing.count !== undefined && timing.count >= 2 && timing.intervalDays !== undefined)
+    return { end: start + (timing.count - 1) * timing.intervalDays * DAY, by: `last of ${timing.count} planned doses` };
+  const dispense = obj(r.dispenseRequest);
+  const supply = durationDays(dispense?.expectedSupplyDuration);
+  if (supply !== undefined && supply > 0) {
+    const repeats = numOf(dispense?.numberOfRepeatsAllowed) ?? 0;
+    return { end: start + supply * (1 + Math.max(0, repeats)) * DAY, by: 'supply end, estimated' };
+  }
+  return {};
+}
+
+/** A MedicationRequest as an order (its therapy end by therapyEnd). */
 export function medOrderOf(r: AnyResource, match: { by: MatchKind }, display: string): MedOrder {
   const dosage = arr<Record<string, unknown>>(r.dosageInstruction)[0];
   const doseAndRate = arr<Record<string, unknown>>(dosage?.doseAndRate)[0];
   const timing = timingOf(dosage);
   const route = routeOf(dosage?.route);
   const status = typeof r.status === 'string' ? r.status : 'unknown';
-  const start = timing.boundsStart;
   const authored = parseTime(r.authoredOn);
-  let end = timing.boundsEnd;
-  if (end === undefined && timing.durationDays !== undefined && (start ?? authored) !== undefined)
-    end = (start ?? authored)! + timing.durationDays * DAY;
+  const { end, by: endBy } = therapyEnd(r, timing, authored);
   return {
     ref: refOf(r),
     resourceType: 'MedicationRequest',
     status,
     intent: str(r.intent),
-    time: authored ?? start,
+    time: authored ?? timing.boundsStart,
     end,
     plannedEnd: end,
+    endBy,
     by: match.by,
     display,
     dose: parseDose(doseAndRate?.doseQuantity) ?? (obj(doseAndRate?.doseRange) ? { raw: 'dose range' } : undefined),
@@ -194,6 +220,22 @@ export function medOrderOf(r: AnyResource, match: { by: MatchKind }, display: st
     resource: r,
   };
 }
+
+/** A MedicationRequest reported from outside this site (US Core `reported[x]`): a record, not an order. */
+export function isReported(r: AnyResource): boolean {
+  return r.reportedBoolean === true || obj(r.reportedReference) !== undefined;
+}
+
+/** Who reported a drug taken elsewhere, in words (a reference's display, else its type). */
+function sourceOf(v: unknown): string | undefined {
+  const ref = obj(v);
+  if (!ref) return undefined;
+  if (typeof ref.display === 'string' && ref.display.trim()) return clip(ref.display.trim(), 80);
+  const p = parseRef(ref.reference);
+  return p?.type;
+}
+
+const STATEMENT_COUNTS = new Set(['active', 'completed', 'intended']);
 
 interface DrugHit {
   /** Per DRUG_CLASSES index: the match, if the medication belongs to that class. */
@@ -228,7 +270,7 @@ export function extractDrugs(record: PatientRecord, t: Tools, future: number, un
     return hit.matches.some(Boolean) ? hit : undefined;
   };
   const byClass = new Map<DrugClass, DrugExposure>(
-    DRUG_CLASSES.map((d) => [d, { drug: d, orders: [], ignoredOrders: [], administrations: [] }]),
+    DRUG_CLASSES.map((d) => [d, { drug: d, orders: [], ignoredOrders: [], administrations: [], elsewhere: [] }]),
   );
   /** Request id -> its last administration time (for a stopped order without a planned end). */
   const lastGiven = new Map<string, number>();
@@ -265,16 +307,63 @@ export function extractDrugs(record: PatientRecord, t: Tools, future: number, un
     if (statusWhy || authoredWhy)
       unreadable.push({ ref: refOf(r), key: 'medicationRequests', concept: `${hit.display} (order)`, why: (statusWhy ?? authoredWhy)! });
     if (statusWhy) continue;
+    const reported = isReported(r);
     DRUG_CLASSES.forEach((d, k) => {
       const m = hit.matches[k];
       if (!m) return;
       const order = medOrderOf(r, m, hit.display);
-      if (order.end === undefined && (order.status === 'stopped' || order.status === 'completed') && typeof r.id === 'string')
+      if (reported) {
+        // KB v3 change 30: an outside medication is recorded elsewhere, never this site's order.
+        if (NEVER_ORDERED.has(order.status)) return;
+        byClass.get(d)!.elsewhere.push({
+          ref: order.ref,
+          time: order.time,
+          end: order.end,
+          ongoing: order.status === 'active',
+          source: sourceOf(r.reportedReference) ?? 'reported by the patient or another provider',
+          status: order.status,
+          by: m.by,
+          display: hit.display,
+        });
+        return;
+      }
+      if (order.end === undefined && (order.status === 'stopped' || order.status === 'completed') && typeof r.id === 'string') {
         order.end = lastGiven.get(r.id);
+        if (order.end !== undefined) order.endBy = 'last administration';
+      }
       const exp = byClass.get(d)!;
       const intentOk = order.intent === undefined || ORDER_INTENTS.has(order.intent);
       if (NEVER_ORDERED.has(order.status) || !intentOk) exp.ignoredOrders.push(order);
       else exp.orders.push(order);
+    });
+  }
+  for (const st of record.all('MedicationStatement')) {
+    const status = st.status;
+    if (status === 'entered-in-error' || status === 'not-taken') continue;
+    const hit = classify(st);
+    if (!hit) continue;
+    const raw = st.effectiveDateTime ?? (st.effectivePeriod as { start?: unknown } | undefined)?.start;
+    const start = parseTime(st.effectiveDateTime) ?? periodStart(st.effectivePeriod);
+    const asserted = parseTime(st.dateAsserted);
+    const why = statusProblem('MedicationStatement', status) ?? dateProblem(raw, start, future) ?? dateProblem(st.dateAsserted, asserted, future);
+    if (why) {
+      unreadable.push({ ref: refOf(st), key: 'medicationStatements', concept: `${hit.display} (recorded elsewhere)`, why });
+      continue;
+    }
+    if (!STATEMENT_COUNTS.has(status as string)) continue;
+    DRUG_CLASSES.forEach((d, k) => {
+      const m = hit.matches[k];
+      if (!m) return;
+      byClass.get(d)!.elsewhere.push({
+        ref: refOf(st),
+        time: start ?? asserted,
+        end: periodEnd(st.effectivePeriod),
+        ongoing: status !== 'completed',
+        source: sourceOf(st.informationSource) ?? 'source not stated',
+        status: status as string,
+        by: m.by,
+        display: hit.display,
+      });
     });
   }
   for (const e of byClass.values()) sortByTime(e.administrations);
@@ -282,7 +371,11 @@ export function extractDrugs(record: PatientRecord, t: Tools, future: number, un
 }
 
 function keyOf(r: AnyResource): string {
-  return r.resourceType === 'MedicationAdministration' ? 'medicationAdministrations' : 'medicationRequests';
+  return r.resourceType === 'MedicationAdministration'
+    ? 'medicationAdministrations'
+    : r.resourceType === 'MedicationStatement'
+      ? 'medicationStatements'
+      : 'medicationRequests';
 }
 
 /** A string that identifies a list of concepts by their texts and codings (the memo's key). */

@@ -40,6 +40,7 @@ export function tpeSessions(record: PatientRecord, t: Tools, future: number, unr
         ref,
         key: 'procedures',
         concept: 'TPE session',
+        kind: 'tpe',
         why,
         time: time !== undefined && time <= future ? time : undefined,
       });

@@ -6,24 +6,47 @@ import { type Content, num } from '../content';
 import { DAY, HOUR, parseTime } from '../fhir/time';
 import { clip, table } from '../fhir/read';
 import type { Unreadable } from './unreadable';
+import { extractAllergies } from './allergies';
+import { atLeast, below } from './compare';
 import { extractConditions } from './conditions';
 import { extractDrugs, isActiveOrder } from './drugs';
 import { currentEpisode, tpeSessions } from './episode';
-import { below, emptySeries, extractLabs, sortByTime } from './labs';
+import { emptySeries, extractLabs, sortByTime } from './labs';
 import { extractServiceRequests } from './orders';
+import { type PlasmaFact, plasmaProducts } from './plasma';
 import type { PatientRecord } from './record';
 import type { Tools } from './tools';
-import type { ConditionFact, DrugClass, DrugExposure, Episode, LabSeries, LabValue, MedAdmin, MedOrder, OrderFact } from './types';
+import type {
+  AllergyFact,
+  ConditionFact,
+  DrugClass,
+  DrugExposure,
+  Episode,
+  LabSeries,
+  LabValue,
+  MedAdmin,
+  MedOrder,
+  OrderFact,
+  RecordedElsewhere,
+} from './types';
 
 export type { Tools } from './tools';
 export type { Unreadable } from './unreadable';
+export type { PlasmaFact } from './plasma';
 
 /** ADAMTS13 activity results by when they were drawn (D8a-c). */
 export interface Adamts13Results {
-  /** D8a: the last result before the episode's first TPE session (within the look-back); with no episode, the latest of the last 30 days. */
+  /**
+   * D8a: the last result before the episode's first TPE session and before any plasma product of
+   * the episode (within the look-back); with no episode, the latest of the last 30 days before any plasma.
+   */
   pre?: LabValue;
-  /** D8b: drawn after a session and within 72 h of it: partly donor plasma. */
+  /** D8b: drawn after a session and within 72 h of it, or after a plasma product and before TPE: partly donor plasma. */
   inTpe: LabValue[];
+  /** KB v3 change 26: the results of inTpe drawn after a plasma product and before the first session. */
+  postPlasma: LabValue[];
+  /** The first plasma product of the episode (from the pre-treatment look-back on), if any. */
+  plasma?: PlasmaFact;
   /** D8c: drawn more than 72 h after the last session before it. */
   post: LabValue[];
 }
@@ -49,6 +72,12 @@ export interface Facts {
   pregnancy: ConditionFact[];
   /** Notes every card carries (a congenital text next to an acquired code, a drug-induced code treated as iTTP). */
   notes: string[];
+  /** KB v3 change 27: the latest positive ADAMTS13 inhibitor or anti-ADAMTS13 IgG of the episode. */
+  inhibitor?: LabValue;
+  /** KB v3 change 26: plasma products given, by time. */
+  plasma: PlasmaFact[];
+  /** KB v3 change 29: documented allergies to a drug a card could draft. */
+  allergies: AllergyFact[];
   episode?: Episode;
   /** Start of the window that counts as "this episode" (day 1 minus the look-back). */
   windowStart: number;
@@ -70,26 +99,34 @@ export interface Facts {
 
 const POSITIVE = /^(pos|positive|detected|h|hh|a|aa|abnormal|high)$/i;
 
-/** An inhibitor or anti-ADAMTS13 IgG result that says the antibody is there. */
+/**
+ * An inhibitor or anti-ADAMTS13 IgG result that says the antibody is there: its interpretation is
+ * positive or high, or a Bethesda titre at or above the site's cut-off (KB v3 change 27).
+ */
 export function positiveInhibitor(v: LabValue, bethesdaPositiveAt: number): boolean {
   const raw = clip(v.raw);
   const words = clip(v.interpretation ?? '')
     .split(/[,|]/)
     .map((x) => x.trim());
   if (words.some((w) => POSITIVE.test(w)) || /\bpositive\b|\bdetected\b/i.test(raw)) return !/\bnot detected\b|\bnegative\b/i.test(raw);
-  return /beth|\bBU\b/i.test(raw) && v.value >= bethesdaPositiveAt;
+  return /beth|\bBU\b/i.test(raw) && !Number.isNaN(v.value) && atLeast(v, bethesdaPositiveAt);
 }
 
-/** Each final ADAMTS13 activity result placed against the TPE sessions (D8a-c). */
+/**
+ * Each final ADAMTS13 activity result placed against the TPE sessions (D8a-c) and the plasma
+ * products (KB v3 change 26): a result drawn after a plasma product and before the first session is
+ * post-plasma, treated as drawn during TPE (it never gates).
+ */
 function classifyAdamts13(
   values: LabValue[],
   sessions: readonly { time: number }[],
   episode: Episode | undefined,
   now: number,
   p: (n: string) => number,
+  plasma: readonly PlasmaFact[],
 ): Adamts13Results {
   const inTpeMs = p('adamts13InTpeHours') * HOUR;
-  const out: Adamts13Results = { inTpe: [], post: [] };
+  const out: Adamts13Results = { inTpe: [], postPlasma: [], post: [] };
   const before: LabValue[] = [];
   // Both in time order: one pass, the last session at or before each result.
   const times = sessions.map((s) => s.time).sort((a, b) => a - b);
@@ -101,11 +138,25 @@ function classifyAdamts13(
     else if (v.time - last <= inTpeMs) out.inTpe.push(v);
     else out.post.push(v);
   }
-  if (episode) {
-    const from = episode.firstSession - p('adamts13LookbackBeforeDay1Days') * DAY;
-    out.pre = sortByTime([...before, ...out.post].filter((v) => v.time < episode.firstSession && v.time >= from)).pop();
-  } else out.pre = values.filter((v) => v.time >= now - p('adamts13PreTreatmentDays') * DAY).pop();
+  const from = episode ? episode.firstSession - p('adamts13LookbackBeforeDay1Days') * DAY : now - p('adamts13PreTreatmentDays') * DAY;
+  const until = episode ? episode.firstSession : Infinity;
+  const candidates = episode ? [...before, ...out.post].filter((v) => v.time < until && v.time >= from) : values.filter((v) => v.time >= from);
+  out.plasma = plasma.find((x) => x.time >= from && x.time < until);
+  const plasmaAt = out.plasma?.time;
+  if (plasmaAt !== undefined) {
+    out.postPlasma = sortByTime(candidates.filter((v) => v.time >= plasmaAt));
+    if (out.postPlasma.length) {
+      out.inTpe = sortByTime([...out.inTpe, ...out.postPlasma]);
+      out.post = out.post.filter((v) => !out.postPlasma.includes(v));
+    }
+  }
+  out.pre = sortByTime(candidates.filter((v) => plasmaAt === undefined || v.time < plasmaAt)).pop();
   return out;
+}
+
+/** The code a condition was recognised by (`system|code` -> code), for notes. */
+function codeOf(c: ConditionFact): string {
+  return c.what ? (c.what.split('|').pop() ?? c.what) : c.display;
 }
 
 export function buildFacts(record: PatientRecord, now: number, engine: { content: Content; tools: Tools }): Facts {
@@ -119,21 +170,36 @@ export function buildFacts(record: PatientRecord, now: number, engine: { content
   const gapDays = p('episodeGapDays');
   const sessions = tpeSessions(record, tools, future, unreadable);
   const episode = currentEpisode(sessions, now, tz, gapDays);
-  const adamts13 = classifyAdamts13(labs.get('adamts13')?.final ?? [], sessions, episode, now, p);
+  const drugs = extractDrugs(record, tools, future, unreadable);
+  const plasma = plasmaProducts(record, drugs.get('plasma')!, tools, future);
+  const adamts13 = classifyAdamts13(labs.get('adamts13')?.final ?? [], sessions, episode, now, p, plasma);
   const notes: string[] = [...record.notes];
 
-  // G3: a drug-induced TTP code with severe deficiency documented (pre-treatment < 10%, or a positive
-  // inhibitor or IgG) is immune-mediated (ticlopidine-type) and is treated as iTTP.
+  // KB v3 change 27: a positive inhibitor or IgG of the episode (from the pre-treatment look-back on).
+  const gateFrom = (episode?.current ? episode.firstSession : now - gapDays * DAY) - p('adamts13LookbackBeforeDay1Days') * DAY;
+  const inhibitor = (labs.get('adamts13Inhibitor')?.final ?? [])
+    .filter((v) => v.time >= gateFrom && v.time <= future && positiveInhibitor(v, p('adamts13InhibitorPositiveAbove')))
+    .pop();
+  // G3: a drug-induced TTP code (change 10), or M31.10 "TMA, unspecified" with no TTP code (KB v3
+  // change 28), with severe deficiency documented (pre-treatment < 10%, or a positive inhibitor or
+  // IgG) is immune-mediated and is treated as iTTP, with a note naming the code.
   const severe = adamts13.pre !== undefined && below(adamts13.pre, p('adamts13SevereBelow'));
-  const inhibitor = (labs.get('adamts13Inhibitor')?.final ?? []).some((v) => positiveInhibitor(v, p('adamts13InhibitorPositiveBu')));
-  for (const c of conditions)
-    if (c.kind === 'drug' && c.active && (severe || inhibitor)) {
+  const ttpCoded = conditions.some((c) => c.kind === 'ittp');
+  for (const c of conditions) {
+    if (!c.active || !(severe || inhibitor)) continue;
+    const why = severe ? 'severe ADAMTS13 deficiency' : 'an ADAMTS13 inhibitor';
+    if (c.kind === 'drug') {
       c.kind = 'ittp';
-      c.drugInducedImmune = true;
+      c.treatedAsIttp = 'drug-induced';
+      notes.push(`${c.display} (${c.ref}) is drug-induced TTP with ${why}: treated as immune TTP.`);
+    } else if (c.kind === 'tma-unspecified' && !ttpCoded) {
+      c.kind = 'ittp';
+      c.treatedAsIttp = 'tma-unspecified';
       notes.push(
-        `${c.display} (${c.ref}) is drug-induced TTP with ${severe ? 'severe ADAMTS13 deficiency' : 'an ADAMTS13 inhibitor'}: treated as immune TTP.`,
+        `${c.display} (${c.ref}) is coded ${codeOf(c)}, a thrombotic microangiopathy without a TTP code; with ${why} it is treated as immune TTP.`,
       );
     }
+  }
   const ittp = conditions.filter((c) => c.kind === 'ittp');
   const activeIttp = ittp.filter((c) => c.active);
   const acquiredCode = ittp.some((c) => c.confirmsImmune && c.by !== 'text');
@@ -181,12 +247,15 @@ export function buildFacts(record: PatientRecord, now: number, engine: { content
     otherCauses: conditions.filter((c) => c.kind === 'other-cause' && c.active),
     pregnancy: conditions.filter((c) => c.kind === 'pregnancy' && c.active),
     notes,
+    inhibitor,
+    plasma,
+    allergies: extractAllergies(record, tools, future, unreadable),
     episode,
     windowStart,
     future,
     labs,
     adamts13,
-    drugs: extractDrugs(record, tools, future, unreadable),
+    drugs,
     tpeOrders: extractServiceRequests(srs, 'VS-TPE', 'TPE order', tools, unreadable),
     a13Orders: extractServiceRequests(srs, 'VS-A13ACT', 'ADAMTS13 order', tools, unreadable),
     a13InhOrders: extractServiceRequests(srs, 'VS-A13INH', 'ADAMTS13 inhibitor order', tools, unreadable),
@@ -204,6 +273,8 @@ const KEY_OF = table({
   MedicationRequest: 'medicationRequests',
   MedicationAdministration: 'medicationAdministrations',
   ServiceRequest: 'serviceRequests',
+  MedicationStatement: 'medicationStatements',
+  AllergyIntolerance: 'allergies',
 });
 
 /** A resource sent twice under one id with different content: which copy is right is unknown. */
@@ -221,7 +292,7 @@ function labProblems(labs: Map<string, LabSeries>, t: Tools): Unreadable[] {
   const out: Unreadable[] = [];
   for (const [analyte, s] of labs)
     for (const x of s.problems)
-      out.push({ ref: x.ref, key: 'labs', concept: `${t.units.analyte(analyte).label} "${x.raw}"`, why: x.reason, time: x.time });
+      out.push({ ref: x.ref, key: 'labs', concept: `${t.units.analyte(analyte).label} "${x.raw}"`, why: x.reason, time: x.time, kind: analyte });
   return out;
 }
 
@@ -291,6 +362,25 @@ export function staleActiveOrders(f: Facts, d: DrugClass): MedOrder[] {
 /** "Ordered-and-active or given this episode" (TTP-CAPLA-DAY5). */
 export function activeOrGiven(f: Facts, d: DrugClass): boolean {
   return activeOrders(f, d).length > 0 || exposureInWindow(f, d).given.length > 0;
+}
+
+/**
+ * KB v3 change 30: the drug recorded as given elsewhere (a MedicationStatement, or a request
+ * reported from outside) whose effective period reaches into this episode. One still taken counts
+ * up to now; one without any date counts only while it is still taken (a completed undated record
+ * cannot be placed in the episode).
+ */
+export function recordedElsewhere(f: Facts, d: DrugClass, from = f.windowStart): RecordedElsewhere[] {
+  return drug(f, d).elsewhere.filter((x) => {
+    if (x.time !== undefined && x.time > f.future) return false;
+    const reach = x.end ?? (x.ongoing ? f.now : x.time);
+    return reach === undefined ? x.ongoing : reach >= from;
+  });
+}
+
+/** KB v3 change 29: documented allergies to a drug class. */
+export function allergiesTo(f: Facts, d: DrugClass): AllergyFact[] {
+  return f.allergies.filter((a) => a.drugs.includes(d));
 }
 
 /** Has the drug been given this episode (administered, or an active/completed order of this episode, G4). */

@@ -5,7 +5,9 @@
  */
 import { type AnyResource, arr, concepts, conceptText, numOf, obj, periodStart, refOf, str } from '../fhir/read';
 import { parseTime } from '../fhir/time';
+import type { Match } from '../terminology';
 import { fmt, type Units } from '../units';
+import { roundTo } from './compare';
 import type { LabSeries, LabValue } from './types';
 import type { Tools } from './tools';
 import { type Unreadable, codeProblem, dateProblem, statusProblem } from './unreadable';
@@ -61,20 +63,52 @@ export function emptySeries(): LabSeries {
 }
 
 /** The upper limit of normal of a result, in the rule unit, from its first usable referenceRange.high. */
-function upperLimit(o: AnyResource, analyte: string, unit: string | undefined, units: Units): number | undefined {
+function upperLimit(o: Record<string, unknown>, analyte: string, unit: string | undefined, units: Units): number | undefined {
   for (const rr of arr<Record<string, unknown>>(o.referenceRange)) {
     const high = obj(rr?.high);
     const hv = high ? numOf(high.value) : undefined;
     if (!high || hv === undefined) continue;
     const hf = units.factorFor(analyte, quantityUnit(high) ?? unit);
-    if (hf !== undefined) return hv * hf;
+    if (hf !== undefined) return roundTo(hv * hf, units.analyte(analyte).precision);
   }
   return undefined;
+}
+
+/** Where a result sits: its own Observation, a component of a panel, or a contained panel member (KB v3 change 31). */
+interface Place {
+  ref: string;
+  status: string;
+  /** The status as sent, for the G4 check (a component has its parent's). */
+  rawStatus: unknown;
+  time: number | undefined;
+  /** The effective[x] as sent, to say why a time cannot be read. */
+  rawTime: unknown;
+  /** A component's value may repeat a standalone result of the same analyte and time: that one is kept. */
+  component: boolean;
+}
+
+function placeOf(o: AnyResource, ref = refOf(o), parent?: Place): Place {
+  const own = observationTime(o);
+  const rawTime = o.effectiveDateTime ?? o.effectiveInstant ?? (o.effectivePeriod as { start?: unknown } | undefined)?.start;
+  const inherit = parent !== undefined && rawTime === undefined;
+  const rawStatus = o.status ?? parent?.rawStatus;
+  return {
+    ref,
+    status: typeof rawStatus === 'string' ? rawStatus : 'unknown',
+    rawStatus,
+    time: inherit ? parent.time : own,
+    rawTime: inherit ? parent.rawTime : rawTime,
+    component: parent !== undefined,
+  };
 }
 
 /**
  * The lab series by analyte. A result that exists but cannot be used (status, time, value or unit
  * that cannot be read, or dated in the future) is a problem of its series: "measured", never a value.
+ * Results inside panels are results (KB v3 change 31): an Observation's `component` coded in a
+ * value set of section 4A is read with its parent's subject, time and status, and a `hasMember`
+ * reference to a contained Observation is followed (a member sent in the request is read as itself;
+ * nothing is fetched).
  */
 export function extractLabs(
   observations: readonly AnyResource[],
@@ -84,97 +118,48 @@ export function extractLabs(
 ): Map<string, LabSeries> {
   const sets = ANALYTES.map((a) => t.units.analyte(a).valueSet);
   const series = new Map<string, LabSeries>();
+  const later: { src: Record<string, unknown>; place: Place; analyte: string; by: Match['by'] }[] = [];
+  const seriesOf = (analyte: string) => {
+    let s = series.get(analyte);
+    if (!s) series.set(analyte, (s = emptySeries()));
+    return s;
+  };
   for (const o of observations) {
     const status = typeof o.status === 'string' ? o.status : 'unknown';
     if (skipObservation(status)) continue;
+    const place = placeOf(o);
     const cls = t.terminology.firstMatch(sets, o.code);
+    // Components and contained members: read after every standalone result (a duplicate yields to it).
+    let parts = 0;
+    for (const c of arr<Record<string, unknown>>(o.component)) {
+      const m = obj(c) ? t.terminology.firstMatch(sets, c.code) : undefined;
+      if (!m) continue;
+      parts++;
+      later.push({ src: c, place: { ...place, component: true }, analyte: ANALYTES[m.index]!, by: m.match.by });
+    }
+    for (const h of arr<Record<string, unknown>>(o.hasMember)) {
+      const reference = obj(h)?.reference;
+      if (typeof reference !== 'string' || !reference.startsWith('#')) continue;
+      const member = arr<AnyResource>(o.contained).find((x) => obj(x) && x.resourceType === 'Observation' && `#${String(x.id)}` === reference);
+      if (!member || skipObservation(String(member.status ?? status))) continue;
+      const m = t.terminology.firstMatch(sets, member.code);
+      if (!m) continue;
+      parts++;
+      later.push({ src: member, place: placeOf(member, place.ref, place), analyte: ANALYTES[m.index]!, by: m.match.by });
+    }
     if (!cls) {
       // A result whose code cannot be read may be any of the analytes: named, not dropped (G4).
-      const why = codeProblem(o.code);
-      if (why) uncoded.push({ ref: refOf(o), key: 'labs', concept: 'A lab result', why, time: observationTime(o) });
+      const why = parts === 0 ? codeProblem(o.code) : undefined;
+      if (why) uncoded.push({ ref: place.ref, key: 'labs', concept: 'A lab result', why, time: place.time });
       continue;
     }
-    const analyte = ANALYTES[cls.index]!;
-    const def = t.units.analyte(analyte);
-    const by = cls.match.by;
-    let s = series.get(analyte);
-    if (!s) series.set(analyte, (s = emptySeries()));
-    const time = observationTime(o);
-    const ref = refOf(o);
-    if (status === 'registered') {
-      s.pending.push({ ref, time });
-      continue;
-    }
-    const statusWhy = statusProblem('Observation', o.status);
-    let value: number | undefined;
-    let comparator: LabValue['comparator'];
-    let unit: string | undefined;
-    let raw = '';
-    const q = obj(o.valueQuantity);
-    if (q) {
-      value = numOf(q.value);
-      comparator = (str(q.comparator) as LabValue['comparator']) ?? undefined;
-      unit = quantityUnit(q);
-      raw = quantityRaw(q, comparator, unit);
-    } else if (typeof o.valueString === 'string') {
-      raw = o.valueString;
-      const p = parseValueString(o.valueString);
-      if (p) ({ value, comparator, unit } = p);
-    } else if (typeof o.valueInteger === 'number') {
-      value = o.valueInteger;
-      raw = String(value);
-    } else if (obj(o.valueCodeableConcept)) {
-      raw = conceptText(o.valueCodeableConcept as object) || 'coded result';
-    }
-    if (time === undefined) {
-      const raw0 = o.effectiveDateTime ?? o.effectiveInstant ?? (o.effectivePeriod as { start?: unknown } | undefined)?.start;
-      s.problems.push({ analyte, ref, reason: raw0 === undefined ? 'no effective time' : dateProblem(raw0, undefined, future)!, raw });
-      continue;
-    }
-    if (time > future) {
-      s.problems.push({ analyte, time, ref, reason: dateProblem('', time, future)!, raw });
-      continue;
-    }
-    if (statusWhy) {
-      s.problems.push({ analyte, time, ref, reason: statusWhy, raw: raw || 'result' });
-      continue;
-    }
-    if (def.anyUnit) {
-      // Qualitative or kit-specific results (inhibitor, IgG, smear): existence and interpretation matter.
-      const interpretation = o.interpretation
-        ? concepts(o.interpretation)
-            .map((c) => conceptText(c) || arr<{ code?: string }>(c.coding)[0]?.code || '')
-            .join(', ') || undefined
-        : undefined;
-      const v: LabValue = {
-        analyte,
-        value: value ?? NaN,
-        comparator,
-        time,
-        final: isFinal(status),
-        ref,
-        by,
-        raw: raw || 'result',
-        interpretation,
-      };
-      (v.final ? s.final : s.preliminary).push(v);
-      continue;
-    }
-    if (value === undefined) {
-      s.problems.push({ analyte, time, ref, reason: 'no numeric value', raw: raw || 'no value' });
-      continue;
-    }
-    const factor = t.units.factorFor(analyte, unit);
-    if (factor === undefined) {
-      s.problems.push({ analyte, time, ref, reason: t.units.whyNot(unit), raw });
-      continue;
-    }
-    // The reference range is read only where a rule uses it (LDH x ULN).
-    const uln = def.usesUln ? upperLimit(o, analyte, unit, t.units) : undefined;
-    // The value as reported: for a quantity, its number and printed unit; else the text sent.
-    const reported = q ? raw : typeof o.valueString === 'string' ? o.valueString : String(value * factor);
-    const v: LabValue = { analyte, value: value * factor, comparator, time, final: isFinal(status), uln, ref, by, raw: reported };
-    (v.final ? s.final : s.preliminary).push(v);
+    readResult(o, place, ANALYTES[cls.index]!, cls.match.by, seriesOf(ANALYTES[cls.index]!), t, future);
+  }
+  for (const x of later) {
+    const s = seriesOf(x.analyte);
+    const t0 = x.place.time;
+    if (t0 !== undefined && [...s.final, ...s.preliminary].some((v) => v.time === t0 && !v.component)) continue;
+    readResult(x.src, x.place, x.analyte, x.by, s, t, future);
   }
   for (const s of series.values()) {
     sortByTime(s.final);
@@ -183,10 +168,104 @@ export function extractLabs(
   return series;
 }
 
-/** A result below a threshold: by its value, or reported as "<x" with x at or under it. */
-export function below(v: LabValue, threshold: number, comparators: readonly string[] = ['<', '<=']): boolean {
-  return v.value < threshold || (v.comparator !== undefined && comparators.includes(v.comparator) && v.value <= threshold);
+/** One result (an Observation, a component or a member) into its analyte's series. */
+function readResult(
+  o: Record<string, unknown>,
+  place: Place,
+  analyte: string,
+  by: Match['by'],
+  s: LabSeries,
+  t: Tools,
+  future: number,
+): void {
+  const def = t.units.analyte(analyte);
+  const { ref, status, time } = place;
+  if (status === 'registered') {
+    s.pending.push({ ref, time });
+    return;
+  }
+  const statusWhy = statusProblem('Observation', place.rawStatus);
+  let value: number | undefined;
+  let comparator: LabValue['comparator'];
+  let unit: string | undefined;
+  let raw = '';
+  const q = obj(o.valueQuantity);
+  if (q) {
+    value = numOf(q.value);
+    comparator = (str(q.comparator) as LabValue['comparator']) ?? undefined;
+    unit = quantityUnit(q);
+    raw = quantityRaw(q, comparator, unit);
+  } else if (typeof o.valueString === 'string') {
+    raw = o.valueString;
+    const p = parseValueString(o.valueString);
+    if (p) ({ value, comparator, unit } = p);
+  } else if (typeof o.valueInteger === 'number') {
+    value = o.valueInteger;
+    raw = String(value);
+  } else if (obj(o.valueCodeableConcept)) {
+    raw = conceptText(o.valueCodeableConcept as object) || 'coded result';
+  }
+  const component = place.component || undefined;
+  if (time === undefined) {
+    s.problems.push({
+      analyte,
+      ref,
+      reason: place.rawTime === undefined ? 'no effective time' : dateProblem(place.rawTime, undefined, future)!,
+      raw,
+    });
+    return;
+  }
+  if (time > future) {
+    s.problems.push({ analyte, time, ref, reason: dateProblem('', time, future)!, raw });
+    return;
+  }
+  if (statusWhy) {
+    s.problems.push({ analyte, time, ref, reason: statusWhy, raw: raw || 'result' });
+    return;
+  }
+  if (def.anyUnit) {
+    // Qualitative or kit-specific results (inhibitor, IgG, smear): existence and interpretation matter.
+    const interpretation = o.interpretation
+      ? concepts(o.interpretation)
+          .map((c) => conceptText(c) || arr<{ code?: string }>(c.coding)[0]?.code || '')
+          .join(', ') || undefined
+      : undefined;
+    const v: LabValue = {
+      analyte,
+      value: value ?? NaN,
+      comparator,
+      time,
+      final: isFinal(status),
+      ref,
+      by,
+      raw: raw || 'result',
+      interpretation,
+      component,
+    };
+    (v.final ? s.final : s.preliminary).push(v);
+    return;
+  }
+  if (value === undefined) {
+    s.problems.push({ analyte, time, ref, reason: 'no numeric value', raw: raw || 'no value' });
+    return;
+  }
+  const factor = t.units.factorFor(analyte, unit);
+  if (factor === undefined) {
+    s.problems.push({ analyte, time, ref, reason: t.units.whyNot(unit), raw });
+    return;
+  }
+  // The reference range is read only where a rule uses it (LDH x ULN).
+  const uln = def.usesUln ? upperLimit(o, analyte, unit, t.units) : undefined;
+  // KB v3 change 24: the value on the laboratory's grid in the rule unit, before any comparison.
+  const ruleValue = roundTo(value * factor, def.precision);
+  // The value as reported: for a quantity, its number and printed unit; else the text sent.
+  const reported = q ? raw : typeof o.valueString === 'string' ? o.valueString : String(ruleValue);
+  const v: LabValue = { analyte, value: ruleValue, comparator, time, final: isFinal(status), uln, ref, by, raw: reported, component };
+  (v.final ? s.final : s.preliminary).push(v);
 }
+
+/** A result decidedly below a threshold (KB v3 change 25: a comparator is read for what it says). */
+export { below } from './compare';
 
 /** Sorts by time, in place (stable). */
 export function sortByTime<T extends { time: number }>(list: T[]): T[] {

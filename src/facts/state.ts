@@ -5,11 +5,11 @@
  */
 import { type Content, num } from '../content';
 import { DAY, HOUR } from '../fhir/time';
-import { type Facts, exposureInWindow, finalInWindow, onTreatment } from './index';
-import { below } from './labs';
-import type { Episode, LabValue } from './types';
+import { above, atLeast, below, ge, gt, lt } from './compare';
+import { type Facts, exposureInWindow, finalInWindow, onTreatment, recordedElsewhere } from './index';
+import type { DrugClass, Episode, LabValue } from './types';
 
-export { below } from './labs';
+export { below } from './compare';
 
 export type Tri = true | false | 'unknown';
 type Param = (name: string) => number;
@@ -56,7 +56,11 @@ export interface ClinicalState {
   a13?: LabValue;
   /** D8: iTTP confirmed by ADAMTS13 < 10% in the window or an immune/acquired TTP code. */
   confirmed: { yes: boolean; how: string };
-  /** G3b: the pre-treatment ADAMTS13 is above the negative threshold (an in-TPE value never is). */
+  /** The pre-treatment ADAMTS13 (D8a) is above the negative threshold (an in-TPE or post-plasma value never is). */
+  a13PreAbove: boolean;
+  /** KB v3 change 27: a positive inhibitor or anti-ADAMTS13 IgG of the episode. */
+  inhibitor?: LabValue;
+  /** G3b: the pre-treatment ADAMTS13 is above the negative threshold and no inhibitor is positive (change 27). */
   a13Negative: boolean;
   steroidGiven: boolean;
   rtxGiven: boolean;
@@ -88,7 +92,7 @@ export function clinicalResponse(platelets: LabValue[], ldh: LabValue[], ldhX: (
     while (j + 1 < ldh.length && Math.abs(ldh[j + 1]!.time - plt.time) <= Math.abs(ldh[j]!.time - plt.time)) j++;
     const l = ldh[j];
     const paired = l && Math.abs(l.time - plt.time) <= window ? l : undefined;
-    const pltHigh = plt.value >= p('responsePlatelets') && !(plt.comparator && plt.comparator.startsWith('<'));
+    const pltHigh = atLeast(plt, p('responsePlatelets'));
     if (!pltHigh) {
       runStart = undefined;
       continue;
@@ -97,7 +101,7 @@ export function clinicalResponse(platelets: LabValue[], ldh: LabValue[], ldhX: (
       unpairedHigh = true;
       continue;
     }
-    if (ldhX(paired) >= p('responseLdhUlnMultiple')) {
+    if (ge(ldhX(paired), p('responseLdhUlnMultiple'))) {
       runStart = undefined;
       continue;
     }
@@ -105,7 +109,7 @@ export function clinicalResponse(platelets: LabValue[], ldh: LabValue[], ldhX: (
     if (runStart === undefined) runStart = at;
     else if (at - runStart >= p('responseMinSpacingHours') * HOUR) return { status: 'met', at };
   }
-  if (ldh.length === 0 && platelets.some((v) => v.value >= p('responsePlatelets'))) return { status: 'unknown', missing: ['LDH'] };
+  if (ldh.length === 0 && platelets.some((v) => atLeast(v, p('responsePlatelets')))) return { status: 'unknown', missing: ['LDH'] };
   if (unpairedHigh) return { status: 'unknown', missing: [`LDH paired with platelets >= ${p('responsePlatelets')}`] };
   return { status: 'not-met' };
 }
@@ -126,9 +130,9 @@ export function improvement(
   if (!ldh.latest || !ldh.baseline) missing.push('LDH');
   const pltOk =
     plt.latest && plt.baseline
-      ? plt.latest.value >= factor * plt.baseline.value && plt.latest.value - plt.baseline.value >= rise
+      ? ge(plt.latest.value, factor * plt.baseline.value) && ge(plt.latest.value - plt.baseline.value, rise)
       : undefined;
-  const ldhOk = ldh.latest && ldh.baseline ? ldh.latest.value < ldh.baseline.value : undefined;
+  const ldhOk = ldh.latest && ldh.baseline ? lt(ldh.latest.value, ldh.baseline.value) : undefined;
   if (pltOk === false) return { improving: false, why: `platelets not >= ${factor}x baseline and >= ${rise} above it` };
   if (ldhOk === false) return { improving: false, why: 'LDH not below baseline' };
   if (pltOk === true && ldhOk === true)
@@ -163,7 +167,7 @@ export function refractoryNumeric(
   const lastP = platelets.slice(-2);
   const lastL = ldh.slice(-2);
   if (lastP.length < 2 || lastL.length < 2) return 'unknown';
-  return lastP.every((v) => below(v, p('refractoryPlatelets'), ['<'])) && lastL.every((v) => ldhX(v) > p('refractoryLdhUlnMultiple'));
+  return lastP.every((v) => below(v, p('refractoryPlatelets'))) && lastL.every((v) => gt(ldhX(v), p('refractoryLdhUlnMultiple')));
 }
 
 /** D3b broad: no D2 response after >= 5 sessions. */
@@ -187,22 +191,22 @@ export function noImprovement(
   if (improving === false && response.status === 'not-met') return true;
   // Response unknown (no paired LDH): a count still under the response threshold is no improvement.
   if (improving === false && response.status === 'unknown')
-    return state.latestPlatelets !== undefined && state.latestPlatelets.value < p('responsePlatelets') ? true : 'unknown';
+    return state.latestPlatelets !== undefined && below(state.latestPlatelets, p('responsePlatelets')) ? true : 'unknown';
   return 'unknown';
 }
 
 /** D8: iTTP confirmed by severe deficiency (ADAMTS13 < 10%) in the window, or by an immune/acquired TTP code. */
 export function ittpConfirmed(f: Facts, p: Param): { yes: boolean; how: string } {
-  const severe = finalInWindow(f, 'adamts13').find((v) => below(v, p('adamts13SevereBelow'), ['<', '<=']));
+  const severe = finalInWindow(f, 'adamts13').find((v) => below(v, p('adamts13SevereBelow')));
   if (severe) return { yes: true, how: `ADAMTS13 ${severe.comparator ?? ''}${Math.round(severe.value * 10) / 10}%` };
-  const code = f.activeIttp.find((c) => c.confirmsImmune || c.drugInducedImmune);
+  const code = f.activeIttp.find((c) => c.confirmsImmune || c.treatedAsIttp);
   if (code) return { yes: true, how: `coded ${code.display}${code.by === 'text' ? ' (matched by text)' : ''}` };
   return { yes: false, how: '' };
 }
 
-/** G3b: ADAMTS13 activity above the negative threshold (a "<x" result never is). */
+/** ADAMTS13 activity above the negative threshold (a "<x" result never is; ">x" only when x is at or above it). */
 export function adamts13Negative(a13: LabValue | undefined, p: Param): boolean {
-  return !!a13 && a13.value > p('adamts13NegativeAbove') && !(a13.comparator && a13.comparator.startsWith('<'));
+  return !!a13 && above(a13, p('adamts13NegativeAbove'));
 }
 
 /** The first day of the latest episode's window (its look-back), else this episode's window. */
@@ -218,7 +222,7 @@ export function clinicalRemission(f: Facts, response: Response, p: Param): { at:
   if (response.status !== 'met' || response.at === undefined || !f.episode) return undefined;
   const lastTherapy = Math.max(f.episode.lastSession, lastCaplaTime(f, episodeStart(f, p)) ?? 0);
   const byTime = lastTherapy + p('exacerbationWindowDays') * DAY;
-  const a13 = f.adamts13.post.find((v) => v.time >= response.at! && v.value >= p('adamts13NegativeAbove'));
+  const a13 = f.adamts13.post.find((v) => v.time >= response.at! && atLeast(v, p('adamts13NegativeAbove')));
   const candidates = [
     ...(byTime <= f.now ? [{ at: byTime, how: `${p('exacerbationWindowDays')} days without TPE or caplacizumab` }] : []),
     ...(a13 ? [{ at: a13.time, how: `ADAMTS13 remission (${Math.round(a13.value)}%)` }] : []),
@@ -243,7 +247,8 @@ export function clinicalState(f: Facts, content: Content): ClinicalState {
   const imp: Improvement = stale.length
     ? { improving: 'unknown', why: `cannot judge improvement: no ${stale.join(' or ')} in the last ${p('monitoringGapHours')} h` }
     : improvement({ baseline: baselinePlatelets, latest: latestPlatelets }, { baseline: baselineLdh, latest: latestLdh }, p);
-  const steroidGiven = onTreatment(f, 'steroid');
+  const steroidGiven = givenOrTakenElsewhere(f, 'steroid');
+  const a13PreAbove = adamts13Negative(f.adamts13.pre, p);
   const a13 = finalInWindow(f, 'adamts13').pop();
   return {
     platelets,
@@ -263,11 +268,21 @@ export function clinicalState(f: Facts, content: Content): ClinicalState {
     a13Pre: f.adamts13.pre,
     a13,
     confirmed: ittpConfirmed(f, p),
-    a13Negative: adamts13Negative(f.adamts13.pre, p),
+    a13PreAbove,
+    inhibitor: f.inhibitor,
+    a13Negative: a13PreAbove && !f.inhibitor,
     steroidGiven,
-    rtxGiven: onTreatment(f, 'rtx'),
+    rtxGiven: givenOrTakenElsewhere(f, 'rtx'),
     remission: clinicalRemission(f, response, p),
   };
+}
+
+/**
+ * Given this episode (G4), here or recorded as taken elsewhere (KB v3 change 30; a drug only
+ * intended is not given): "despite steroids and rituximab" (D3a, TTP-REFRACTORY-2L).
+ */
+export function givenOrTakenElsewhere(f: Facts, d: DrugClass): boolean {
+  return onTreatment(f, d) || recordedElsewhere(f, d).some((x) => x.status !== 'intended');
 }
 
 /** D6 at a time: the latest episode's remission had begun by then. */

@@ -20,14 +20,19 @@ export interface Recognised {
 export interface ConditionFact {
   ref: string;
   kind: 'ittp' | 'congenital' | 'drug' | 'hsct-tma' | 'tma-unspecified' | 'bleed' | 'other-cause' | 'pregnancy';
-  /** A drug-induced TTP code treated as iTTP because severe ADAMTS13 deficiency is documented (G3). */
-  drugInducedImmune?: boolean;
+  /**
+   * A drug-induced TTP code (G3) or M31.10 "TMA, unspecified" (KB v3 change 28) treated as iTTP
+   * because severe ADAMTS13 deficiency or an inhibitor is documented.
+   */
+  treatedAsIttp?: 'drug-induced' | 'tma-unspecified';
   active: boolean;
   clinicalStatus?: string;
   /** Onset (or recorded) time. */
   time?: number;
   display: string;
   by: MatchKind;
+  /** What matched: `system|code`, or the text. */
+  what?: string;
   /** iTTP codes that by themselves confirm an immune/acquired TTP (439007008, 438476003). */
   confirmsImmune?: boolean;
 }
@@ -48,6 +53,8 @@ export interface LabValue {
   raw: string;
   /** Coded or text interpretation (for qualitative results). */
   interpretation?: string;
+  /** Read from a panel's component or contained member (KB v3 change 31). */
+  component?: boolean;
 }
 
 export interface LabProblem {
@@ -117,8 +124,10 @@ export interface MedOrder extends OrderFact {
   routeText?: string;
   /** The route's code and text disagree (G: route unclear). */
   routeConflict?: string;
-  /** The planned end (boundsPeriod, or start plus boundsDuration). */
+  /** The planned end (boundsPeriod, or start plus boundsDuration, or the last planned dose, or the estimated supply end). */
   plannedEnd?: number;
+  /** Which field gave `end` (KB v3 change 32), in words for the card's evidence. */
+  endBy?: string;
   /** Doses per day from timing (1 = once daily), if stated. */
   perDay?: number;
   frequencyText?: string;
@@ -140,7 +149,26 @@ export interface MedAdmin {
   display: string;
 }
 
-export type DrugClass = 'capla' | 'rtx' | 'steroid' | 'mp' | 'second-line' | 'dara' | 'antithromb';
+export type DrugClass = 'capla' | 'rtx' | 'steroid' | 'mp' | 'second-line' | 'dara' | 'antithromb' | 'plasma';
+
+/**
+ * A drug recorded as given elsewhere (KB v3 change 30): a MedicationStatement (active, completed or
+ * intended), or a MedicationRequest reported from outside (`reported[x]`).
+ */
+export interface RecordedElsewhere {
+  ref: string;
+  /** Start of its effective period (else the date asserted or authored). */
+  time?: number;
+  /** End of its effective period, when stated. */
+  end?: number;
+  /** Still being taken (an active or intended statement, an active reported request). */
+  ongoing: boolean;
+  /** Who or what reported it, in words. */
+  source: string;
+  status: string;
+  by: MatchKind;
+  display: string;
+}
 
 export interface DrugExposure {
   drug: DrugClass;
@@ -149,4 +177,22 @@ export interface DrugExposure {
   /** Orders that never counted, kept as evidence (cancelled, entered-in-error...). */
   ignoredOrders: MedOrder[];
   administrations: MedAdmin[];
+  /** Recorded as given elsewhere (KB v3 change 30): never an order of this site. */
+  elsewhere: RecordedElsewhere[];
+}
+
+/** A documented allergy or intolerance to a drug a card could draft (KB v3 change 29). */
+export interface AllergyFact {
+  ref: string;
+  /** The drug classes its code or text names. */
+  drugs: DrugClass[];
+  display: string;
+  /** 'allergy' or 'intolerance' (AllergyIntolerance.type), else 'allergy'. */
+  type: string;
+  criticality?: string;
+  /** The first reaction's manifestation, in words. */
+  reaction?: string;
+  /** Onset, else recordedDate, else lastOccurrence. */
+  time?: number;
+  by: MatchKind;
 }

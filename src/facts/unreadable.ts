@@ -16,6 +16,8 @@ export interface Unreadable {
   why: string;
   /** Its clinical time, when that at least could be read. */
   time?: number;
+  /** What it is to the rules: a TPE session or an analyte (KB v3 change 36: a hidden escalation is a warning). */
+  kind?: 'tpe' | string;
 }
 
 /** FHIR R4 status codes per resource type (required bindings). "unknown" is valid FHIR but says nothing. */
@@ -25,6 +27,7 @@ const STATUSES: Record<string, readonly string[]> = {
   MedicationRequest: ['active', 'on-hold', 'cancelled', 'completed', 'entered-in-error', 'stopped', 'draft'],
   MedicationAdministration: ['in-progress', 'not-done', 'on-hold', 'completed', 'entered-in-error', 'stopped'],
   ServiceRequest: ['draft', 'active', 'on-hold', 'revoked', 'completed', 'entered-in-error'],
+  MedicationStatement: ['active', 'completed', 'entered-in-error', 'intended', 'stopped', 'on-hold', 'not-taken'],
 };
 
 /** Why a resource's status cannot be read, or undefined when it can. */

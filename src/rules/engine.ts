@@ -8,6 +8,7 @@ import type { PatientRecord } from '../facts/record';
 import { clinicalState, episodeStart } from '../facts/state';
 import type { Terminology } from '../terminology';
 import type { Units } from '../units';
+import { withoutAllergens } from './allergies';
 import { RULE_MODULES } from './index';
 import type { DraftOrder, Finding, RuleContext, RuleModule } from './types';
 
@@ -152,6 +153,8 @@ export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrd
     if (r) findings.push(...(Array.isArray(r) ? r : [r]));
   }
   findings.sort(byUrgency(priority));
+  // KB v3 change 29: no card drafts a drug the patient is documented as allergic to.
+  withoutAllergens(findings, f, deps);
   // Silent rules (site pilot) are computed, then kept apart: they neither show nor change the other cards.
   const silentRules = new Set(content.site.silent.rules);
   const silent = findings.filter((x) => silentRules.has(x.ruleId));
@@ -193,7 +196,24 @@ export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrd
           : `Age is not recorded; these rules apply to adults (${num(content, 'minAgeYears')} and over).`,
       );
   for (const x of findings) x.notes.push(...f.notes);
+  onceEach(findings);
   return { findings, silent, gate: findings.length && gate === 'no-active-ittp' ? undefined : gate, facts: f };
+}
+
+/**
+ * G7 (KB v3 change 35): one note never appears twice in one answer. A note is kept on the first
+ * (most urgent) card that carries it and dropped from the cards after it.
+ */
+function onceEach(findings: Finding[]): void {
+  if (findings.length < 2) return;
+  const seen = new Set<string>();
+  for (const x of findings) {
+    x.notes = x.notes.filter((n) => {
+      if (seen.has(n)) return false;
+      seen.add(n);
+      return true;
+    });
+  }
 }
 
 export function describeUnreadable(u: Unreadable): string {
@@ -203,7 +223,11 @@ export function describeUnreadable(u: Unreadable): string {
 /**
  * G7 alert burden. One answer carries one card that recommends caplacizumab: the most urgent
  * keeps its suggestion, the others drop it and point to it. When a warning or critical card fires,
- * the foldable info findings (ADAMTS13-INHIB, SMEAR-MISSING, MP-PULSE) go into its notes.
+ * the foldable info findings (ADAMTS13-INHIB, SMEAR-MISSING, MP-PULSE) go into its notes. One thing
+ * is said once (KB v3 change 35): an info finding folds into a warning or critical card that
+ * carries the note it is about (the in-TPE DX-RECONSIDER into a card with the donor-plasma note),
+ * and an info finding whose every suggestion another card already makes (ADAMTS13-MONITOR's
+ * "order ADAMTS13" beside CAPLA-STOP's) folds into that card.
  */
 function alertBurden(sorted: Finding[], ruleOf: Map<string, RuleContent>): Finding[] {
   const keeper = sorted.find((x) => x.caplacizumab);
@@ -214,9 +238,33 @@ function alertBurden(sorted: Finding[], ruleOf: Map<string, RuleContent>): Findi
     if (x.suggestions?.length === 0) delete x.suggestions;
     if (x.caplacizumab.param) x.params[x.caplacizumab.param] = `Caplacizumab: see the ${keeper!.ruleId} card.`;
   }
-  const top = sorted[0];
-  if (!top || top.indicator === 'info') return sorted;
-  const folded = sorted.filter((x) => x.indicator === 'info' && ruleOf.get(x.ruleId)?.foldable);
-  if (folded.length) top.folded = folded;
-  return sorted.filter((x) => !folded.includes(x));
+  const resourcesOf = (x: Finding) =>
+    (x.suggestions ?? []).map((sg) => (sg.actions ? null : (ruleOf.get(x.ruleId)?.suggestions?.[sg.key]?.resources ?? [])));
+  const folded = new Map<Finding, Finding>();
+  sorted.forEach((x, i) => {
+    if (x.indicator !== 'info') return;
+    const host = x.foldsInto
+      ? sorted.find((y) => y !== x && y.indicator !== 'info' && y.carries?.includes(x.foldsInto!))
+      : undefined;
+    if (host) {
+      folded.set(x, host);
+      return;
+    }
+    const mine = resourcesOf(x);
+    if (mine.length === 0 || mine.some((r) => r === null || r.length === 0)) return;
+    // A more urgent (or, at the same urgency, higher-priority) card that already suggests the same orders.
+    const same = sorted.find(
+      (y, j) =>
+        j < i &&
+        !folded.has(y) &&
+        resourcesOf(y).some((r) => r !== null) &&
+        mine.every((r) => resourcesOf(y).some((o) => o !== null && r!.every((k) => o.includes(k)))),
+    );
+    if (same) folded.set(x, same);
+  });
+  const top = sorted.find((x) => !folded.has(x));
+  if (top && top.indicator !== 'info')
+    for (const x of sorted) if (x.indicator === 'info' && ruleOf.get(x.ruleId)?.foldable && !folded.has(x)) folded.set(x, top);
+  for (const [x, host] of folded) (host.folded ??= []).push(x);
+  return sorted.filter((x) => !folded.has(x));
 }

@@ -1,7 +1,9 @@
 /** Evidence rows and notes that several rules show the same way. */
-import { type Facts, drug, staleActiveOrders } from '../facts';
+import { noteText } from '../content';
+import { type Facts, drug, recordedElsewhere, staleActiveOrders } from '../facts';
+import { above } from '../facts/compare';
 import { labDisplay } from '../facts/labs';
-import type { ConditionFact, DrugClass, Episode, Evidence, LabValue } from '../facts/types';
+import type { ConditionFact, DrugClass, Episode, Evidence, LabValue, RecordedElsewhere } from '../facts/types';
 import { HOUR, isoDate } from '../fhir/time';
 import type { MatchKind } from '../terminology';
 import { fmt, type Units } from '../units';
@@ -102,12 +104,56 @@ export function pastBleedEvidence(ctx: RuleContext): Evidence[] {
 
 /**
  * D8b: a card about a patient who is not responding notes an in-TPE ADAMTS13 above 20%: it may
- * reflect donor plasma, and persistent thrombocytopenia with recovered ADAMTS13 calls for another cause.
+ * reflect donor plasma, and persistent thrombocytopenia with recovered ADAMTS13 calls for another
+ * cause. A value drawn after a plasma product and before TPE (KB v3 change 26) is named as such.
  */
 export function inTpeAdamts13Notes(ctx: RuleContext): string[] {
-  const high = ctx.f.adamts13.inTpe.filter((v) => v.value > ctx.param('adamts13NegativeAbove')).pop();
+  const { f } = ctx;
+  const high = f.adamts13.inTpe.filter((v) => above(v, ctx.param('adamts13NegativeAbove'))).pop();
   if (!high) return [];
+  const plasma = f.adamts13.plasma;
+  const when =
+    plasma && f.adamts13.postPlasma.includes(high)
+      ? `was drawn after plasma (${plasma.display}, ${isoDate(plasma.time, f.tz)}, ${plasma.ref}) and before TPE`
+      : 'was drawn during TPE';
   return [
-    `ADAMTS13 ${fmt(high.value)}% (${isoDate(high.time, ctx.f.tz)}, ${high.ref}) was drawn during TPE and may reflect donor plasma; it does not gate these cards. Persistent thrombocytopenia despite recovered ADAMTS13 calls for a search for another cause (HIT, sepsis/DIC, drugs, marrow).`,
+    `ADAMTS13 ${fmt(high.value)}% (${isoDate(high.time, f.tz)}, ${high.ref}) ${when} and may reflect donor plasma; it does not gate these cards. Persistent thrombocytopenia despite recovered ADAMTS13 calls for a search for another cause (HIT, sepsis/DIC, drugs, marrow).`,
   ];
+}
+
+/** G7 (KB v3 change 35): a card with the donor-plasma note carries it; the in-TPE DX-RECONSIDER folds into it. */
+export function carriesDonorPlasma(notes: string[]): string[] | undefined {
+  return notes.length ? ['donor-plasma'] : undefined;
+}
+
+/** KB v3 change 30: the record of a drug taken elsewhere that this episode's card names, latest first. */
+export function elsewhereOf(ctx: RuleContext, d: DrugClass): RecordedElsewhere | undefined {
+  return recordedElsewhere(ctx.f, d)
+    .sort((a, b) => (b.time ?? 0) - (a.time ?? 0))
+    .at(0);
+}
+
+/** "{drug} recorded as given elsewhere ({source}, {date}): reconcile and order here if it continues." */
+export function elsewhereLine(ctx: RuleContext, x: RecordedElsewhere, drugName: string): string {
+  return noteText(ctx.content, 'elsewhere', {
+    drug: drugName.charAt(0).toUpperCase() + drugName.slice(1),
+    source: x.source,
+    date: x.time !== undefined ? isoDate(x.time, ctx.f.tz) : 'undated',
+    ref: x.ref,
+  });
+}
+
+/** Evidence rows for drugs recorded as given elsewhere. */
+export function elsewhereEvidence(ctx: RuleContext, d: DrugClass, label: string): Evidence[] {
+  return recordedElsewhere(ctx.f, d).map((x) => ({
+    label: `${label}, recorded elsewhere`,
+    value: `${x.display} (${x.status}; ${x.source})`,
+    time: x.time,
+    ref: x.ref,
+  }));
+}
+
+/** KB v3 change 33: the rituximab caution in pregnancy, when a pregnancy is active. */
+export function rituximabPregnancyNotes(ctx: RuleContext): string[] {
+  return ctx.f.pregnancy.length ? [noteText(ctx.content, 'pregnancyRituximab', {})] : [];
 }

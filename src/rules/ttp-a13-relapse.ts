@@ -5,11 +5,11 @@
  * near the result the card still fires and asks for one. Silent once rituximab is ordered or given
  * after the low result, or TPE has restarted.
  */
-import { drug } from '../facts';
-import { below } from '../facts/state';
+import { allergiesTo, drug } from '../facts';
+import { atLeast, below } from '../facts/compare';
 import { DAY, isoDate } from '../fhir/time';
 import { fmt } from '../units';
-import { labEvidence } from './evidence';
+import { labEvidence, rituximabPregnancyNotes } from './evidence';
 import type { Finding, RuleContext, RuleModule } from './types';
 
 const ID = 'TTP-A13-RELAPSE';
@@ -25,18 +25,19 @@ function patientView(ctx: RuleContext): Finding | undefined {
     (v) => v.time >= ep.firstSession - ctx.param('adamts13LookbackBeforeDay1Days') * DAY && below(v, severe),
   );
   if (!deficiency) return;
-  const remission = f.adamts13.post.find((v) => v.time > deficiency.time && v.value >= negative);
+  const remission = f.adamts13.post.find((v) => v.time > deficiency.time && atLeast(v, negative));
   if (!remission) return;
   const low = f.adamts13.post.filter((v) => v.time > remission.time).pop();
-  if (!low || !below(low, negative, ['<'])) return;
+  if (!low || !below(low, negative)) return;
   if (ep.lastSession > low.time) return;
   const plt = s.platelets.filter((v) => v.time >= low.time - ctx.param('adamts13MonitorDays') * DAY).pop();
-  if (plt && plt.value < ctx.param('responsePlatelets')) return; // thrombocytopenia: TTP-RELAPSE territory
+  if (plt && below(plt, ctx.param('responsePlatelets'))) return; // thrombocytopenia: TTP-RELAPSE territory
   const rtx = drug(f, 'rtx');
   if (rtx.orders.some((o) => (o.time ?? 0) >= low.time) || rtx.administrations.some((a) => a.time >= low.time)) return;
   return {
     ruleId: ID,
     indicator: 'info',
+    variant: allergiesTo(f, 'rtx').length ? 'allergy' : 'default',
     params: { a: `${low.comparator ?? ''}${fmt(low.value)}`, date: isoDate(low.time, f.tz), remissionDate: isoDate(remission.time, f.tz) },
     evidence: [
       ...labEvidence(deficiency, units, 'ADAMTS13 activity, episode'),
@@ -51,6 +52,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
             `No platelet count within ${ctx.param('adamts13MonitorDays')} days of this result: check platelets now (below ${ctx.param('responsePlatelets')} with this ADAMTS13 would be a clinical relapse).`,
           ]),
       'Check HBsAg and anti-HBc before the first rituximab dose (boxed warning: HBV reactivation).',
+      ...rituximabPregnancyNotes(ctx),
     ],
     suggestions: [{ key: 'start-rituximab' }],
   };

@@ -1,6 +1,6 @@
 /** TTP-ADAMTS13-INHIB: ADAMTS13 activity < 10% and no inhibitor / anti-ADAMTS13 IgG result or order (ISTH-Dx). */
 import { finalInWindow, series } from '../facts';
-import { below } from '../facts/state';
+import { below } from '../facts/compare';
 import { isoDate } from '../fhir/time';
 import { fmt } from '../units';
 import { labEvidence, matchNote } from './evidence';
@@ -12,7 +12,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
   const { f, units } = ctx;
   // The deficiency documented this episode (a later value during TPE may partly be donor plasma).
   const a13 = finalInWindow(f, 'adamts13')
-    .filter((v) => below(v, ctx.param('adamts13SevereBelow'), ['<', '<=']))
+    .filter((v) => below(v, ctx.param('adamts13SevereBelow')))
     .pop();
   if (!a13) return;
   const inh = series(f, 'adamts13Inhibitor');

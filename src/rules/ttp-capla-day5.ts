@@ -5,15 +5,19 @@
  * code it is a warning, never critical. On the order hooks: a draft TPE order for PE day >= 4 in the
  * same situation. Optional up-front info card when the pre-treatment ADAMTS13 is < 10% (KB section 3).
  */
-import { activeOrGiven, series } from '../facts';
-import { below } from '../facts/state';
+import { activeOrGiven, allergiesTo, series } from '../facts';
+import { below, belowTri } from '../facts/compare';
 import { periodStart } from '../fhir/read';
-import { daysBetween, localDate, parseTime } from '../fhir/time';
+import { daysBetween, isoDate, localDate, parseTime } from '../fhir/time';
 import { fmt } from '../units';
 import { draftDisplay, focus, liveDraft, matchDraft } from './drafts';
 import {
+  carriesDonorPlasma,
   currentEpisode,
   drugNotes,
+  elsewhereEvidence,
+  elsewhereLine,
+  elsewhereOf,
   episodeEvidence,
   gapNotes,
   inTpeAdamts13Notes,
@@ -32,11 +36,17 @@ function adamts13Line(ctx: RuleContext): { line: string; none: boolean } {
   const { f, s } = ctx;
   if (s.a13Pre && below(s.a13Pre, ctx.param('adamts13SevereBelow')))
     return { line: `ADAMTS13 ${s.a13Pre.comparator ?? ''}${fmt(s.a13Pre.value)}% before TPE confirms iTTP.`, none: false };
+  // KB v3 change 25: a lower bound under the threshold (">5%") does not say whether the deficiency is severe.
+  if (s.a13Pre && belowTri(s.a13Pre, ctx.param('adamts13SevereBelow')) === 'unknown')
+    return {
+      line: `ADAMTS13 reported as ${s.a13Pre.comparator}${fmt(s.a13Pre.value)}% before TPE does not say whether the deficiency is severe.`,
+      none: false,
+    };
   const a13 = series(f, 'adamts13');
   const resulted = [...a13.final, ...a13.preliminary, ...a13.problems].some((v) => (v.time ?? f.now) >= f.windowStart);
   const ordered = a13.pending.length > 0 || f.a13Orders.some((o) => o.status === 'active' || o.status === 'on-hold');
   if (!resulted && ordered) return { line: 'Do not wait for the pending ADAMTS13 result.', none: false };
-  const specific = f.activeIttp.some((c) => c.confirmsImmune || c.drugInducedImmune);
+  const specific = f.activeIttp.some((c) => c.confirmsImmune || c.treatedAsIttp);
   if (!resulted && !ordered && !specific)
     return {
       line: 'No ADAMTS13 result: caplacizumab before the result fits a high clinical probability only (ISTH-Dx). Send ADAMTS13 now.',
@@ -51,14 +61,31 @@ function finding(ctx: RuleContext, summary: 'default' | 'order', peDay?: number)
   const bleed = recentBleed(ctx);
   const a13 = adamts13Line(ctx);
   const critical = s.refractoryNumeric === true && !bleed && !a13.none;
+  const donorPlasma = inTpeAdamts13Notes(ctx);
+  // KB v3 change 30: caplacizumab recorded as given elsewhere is not "not started": at most an info to reconcile.
+  const elsewhere = elsewhereOf(ctx, 'capla');
+  // KB v3 change 29: a documented caplacizumab allergy removes the draft (the engine) and changes the advice, not the indicator.
+  const allergy = allergiesTo(f, 'capla')[0];
+  const variant = elsewhere
+    ? 'elsewhere'
+    : allergy
+      ? 'allergy'
+      : summary === 'order'
+        ? 'order'
+        : s.refractoryNumeric === true
+          ? 'refractory'
+          : 'default';
   return {
     ruleId: ID,
-    indicator: critical ? 'critical' : 'warning',
-    variant: summary === 'order' ? 'order' : s.refractoryNumeric === true ? 'refractory' : 'default',
+    indicator: elsewhere ? 'info' : critical ? 'critical' : 'warning',
+    variant,
     params: {
       N: peDay ?? ep.peDay,
       sessions: ep.sessionCount,
+      state: s.refractoryNumeric === true ? 'meets the IWG refractory definition' : 'not improving',
       a13Line: a13.line,
+      elsewhereLine: elsewhere ? elsewhereLine(ctx, elsewhere, 'caplacizumab') : '',
+      date: elsewhere?.time !== undefined ? isoDate(elsewhere.time, f.tz) : 'undated',
       bleedLine: bleed
         ? `**Current bleed: ${bleed.display}.** Caplacizumab raises bleeding risk; weigh it against the thrombotic risk with hematology (the label interrupts it for clinically significant bleeding).`
         : '',
@@ -71,6 +98,7 @@ function finding(ctx: RuleContext, summary: 'default' | 'order', peDay?: number)
       ...trendEvidence(ctx),
       { label: 'Improvement (D4)', value: s.improvingWhy || String(s.improving) },
       { label: 'Caplacizumab', value: 'not ordered-and-active, not given this episode' },
+      ...elsewhereEvidence(ctx, 'capla', 'Caplacizumab'),
       ...labEvidence(s.a13Pre, ctx.units, 'ADAMTS13 activity, before TPE'),
       ...(bleed ? [{ label: 'Bleeding (current)', value: bleed.display, time: bleed.time, ref: bleed.ref }] : []),
       ...pastBleedEvidence(ctx),
@@ -79,12 +107,13 @@ function finding(ctx: RuleContext, summary: 'default' | 'order', peDay?: number)
     notes: [
       ...sessionNotes(ctx),
       ...drugNotes(ctx, 'capla', 'Caplacizumab'),
-      ...inTpeAdamts13Notes(ctx),
-      ...gapNotes(ctx, ['medicationAdministrations', 'labs']),
+      ...donorPlasma,
+      ...gapNotes(ctx, ['medicationAdministrations', 'medicationStatements', 'labs']),
     ],
-    suggestions: [{ key: 'start-caplacizumab', isRecommended: true }],
+    suggestions: elsewhere ? undefined : [{ key: 'start-caplacizumab', isRecommended: true }],
     overrideFirst: bleed ? 'bleeding-risk' : undefined,
-    caplacizumab: { suggestions: ['start-caplacizumab'] },
+    caplacizumab: elsewhere ? undefined : { suggestions: ['start-caplacizumab'] },
+    carries: carriesDonorPlasma(donorPlasma),
   };
 }
 
@@ -94,7 +123,9 @@ function patientView(ctx: RuleContext): Finding | undefined {
   if (!ep || activeOrGiven(f, 'capla')) return;
   if (s.noImprovement === true || s.refractoryNumeric === true) return finding(ctx, 'default');
   const a13 = s.a13Pre;
-  if (ctx.flag('caplaUpfrontInfoCard') && a13 && below(a13, ctx.param('adamts13SevereBelow'))) {
+  // The up-front card is a suggestion to start: none when caplacizumab was given elsewhere or is contraindicated.
+  const startable = !elsewhereOf(ctx, 'capla') && allergiesTo(f, 'capla').length === 0;
+  if (ctx.flag('caplaUpfrontInfoCard') && startable && a13 && below(a13, ctx.param('adamts13SevereBelow'))) {
     return {
       ruleId: ID,
       indicator: 'info',

@@ -5,7 +5,8 @@
  * (f) a caplacizumab allergy. An order is judged only on what it states: a missing dose says nothing
  * about dose.
  */
-import { activeOrders, drug, exposureInWindow, series } from '../facts';
+import { activeOrders, allergiesTo, drug, exposureInWindow, series } from '../facts';
+import { atLeast } from '../facts/compare';
 import { isActiveOrder, medOrderOf } from '../facts/drugs';
 import type { Evidence, MedOrder } from '../facts/types';
 import { type AnyResource, concepts, conceptText, periodStart, refOf, statusCode } from '../fhir/read';
@@ -117,7 +118,7 @@ export function recurrencesOnCaplacizumab(ctx: RuleContext): { count: number; la
   let count = 0;
   let last: { time: number; value: number; ref: string } | undefined;
   for (const v of series(ctx.f, 'platelets').final) {
-    if (v.value >= threshold) above = true;
+    if (atLeast(v, threshold)) above = true;
     else if (above) {
       above = false;
       if (doses.some((t) => t <= v.time && v.time - t <= 36 * 3_600_000)) {
@@ -198,8 +199,8 @@ function orders(ctx: RuleContext): Finding[] {
     const fix = doseRouteFrequency(ctx, order, caplaDrafts, d);
     problems.push(...fix.problems);
 
-    // (d) the pre-treatment ADAMTS13 > 20% (D8a); a value drawn during TPE never upgrades (D8b).
-    if (s.a13Negative && s.a13Pre) {
+    // (d) the pre-treatment ADAMTS13 > 20% (D8a, before TPE and any plasma); a value drawn during TPE or after plasma never upgrades (D8b).
+    if (s.a13PreAbove && s.a13Pre) {
       problems.push(`ADAMTS13 ${fmt(s.a13Pre.value)}% before TPE`);
       evidence.push(...labEvidence(s.a13Pre, units, 'ADAMTS13 activity, before TPE'));
     }
@@ -211,16 +212,11 @@ function orders(ctx: RuleContext): Finding[] {
         'Pregnancy: limited data; the EU SmPC advises avoiding caplacizumab in pregnancy as a precaution. Decide with hematology and obstetrics.',
       );
     }
-    // (f) caplacizumab allergy.
-    const allergy = f.record
-      .all('AllergyIntolerance')
-      .find(
-        (a) =>
-          !['entered-in-error', 'refuted'].includes(String(statusCode(a.verificationStatus))) && ctx.terminology.match('VS-CAPLA', a.code),
-      );
+    // (f) caplacizumab allergy (KB v3 change 29: current, not refuted; the engine removes the one-click fix and says why).
+    const allergy = allergiesTo(f, 'capla')[0];
     if (allergy) {
       problems.push('caplacizumab allergy');
-      evidence.push({ label: 'Allergy', value: conceptText(concepts(allergy.code)[0] ?? {}), ref: refOf(allergy) });
+      evidence.push({ label: 'Allergy', value: allergy.display, time: allergy.time, ref: allergy.ref });
     }
     // ADAMTS13 pending: empiric start only with high clinical probability (ISTH-Dx).
     const a13 = series(f, 'adamts13');

@@ -4,6 +4,7 @@
  * order hooks: a draft that stops caplacizumab or ends it within 3 days.
  */
 import { drug, series } from '../facts';
+import { atLeast, below } from '../facts/compare';
 import { medOrderOf } from '../facts/drugs';
 import type { Evidence, MedOrder } from '../facts/types';
 import { DAY, HOUR, daysBetween, isoDate, localDate } from '../fhir/time';
@@ -48,7 +49,7 @@ function stopFinding(ctx: RuleContext, ending: Ending): Finding | undefined {
   const evidence: Evidence[] = [
     {
       label: 'Caplacizumab end',
-      value: `${isoDate(ending.end, f.tz)} (${ending.order.status})`,
+      value: `${isoDate(ending.end, f.tz)} (${ending.order.status}; ${ending.order.endBy ?? 'last administration'})`,
       time: ending.order.time,
       ref: ending.order.ref,
     },
@@ -73,8 +74,9 @@ function stopFinding(ctx: RuleContext, ending: Ending): Finding | undefined {
       suggestions: [{ key: 'order-adamts13-activity', isRecommended: true }],
     };
   }
-  if (recentA13.value < ctx.param('adamts13NegativeAbove') || recentA13.comparator?.startsWith('<')) {
-    const severe = recentA13.value < ctx.param('adamts13SevereBelow');
+  // A bound that cannot tell (">5%") is read as not recovered (KB v3 change 25).
+  if (!atLeast(recentA13, ctx.param('adamts13NegativeAbove'))) {
+    const severe = below(recentA13, ctx.param('adamts13SevereBelow'));
     return {
       ruleId: ID,
       indicator: 'warning',

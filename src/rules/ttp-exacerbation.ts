@@ -4,7 +4,8 @@
  * urgent warning (restart TPE, caplacizumab; during TPE: caplacizumab); info when another cause of
  * thrombocytopenia is coded.
  */
-import { activeOrders, orderedOrGiven } from '../facts';
+import { activeOrders, orderedOrGiven, recordedElsewhere } from '../facts';
+import { below } from '../facts/compare';
 import { episodeStart, inRemission, lastCaplaTime } from '../facts/state';
 import { DAY, HOUR, isoDate } from '../fhir/time';
 import { fmt } from '../units';
@@ -18,7 +19,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
   const ep = f.episode;
   if (!ep || s.response.status !== 'met' || s.response.at === undefined) return;
   const latest = s.latestPlatelets;
-  if (!latest || latest.time <= s.response.at || latest.value >= ctx.param('responsePlatelets')) return;
+  if (!latest || latest.time <= s.response.at || !below(latest, ctx.param('responsePlatelets'))) return;
   const window = ctx.param('exacerbationWindowDays') * DAY;
   const lastTpe = ep.lastSession;
   const lastCapla = lastCaplaTime(f, episodeStart(f, ctx.param));
@@ -45,7 +46,10 @@ function patientView(ctx: RuleContext): Finding | undefined {
       stopped: `${stopped} (${isoDate(stoppedAt, f.tz)})`,
       lastTpeDate: isoDate(lastTpe, f.tz),
       what: byCapla ? 'caplacizumab' : 'TPE',
-      rtxLine: orderedOrGiven(f, 'rtx') ? '' : 'No rituximab is recorded this episode: add it with the immunosuppression.',
+      rtxLine:
+        orderedOrGiven(f, 'rtx') || recordedElsewhere(f, 'rtx').length
+          ? ''
+          : 'No rituximab is recorded this episode: add it with the immunosuppression.',
       otherLine: other ? `**${other.display} is coded**: exclude it as the cause before treating this as an exacerbation.` : '',
     },
     evidence: [

@@ -2,14 +2,17 @@
  * TTP-FIRSTLINE-MISSING: acute iTTP (diagnosed in the last 7 days, at least 12 h ago) with no TPE
  * session yet and no active TPE order, and/or no corticosteroid ordered or given. TPE plus
  * corticosteroids is ISTH20's strong recommendation. Once TPE has begun, TTP-STEROID-MISSING
- * takes over from PE day 2: the two never fire together.
+ * takes over from PE day 2: the two never fire together. The card says what the record says (KB v3
+ * change 37): a TPE order not yet started is named as such, and a corticosteroid recorded as given
+ * elsewhere is not missing (change 30: with TPE on its way, an info to reconcile).
  */
 import { orderedOrGiven } from '../facts';
 import { isActiveOrder } from '../facts/drugs';
-import { below, inRemission } from '../facts/state';
+import { below } from '../facts/compare';
+import { inRemission } from '../facts/state';
 import type { Evidence } from '../facts/types';
-import { DAY, HOUR } from '../fhir/time';
-import { drugNotes, gapNotes, labEvidence, staleOrderNotes } from './evidence';
+import { DAY, HOUR, isoDate } from '../fhir/time';
+import { drugNotes, elsewhereEvidence, elsewhereLine, elsewhereOf, gapNotes, labEvidence, staleOrderNotes } from './evidence';
 import type { Finding, RuleContext, RuleModule } from './types';
 
 const ID = 'TTP-FIRSTLINE-MISSING';
@@ -35,29 +38,54 @@ function patientView(ctx: RuleContext): Finding | undefined {
   if (!dx) return;
   const hours = Math.floor((f.now - dx.time) / HOUR);
   if (hours < ctx.param('firstLineGraceHours')) return;
-  const tpeOrdered = f.tpeOrders.some((o) => isActiveOrder(o, f.now));
+  const tpeOrder = f.tpeOrders.find((o) => isActiveOrder(o, f.now));
   const steroid = orderedOrGiven(f, 'steroid');
-  const missing = [!tpeOrdered && 'TPE', !steroid && 'corticosteroids'].filter((x): x is string => !!x);
-  if (missing.length === 0) return;
+  // KB v3 change 30: a corticosteroid recorded as given elsewhere is not missing.
+  const elsewhere = steroid ? undefined : elsewhereOf(ctx, 'steroid');
+  const tpeMissing = !tpeOrder;
+  const steroidMissing = !steroid && !elsewhere;
+  if (!tpeMissing && !steroidMissing && !elsewhere) return;
+  const missing = [tpeMissing && 'TPE', steroidMissing && 'corticosteroids'].filter((x): x is string => !!x);
+  // KB v3 change 37: the card says what the record says (TPE ordered, not started), never "Start TPE" beside an order.
+  const tpeStatus = tpeOrder ? `TPE ordered (${tpeOrder.ref}), not yet started` : 'no TPE session and no active TPE order';
+  const steroidStatus = steroid
+    ? 'a corticosteroid is ordered or given'
+    : elsewhere
+      ? 'a corticosteroid is recorded as given elsewhere, none ordered here'
+      : 'no corticosteroid ordered or given';
   const evidence: Evidence[] = [
     { label: 'Diagnosis', value: dx.what, time: dx.time, ref: dx.ref },
-    { label: 'TPE', value: tpeOrdered ? 'ordered, no session yet' : 'no session, no active order' },
-    { label: 'Corticosteroids', value: steroid ? 'ordered or given' : 'none ordered or given' },
+    { label: 'TPE', value: tpeOrder ? 'ordered, no session yet' : 'no session, no active order', ref: tpeOrder?.ref },
+    { label: 'Corticosteroids', value: steroid ? 'ordered or given' : 'none ordered or given here' },
+    ...elsewhereEvidence(ctx, 'steroid', 'Corticosteroid'),
     ...labEvidence(s.latestPlatelets, ctx.units, 'Platelets, latest'),
   ];
   return {
     ruleId: ID,
-    indicator: 'warning',
-    params: { missing: missing.join(' and '), h: hours },
+    indicator: missing.length ? 'warning' : 'info',
+    variant: missing.length === 0 ? 'elsewhere' : tpeMissing && steroidMissing ? 'default' : tpeMissing ? 'tpe' : 'steroid',
+    params: {
+      missing: missing.join(' and '),
+      h: hours,
+      tpeStatus,
+      steroidStatus,
+      date: elsewhere?.time !== undefined ? isoDate(elsewhere.time, f.tz) : 'undated',
+      elsewhereLine: elsewhere ? elsewhereLine(ctx, elsewhere, elsewhere.display) : '',
+    },
     evidence,
     notes: [
       ...drugNotes(ctx, 'steroid', 'A corticosteroid'),
       ...(steroid ? [] : staleOrderNotes(ctx, 'steroid', 'A corticosteroid')),
-      ...gapNotes(ctx, ['procedures', 'serviceRequests', 'medicationRequests']),
+      ...gapNotes(ctx, ['procedures', 'serviceRequests', 'medicationRequests', 'medicationStatements']),
     ],
-    suggestions: [
-      { key: !tpeOrdered && !steroid ? 'start-tpe-and-steroids' : !tpeOrdered ? 'start-tpe' : 'start-mp-pulse', isRecommended: true },
-    ],
+    suggestions: missing.length
+      ? [
+          {
+            key: tpeMissing && steroidMissing ? 'start-tpe-and-steroids' : tpeMissing ? 'start-tpe' : 'start-mp-pulse',
+            isRecommended: true,
+          },
+        ]
+      : undefined,
   };
 }
 

@@ -1,12 +1,15 @@
 /**
  * TTP-MON-DAILY: TPE in the last 48 h or an active TPE order, and platelets, Hb or LDH without a
  * usable result in the last `monitoringGapHours`. When the gap leaves the D3/D4 calls unknown, the
- * card says that escalation cannot be assessed without current platelets and LDH.
+ * card says that escalation cannot be assessed without current platelets and LDH, and, after
+ * enough sessions, what the last values showed when they showed no improvement (KB v3 change 37).
+ * Platelets sent inside a CBC panel are results (change 31): never "never measured".
  */
 import { series } from '../facts';
 import { isActiveOrder } from '../facts/drugs';
 import type { Evidence } from '../facts/types';
-import { HOUR } from '../fhir/time';
+import { improvement } from '../facts/state';
+import { HOUR, isoDate } from '../fhir/time';
 import { fmt } from '../units';
 import { episodeEvidence, gapNotes } from './evidence';
 import type { Finding, RuleContext, RuleModule } from './types';
@@ -53,6 +56,13 @@ function patientView(ctx: RuleContext): Finding | undefined {
     s.response.status !== 'met' &&
     (ep.peDay >= ctx.param('noImprovementPeDay') || ep.sessionCount >= ctx.param('noImprovementPeDay'));
   const blind = atStake && s.notCurrent.length > 0;
+  // KB v3 change 37: what the last (stale) values showed, when they showed no improvement.
+  const last = s.latestPlatelets;
+  const stale =
+    blind && last && s.baselinePlatelets && s.latestLdh && s.baselineLdh
+      ? improvement({ baseline: s.baselinePlatelets, latest: last }, { baseline: s.baselineLdh, latest: s.latestLdh }, ctx.param)
+      : undefined;
+  const sessionsThen = last ? (ep?.sessions.filter((x) => x.time <= last.time).length ?? 0) : 0;
   return {
     ruleId: ID,
     indicator: 'warning',
@@ -61,7 +71,15 @@ function patientView(ctx: RuleContext): Finding | undefined {
       hours,
       tpe,
       escalationLine: blind
-        ? `**Escalation (caplacizumab by day 4-5, refractory therapy) cannot be assessed without current platelets and LDH** (none in the last ${hours} h: ${s.notCurrent.join(', ')}).`
+        ? [
+            `**Escalation (caplacizumab by day 4-5, refractory therapy) cannot be assessed without current platelets and LDH** (none in the last ${hours} h: ${s.notCurrent.join(', ')}).`,
+            // KB v3 change 37: what the last values showed, when they showed no improvement.
+            ...(stale?.improving === false && last
+              ? [
+                  `The last values (${isoDate(last.time, f.tz)}, after ${sessionsThen} sessions) showed no improvement (${stale.why}): escalation is likely due once current labs confirm.`,
+                ]
+              : []),
+          ].join(' ')
         : '',
     },
     evidence: [...(ep ? episodeEvidence(ctx) : []), ...evidence],

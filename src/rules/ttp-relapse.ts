@@ -6,7 +6,7 @@
  * thrombocytopenia is coded.
  */
 import { finalInWindow } from '../facts';
-import { below } from '../facts/state';
+import { below, gt } from '../facts/compare';
 import { DAY, isoDate } from '../fhir/time';
 import { fmt } from '../units';
 import { labEvidence, r1 } from './evidence';
@@ -36,9 +36,9 @@ function patientView(ctx: RuleContext): Finding | undefined {
   const platelets = s.remission ? s.platelets : finalInWindow(f, 'platelets', remission.at);
   const ldhs = s.remission ? s.ldh : finalInWindow(f, 'ldh', remission.at);
   const plt = platelets.filter((v) => v.time > remission.at).pop();
-  if (!plt || plt.value >= ctx.param('responsePlatelets')) return;
+  if (!plt || !below(plt, ctx.param('responsePlatelets'))) return;
   const ldh = ldhs.filter((v) => v.time > remission.at).pop();
-  const ldhHigh = ldh !== undefined && s.ldhX(ldh) > 1;
+  const ldhHigh = ldh !== undefined && gt(s.ldhX(ldh), 1);
   const a13Results = [...f.adamts13.post, ...(f.adamts13.pre && !f.episode?.current ? [f.adamts13.pre] : [])];
   const a13 = a13Results.filter((v) => v.time > remission.at && below(v, ctx.param('adamts13SevereBelow'))).pop();
   const a13Since =

@@ -10,7 +10,7 @@ import type { AnyResource } from '../fhir/read';
 import { DAY } from '../fhir/time';
 import { fmt } from '../units';
 import { describeOrder, draftDisplay, focus, matchDraft } from './drafts';
-import { matchNote } from './evidence';
+import { matchNote, rituximabPregnancyNotes } from './evidence';
 import type { Finding, RuleContext, RuleModule } from './types';
 
 const ID = 'TTP-RTX-DOSE';
@@ -68,11 +68,19 @@ function summaryHint(ctx: RuleContext, f: Finding): string {
   return 'dose outside the iTTP regimens.';
 }
 
+/** A dose as order text writes it: "620 mg", "375 mg/m2", "1 g". */
+const DOSE_IN_TEXT = /\b\d+(?:[.,]\d+)?\s*(?:mg\/m2|mg\/m²|mg|mcg|g)(?![a-z])/gi;
+
+/**
+ * The draft with its dose set to `mg`, and its text saying the same (KB v3 change 34): every dose the
+ * text names becomes the new dose, so that the order never states two doses.
+ */
 function withDose(resource: AnyResource, mg: number): Record<string, unknown> {
   const r = structuredClone(resource) as Record<string, unknown>;
   const list = Array.isArray(r.dosageInstruction) && r.dosageInstruction.length ? (r.dosageInstruction as Record<string, unknown>[]) : [{}];
   const first = { ...list[0]! };
   first.doseAndRate = [{ doseQuantity: { value: mg, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }];
+  if (typeof first.text === 'string') first.text = first.text.replace(DOSE_IN_TEXT, `${fmt(mg)} mg`);
   r.dosageInstruction = [first, ...list.slice(1)];
   return r;
 }
@@ -141,7 +149,12 @@ function orders(ctx: RuleContext): Finding[] {
     found.sort((a, b2) => rank[b2.indicator] - rank[a.indicator]);
     const main = found[0]!;
     main.evidence = evidence;
-    main.notes = [...notes, ...found.slice(1).map((x) => `Also: ${summaryHint(ctx, x)}`), ...hbvNotes(ctx)];
+    main.notes = [
+      ...notes,
+      ...found.slice(1).map((x) => `Also: ${summaryHint(ctx, x)}`),
+      ...hbvNotes(ctx),
+      ...rituximabPregnancyNotes(ctx),
+    ];
     if (main.variant === 'default' || main.variant === 'no-bsa') {
       const sugg = [];
       if (calc !== undefined)

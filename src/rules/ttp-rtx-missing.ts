@@ -5,10 +5,21 @@
  * rituximab was given in the last 6 months (B cells may still be depleted). Before the first dose,
  * HBV screening (boxed warning).
  */
-import { drug, orderedOrGiven } from '../facts';
+import { allergiesTo, drug, orderedOrGiven } from '../facts';
 import type { Evidence } from '../facts/types';
 import { DAY, isoDate } from '../fhir/time';
-import { currentEpisode, drugNotes, episodeEvidence, gapNotes, labEvidence, staleOrderNotes } from './evidence';
+import {
+  currentEpisode,
+  drugNotes,
+  elsewhereEvidence,
+  elsewhereLine,
+  elsewhereOf,
+  episodeEvidence,
+  gapNotes,
+  labEvidence,
+  rituximabPregnancyNotes,
+  staleOrderNotes,
+} from './evidence';
 import type { Finding, RuleContext, RuleModule } from './types';
 
 const ID = 'TTP-RTX-MISSING';
@@ -20,6 +31,9 @@ function patientView(ctx: RuleContext): Finding | undefined {
   if (orderedOrGiven(f, 'rtx')) return;
   const relapse = f.relapseCoded || ep.previousEpisodeEnd !== undefined;
   const refractory = s.refractoryNumeric === true || s.refractoryBroad === true;
+  // KB v3 change 30: rituximab recorded as given elsewhere is not missing: an info to reconcile.
+  const elsewhere = elsewhereOf(ctx, 'rtx');
+  const allergy = allergiesTo(f, 'rtx')[0];
   const recent = [...drug(f, 'rtx').administrations]
     .reverse()
     .find((a) => f.now - a.time < ctx.param('rtxRecentDays') * DAY && a.time <= f.future);
@@ -28,6 +42,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
     { label: 'iTTP confirmed by', value: s.confirmed.how },
     ...labEvidence(s.a13, units, 'ADAMTS13 activity, latest'),
     { label: 'Rituximab', value: 'not ordered or given this episode' },
+    ...elsewhereEvidence(ctx, 'rtx', 'Rituximab'),
   ];
   if (recent)
     evidence.push({ label: 'Rituximab given before this episode', value: isoDate(recent.time, f.tz), time: recent.time, ref: recent.ref });
@@ -43,21 +58,29 @@ function patientView(ctx: RuleContext): Finding | undefined {
     });
   return {
     ruleId: ID,
-    indicator: !recent && ep.peDay >= ctx.param('rtxWarningPeDay') ? 'warning' : 'info',
-    variant: recent ? 'recent' : relapse || refractory ? 'escalated' : 'default',
+    indicator: !elsewhere && !recent && ep.peDay >= ctx.param('rtxWarningPeDay') ? 'warning' : 'info',
+    variant: elsewhere ? 'elsewhere' : recent ? 'recent' : allergy ? 'allergy' : relapse || refractory ? 'escalated' : 'default',
     params: {
       N: ep.peDay,
       confirmation: s.confirmed.how,
       context: relapse ? (refractory ? 'Relapsed, refractory' : 'Relapsed') : 'Refractory',
-      date: recent ? isoDate(recent.time, f.tz) : '',
+      date: elsewhere
+        ? elsewhere.time !== undefined
+          ? isoDate(elsewhere.time, f.tz)
+          : 'undated'
+        : recent
+          ? isoDate(recent.time, f.tz)
+          : '',
+      elsewhereLine: elsewhere ? elsewhereLine(ctx, elsewhere, 'rituximab') : '',
     },
     evidence,
     notes: [
+      ...rituximabPregnancyNotes(ctx),
       ...drugNotes(ctx, 'rtx', 'Rituximab'),
       ...staleOrderNotes(ctx, 'rtx', 'Rituximab'),
-      ...gapNotes(ctx, ['medicationAdministrations']),
+      ...gapNotes(ctx, ['medicationAdministrations', 'medicationStatements']),
     ],
-    suggestions: [{ key: 'start-rituximab', isRecommended: true }],
+    suggestions: elsewhere ? undefined : [{ key: 'start-rituximab', isRecommended: true }],
   };
 }
 

@@ -4,7 +4,7 @@
  * it is not a daily-monitoring item. Info (folded into a higher card, G7).
  */
 import { series } from '../facts';
-import { below } from '../facts/state';
+import { below } from '../facts/compare';
 import { HOUR, isoDate } from '../fhir/time';
 import type { Finding, RuleContext, RuleModule } from './types';
 

@@ -1,6 +1,21 @@
-/** TTP-STEROID-MISSING: PE day >= 2 and no corticosteroid ordered or given this episode (ISTH20: strong). */
-import { orderedOrGiven } from '../facts';
-import { currentEpisode, drugNotes, episodeEvidence, gapNotes, sessionNotes, staleOrderNotes } from './evidence';
+/**
+ * TTP-STEROID-MISSING: PE day >= 2 and no corticosteroid ordered or given this episode (ISTH20:
+ * strong). A corticosteroid recorded as given elsewhere is not missing: an info to reconcile (KB v3
+ * change 30). A documented corticosteroid allergy keeps the warning and removes the draft (change 29).
+ */
+import { allergiesTo, orderedOrGiven } from '../facts';
+import { isoDate } from '../fhir/time';
+import {
+  currentEpisode,
+  drugNotes,
+  elsewhereEvidence,
+  elsewhereLine,
+  elsewhereOf,
+  episodeEvidence,
+  gapNotes,
+  sessionNotes,
+  staleOrderNotes,
+} from './evidence';
 import type { Finding, RuleContext, RuleModule } from './types';
 
 const ID = 'TTP-STEROID-MISSING';
@@ -10,18 +25,29 @@ function patientView(ctx: RuleContext): Finding | undefined {
   const ep = currentEpisode(f);
   if (!ep || ep.peDay < ctx.param('steroidMissingPeDay')) return;
   if (orderedOrGiven(f, 'steroid')) return;
+  const elsewhere = elsewhereOf(ctx, 'steroid');
+  const allergy = allergiesTo(f, 'steroid')[0];
   return {
     ruleId: ID,
-    indicator: 'warning',
-    params: { N: ep.peDay },
-    evidence: [...episodeEvidence(ctx), { label: 'Corticosteroids', value: 'none ordered or given this episode' }],
+    indicator: elsewhere ? 'info' : 'warning',
+    variant: elsewhere ? 'elsewhere' : allergy ? 'allergy' : 'default',
+    params: {
+      N: ep.peDay,
+      date: elsewhere?.time !== undefined ? isoDate(elsewhere.time, f.tz) : 'undated',
+      elsewhereLine: elsewhere ? elsewhereLine(ctx, elsewhere, elsewhere.display) : '',
+    },
+    evidence: [
+      ...episodeEvidence(ctx),
+      { label: 'Corticosteroids', value: 'none ordered or given this episode' },
+      ...elsewhereEvidence(ctx, 'steroid', 'Corticosteroid'),
+    ],
     notes: [
       ...sessionNotes(ctx),
       ...drugNotes(ctx, 'steroid', 'A corticosteroid'),
       ...staleOrderNotes(ctx, 'steroid', 'A corticosteroid'),
-      ...gapNotes(ctx, ['medicationAdministrations']),
+      ...gapNotes(ctx, ['medicationAdministrations', 'medicationStatements']),
     ],
-    suggestions: [{ key: 'start-mp-pulse', isRecommended: true }],
+    suggestions: elsewhere ? undefined : [{ key: 'start-mp-pulse', isRecommended: true }],
   };
 }
 

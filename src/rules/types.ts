@@ -46,6 +46,10 @@ export interface Finding {
   caplacizumab?: { suggestions: string[]; param?: string };
   /** G7: info findings of other rules folded into this card's notes (set by the engine). */
   folded?: Finding[];
+  /** G7 (KB v3 change 35): notes of a kind this card carries (e.g. 'donor-plasma'), that an info finding may fold into. */
+  carries?: string[];
+  /** G7 (KB v3 change 35): an info finding that folds into a warning or critical card carrying this kind of note. */
+  foldsInto?: string;
 }
 
 export interface DraftOrder {

@@ -101,8 +101,18 @@ export class Units {
     return this.factorThrough(def, this.aliases.get(`${analyte} ${rawUnit}`) ?? this.aliases.get(`${analyte} ${micro}`) ?? micro);
   }
 
-  /** The factor from a unit (after aliases) to the analyte's rule unit, or null. */
+  /**
+   * The factor from a unit (after aliases) to the analyte's rule unit, or null. UCUM computes
+   * 10*3/uL -> 10*9/L as 0.9999999999999999: a factor is snapped to 12 significant digits, so that a
+   * conversion between units of one scale multiplies by exactly 1 and a power of ten is exact (KB v3
+   * change 24); no conversion the rules use needs more digits than that.
+   */
   private factorThrough(def: AnalyteDef, unit: string): number | null {
+    const f = this.rawFactor(def, unit);
+    return f === null ? null : Number(f.toPrecision(12));
+  }
+
+  private rawFactor(def: AnalyteDef, unit: string): number | null {
     // Own keys only: a unit named "constructor" is not a property of every object.
     const eq = def.equivalents && Object.hasOwn(def.equivalents, unit) ? def.equivalents[unit] : undefined;
     if (eq !== undefined) return eq;

@@ -14,7 +14,7 @@ import { createApp } from '../../src/app';
 import { loadContent } from '../../src/content';
 import { at } from '../fixtures/builder';
 import { NOW_D5, situations } from '../fixtures/situations';
-import { seqId, testConfig } from '../helpers';
+import { ruleVersion, seqId, testConfig } from '../helpers';
 
 const ADMIN = 'admin-token-0123456789';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -141,14 +141,14 @@ describe('pages in a real browser', () => {
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toMatch(/^Basic realm="ttp-cds governance"/);
     const { page, context, requested } = await open('/governance', true);
-    const row = page.locator('tr[data-rule="TTP-CAPLA-DAY5"][data-version="2.1.0"]');
+    const row = page.locator(`tr[data-rule="TTP-CAPLA-DAY5"][data-version="${ruleVersion('TTP-CAPLA-DAY5')}"]`);
     expect(await row.locator('td.fired').innerText()).toBe('1');
     expect(await row.locator('td.overridden').innerText()).toBe('1');
     expect(await row.innerText()).toContain('bleeding-risk: 1');
     expect(await page.locator('svg.chart').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'governance.png') });
     const csv = await page.request.get(`${base}/governance/rules.csv`);
-    expect(await csv.text()).toContain('TTP-CAPLA-DAY5,2.1.0,1,0,0,1,bleeding-risk=1');
+    expect(await csv.text()).toContain(`TTP-CAPLA-DAY5,${ruleVersion('TTP-CAPLA-DAY5')},1,0,0,1,bleeding-risk=1`);
     expect(onlyHere(requested)).toEqual([]);
     await context.close();
   });

@@ -198,7 +198,8 @@ const cases: Case[] = [
   },
   {
     name: '17 variant: the same 35% drawn during TPE (day 2, after the session) gates nothing',
-    cards: 3,
+    // KB v3 change 35: the in-TPE DX-RECONSIDER folds into CAPLA-DAY5, which carries the donor-plasma note.
+    cards: 2,
     build: () =>
       dailyHb(
         ittpDefaults(5, { skip: ['a13', 'inhibitor'] })
@@ -363,7 +364,8 @@ const cases: Case[] = [
   },
   {
     name: '24 variant: TTP NOS, 62% only during TPE: the in-TPE DX-RECONSIDER, escalation not held back',
-    cards: 2,
+    // KB v3 change 35: the in-TPE DX-RECONSIDER is folded into the CAPLA-DAY5 card (one thing said once).
+    cards: 1,
     build: () => {
       const s = new Scenario(5)
         .patient()

@@ -9,7 +9,7 @@ import { createApp } from '../../src/app';
 import { loadContent } from '../../src/content';
 import { at } from '../fixtures/builder';
 import { NOW_D5, situations } from '../fixtures/situations';
-import { seqId, testConfig } from '../helpers';
+import { ruleVersion, seqId, testConfig } from '../helpers';
 
 const TOKEN = 'metrics-token-0123456789';
 const PV = '/cds-services/ttp-patient-view';
@@ -49,8 +49,10 @@ describe('metrics', () => {
     expect(m).toContain('ttp_cds_calls_total{service="ttp-patient-view",status="400"} 1');
     expect(m).toContain('ttp_cds_calls_total{service="unknown",status="404"} 1');
     expect(m).toContain('ttp_cds_call_duration_seconds_count{service="ttp-patient-view"} 2');
-    expect(m).toContain('ttp_cds_cards_total{rule="TTP-CAPLA-DAY5",version="2.1.0",indicator="critical"} 1');
-    expect(m).toContain('ttp_cds_cards_total{rule="TTP-REFRACTORY-2L",version="2.1.0",indicator="warning"} 1');
+    expect(m).toContain(`ttp_cds_cards_total{rule="TTP-CAPLA-DAY5",version="${ruleVersion('TTP-CAPLA-DAY5')}",indicator="critical"} 1`);
+    expect(m).toContain(
+      `ttp_cds_cards_total{rule="TTP-REFRACTORY-2L",version="${ruleVersion('TTP-REFRACTORY-2L')}",indicator="warning"} 1`,
+    );
     expect(m).toContain('ttp_cds_card_records_pending 0');
   });
 

@@ -13,7 +13,7 @@ import { createApp } from '../../src/app';
 import { loadContent } from '../../src/content';
 import { at } from '../fixtures/builder';
 import { NOW_D5, situations } from '../fixtures/situations';
-import { testApp, testConfig } from '../helpers';
+import { ruleVersion, testApp, testConfig } from '../helpers';
 import { loadConfig } from '../../src/config';
 
 const { app } = testApp({ now: NOW_D5 });
@@ -67,7 +67,7 @@ describe('discovery', () => {
       .contentVersion;
     expect(declared).toMatch(/^\d+\.\d+\.\d+$/);
     expect(ext.contentVersion).toMatch(new RegExp(`^${declared.replace(/\./g, '\\.')}\\+[0-9a-f]{8}$`));
-    expect(ext.rules).toContainEqual({ id: 'TTP-CAPLA-DAY5', version: '2.1.0' });
+    expect(ext.rules).toContainEqual({ id: 'TTP-CAPLA-DAY5', version: ruleVersion('TTP-CAPLA-DAY5') });
     const call = await request(app).post(PV).send(situations['full-prefetch-non-responder']()).expect(200);
     for (const c of call.body.cards)
       expect(c.source.extension['org.ttp-cds.content']).toEqual({

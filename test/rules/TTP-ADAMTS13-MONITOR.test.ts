@@ -60,7 +60,11 @@ describe('TTP-ADAMTS13-MONITOR', () => {
     const noA13 = ittpDefaults(15, { tpeThrough: 8, tpeOrderStatus: 'completed', skip: ['a13'] })
       .series('plt', [12, 30, 60, 100, 140, 170, 190, 210, 230, 240])
       .series('ldh', [1400, 1000, 700, 500, 380, 300, 260, 240, 230, 220]);
-    expect(detail(onCapla(15, 'active', dailyHb(noA13, 1, 10)))).toContain('result is none on record.');
+    // There TTP-ADAMTS13-MISSING also asks for ADAMTS13: the monitoring finding folds into it (KB v3 change 35), saying the same.
+    const none = run(onCapla(15, 'active', dailyHb(noA13, 1, 10)));
+    expect(none.folded['TTP-ADAMTS13-MONITOR']).toBe('TTP-ADAMTS13-MISSING');
+    const monitor = none.findings.flatMap((x) => x.folded ?? []).find((x) => x.ruleId === 'TTP-ADAMTS13-MONITOR')!;
+    expect(monitor.params.last).toBe('none on record');
     // A post-TPE value older than the window is the last post-TPE result, by value and date.
     const post = detail(onCapla(22).lab('a13', 30, day(14, '17:00')));
     expect(post).toMatch(/result is 30% on 20\d\d-\d\d-\d\d\./);

@@ -13,13 +13,36 @@ const sessionsPatched = (patch: (r: Record<string, unknown>) => void) => {
 };
 
 describe('TTP-DATA-UNREADABLE', () => {
-  test('every TPE session with a date that does not parse: the answer lists each session and why', () => {
+  test('every TPE session with a date that does not parse: a warning that names what it may hide, each session and why (KB v3 change 36)', () => {
     const o = run(sessionsPatched((r) => ((r.performedPeriod as { start: string }).start = '2026-13-45T10:00:00Z')));
-    expect(o.byRule).toEqual({ 'TTP-DATA-UNREADABLE': 'info' });
+    expect(o.byRule).toEqual({ 'TTP-DATA-UNREADABLE': 'warning' });
     const c = cardFor(o, 'TTP-DATA-UNREADABLE');
-    expect(c.summary).toBe('Some TTP-relevant data could not be read (5 items). Escalation advice may be incomplete.');
+    expect(c.summary).toBe('5 unreadable items (TPE sessions) may hide an escalation: caplacizumab, refractory therapy, TPE stop.');
+    expect(c.detail).toContain('**They may hide an escalation**: caplacizumab by TPE day 4-5 (TTP-CAPLA-DAY5)');
     expect(c.detail).toContain('date "2026-13-45T10:00:00Z" does not parse');
     for (const n of [5, 6, 7, 8, 9]) expect(c.detail).toContain(`Procedure/tpe-${n}`);
+  });
+
+  test('a platelet count or an LDH that no card names is a warning too; a hemoglobin or a diagnosis alone stays info', () => {
+    const stable = () => dailyHb(ittpDefaults(5).series('plt', [30, 80, 160, 190, 210]).series('ldh', [900, 500, 300, 250, 240]), 1, 5);
+    const today = (s: ReturnType<typeof stable>) => s.now.replace('18:00', '07:00');
+    const plt = stable();
+    plt.lab('plt', 11, today(plt), { id: 'bad-plt', unit: 'thou', unitTextOnly: true });
+    const p = run(plt);
+    expect(p.byRule).toEqual({ 'TTP-DATA-UNREADABLE': 'warning' });
+    expect(cardFor(p, 'TTP-DATA-UNREADABLE').summary).toBe(
+      '1 unreadable items (platelet counts) may hide an escalation: caplacizumab, refractory therapy, TPE stop.',
+    );
+    const ldh = stable();
+    ldh.lab('ldh', 900, today(ldh), { id: 'bad-ldh', status: 'FINAL' as never });
+    expect(run(ldh).byRule).toEqual({ 'TTP-DATA-UNREADABLE': 'warning' });
+    const hb = stable();
+    hb.lab('hb', 7, today(hb), { id: 'bad-hb', status: 'FINAL' as never });
+    const h = run(hb);
+    expect(h.byRule).toEqual({ 'TTP-DATA-UNREADABLE': 'info' });
+    expect(cardFor(h, 'TTP-DATA-UNREADABLE').summary).toBe(
+      'Some TTP-relevant data could not be read (1 items). Escalation advice may be incomplete.',
+    );
   });
 
   test('an invalid status code (FINAL in capitals) is not a status: named, not read as completed nor dropped', () => {
@@ -83,6 +106,7 @@ describe('TTP-DATA-UNREADABLE', () => {
     expect(run(noDx).ids).toEqual([]);
     const uncoded = nonResponder(5);
     for (const r of uncoded.resources) if (r.resourceType === 'Condition') r.code = { coding: [{ system: 'http://snomed.info/sct' }] };
+    // The diagnosis alone is no TPE session, platelet count or LDH: info.
     expect(run(uncoded).byRule).toEqual({ 'TTP-DATA-UNREADABLE': 'info' });
     expect(run(uncoded.without((r) => r.resourceType === 'Procedure' || r.resourceType === 'Observation')).ids).toEqual([]);
   });
@@ -113,5 +137,5 @@ describe('TTP-DATA-UNREADABLE', () => {
 ruleContract('TTP-DATA-UNREADABLE', {
   hook: 'patient-view',
   build: () => sessionsPatched((r) => (r.status = 'COMPLETED')),
-  indicator: 'info',
+  indicator: 'warning',
 });

@@ -49,10 +49,12 @@ export function ruleContract(id: string, f: Firing): void {
       });
 
     if (rule.silencedByG3b)
-      test('G3b: a pre-treatment ADAMTS13 of 21% silences it, 20% does not, one drawn during TPE never does, and only as its content says', () => {
+      test('G3b: a pre-treatment ADAMTS13 of 21% silences it, 20% does not, one drawn during TPE never does, a positive inhibitor keeps it on, and only as its content says', () => {
         // Drawn just before the first session: the pre-treatment value (D8a), whatever came before it.
-        const pre = (x: number) => {
+        const pre = (x: number, keepInhibitor = false) => {
           const s = f.build();
+          // KB v3 change 27: a positive inhibitor of the episode keeps escalation on; without one, G3b holds.
+          if (!keepInhibitor) s.without((r) => r.resourceType === 'Observation' && /inhibitor/i.test(JSON.stringify(r.code)));
           const first = s.resources
             .filter((r) => r.resourceType === 'Procedure')
             .map((r) => Date.parse(String((r.performedPeriod as { start: string }).start)))[0];
@@ -63,6 +65,9 @@ export function ruleContract(id: string, f: Firing): void {
         expect(fired(run(pre(20), f.hook), id)).toBe(f.indicator);
         const unflagged = { ...content, rules: { ...content.rules, [id]: { ...rule, silencedByG3b: false } } };
         expect(fired(run(pre(21), f.hook, { content: unflagged }), id)).toBe(f.indicator);
+        const withInhibitor = pre(21, true);
+        if (withInhibitor.resources.some((r) => r.resourceType === 'Observation' && /inhibitor/i.test(JSON.stringify(r.code))))
+          expect(fired(run(withInhibitor, f.hook), id)).toBe(f.indicator);
         // D8b: 46% drawn during daily TPE partly measures donor plasma and silences nothing.
         const s = f.build();
         if (!s.resources.some((r) => r.resourceType === 'Procedure')) return;
