@@ -79,7 +79,38 @@ export interface MedOpts {
   id?: string;
   reasonCode?: fhir4.CodeableConcept[];
   lastUpdated?: string;
+  /** An outside medication (US Core `reported[x]`): true, or the display of who reported it. */
+  reported?: true | string;
+  /** `timing.repeat.boundsDuration` in days. */
+  durationDays?: number;
+  /** `dispenseRequest`: the expected supply in days and the repeats allowed (an outpatient prescription). */
+  supplyDays?: number;
+  repeats?: number;
 }
+
+export interface StatementOpts {
+  status?: string;
+  start?: string;
+  end?: string;
+  /** `dateAsserted`. */
+  asserted?: string;
+  /** `informationSource.display`. */
+  source?: string;
+  id?: string;
+}
+
+export interface AllergyOpts {
+  clinicalStatus?: string;
+  verificationStatus?: string;
+  criticality?: 'low' | 'high' | 'unable-to-assess';
+  type?: 'allergy' | 'intolerance';
+  reaction?: string;
+  recorded?: string;
+  id?: string;
+}
+
+/** How a lab result is sent: as its own Observation, a CBC component, or a contained hasMember of a panel. */
+export type LabShape = 'observation' | 'component' | 'member';
 
 export const DRUGS = {
   caplacizumab: { text: 'caplacizumab-yhdp 11 MG Injection (Cablivi)' } as fhir4.CodeableConcept,
@@ -272,6 +303,7 @@ export class Scenario {
     if (o.perDay !== undefined || o.period !== undefined)
       Object.assign(repeat, { frequency: o.perDay ?? 1, period: o.period ?? 1, periodUnit: o.periodUnit ?? 'd' });
     if (o.count !== undefined) repeat.count = o.count;
+    if (o.durationDays !== undefined) repeat.boundsDuration = { value: o.durationDays, unit: 'd', system: UCUM, code: 'd' };
     if (o.start || o.end) repeat.boundsPeriod = { ...(o.start ? { start: o.start } : {}), ...(o.end ? { end: o.end } : {}) };
     const dosage: Record<string, unknown> = {};
     if (Object.keys(repeat).length) dosage.timing = { repeat };
@@ -289,8 +321,137 @@ export class Scenario {
       ...(Object.keys(dosage).length ? { dosageInstruction: [dosage] } : {}),
       ...(o.reasonCode ? { reasonCode: o.reasonCode } : {}),
       ...(o.lastUpdated ? { meta: { lastUpdated: o.lastUpdated } } : {}),
+      ...(o.reported === true ? { reportedBoolean: true } : o.reported ? { reportedReference: { display: o.reported } } : {}),
+      ...(o.supplyDays !== undefined
+        ? {
+            dispenseRequest: {
+              expectedSupplyDuration: { value: o.supplyDays, unit: 'days', system: UCUM, code: 'd' },
+              ...(o.repeats !== undefined ? { numberOfRepeatsAllowed: o.repeats } : {}),
+            },
+          }
+        : {}),
     };
     return r;
+  }
+
+  /** A MedicationStatement: a drug recorded as taken, e.g. at the referring hospital (KB v3 change 30). */
+  statement(concept: fhir4.CodeableConcept, o: StatementOpts = {}): this {
+    this.add({
+      resourceType: 'MedicationStatement',
+      id: o.id ?? this.id('ms'),
+      status: o.status ?? 'active',
+      medicationCodeableConcept: concept,
+      subject: { reference: `Patient/${this.patientId}` },
+      ...(o.start || o.end ? { effectivePeriod: { ...(o.start ? { start: o.start } : {}), ...(o.end ? { end: o.end } : {}) } } : {}),
+      ...(o.asserted ? { dateAsserted: o.asserted } : {}),
+      ...(o.source ? { informationSource: { display: o.source } } : {}),
+    });
+    return this;
+  }
+
+  /** An AllergyIntolerance to a drug (KB v3 change 29). */
+  allergy(concept: fhir4.CodeableConcept, o: AllergyOpts = {}): this {
+    const r: Record<string, unknown> = {
+      resourceType: 'AllergyIntolerance',
+      id: o.id ?? this.id('allergy'),
+      clinicalStatus: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: o.clinicalStatus ?? 'active' }],
+      },
+      verificationStatus: {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: o.verificationStatus ?? 'confirmed' },
+        ],
+      },
+      type: o.type ?? 'allergy',
+      category: ['medication'],
+      criticality: o.criticality ?? 'high',
+      code: concept,
+      patient: { reference: `Patient/${this.patientId}` },
+      recordedDate: o.recorded ?? day(-300, '09:00'),
+    };
+    if (o.reaction) r.reaction = [{ manifestation: [{ text: o.reaction }] }];
+    this.add(r as AnyResource);
+    return this;
+  }
+
+  /** A plasma product given (KB v3 change 26): a transfusion Procedure, a MedicationAdministration or a completed order. */
+  plasma(when: string, o: { as?: 'procedure' | 'administration' | 'order'; text?: string; units?: number } = {}): this {
+    const text = o.text ?? `Transfusion of fresh frozen plasma${o.units ? `, ${o.units} units` : ''}`;
+    const subject = { reference: `Patient/${this.patientId}` };
+    if (o.as === 'administration')
+      this.add({
+        resourceType: 'MedicationAdministration',
+        id: this.id('ma-plasma'),
+        status: 'completed',
+        medicationCodeableConcept: { text },
+        subject,
+        effectiveDateTime: when,
+      });
+    else if (o.as === 'order')
+      this.add({
+        resourceType: 'ServiceRequest',
+        id: this.id('sr-plasma'),
+        status: 'completed',
+        intent: 'order',
+        code: { text },
+        subject,
+        authoredOn: when,
+        occurrenceDateTime: when,
+      });
+    else
+      this.add({
+        resourceType: 'Procedure',
+        id: this.id('proc-plasma'),
+        status: 'completed',
+        code: { text },
+        subject,
+        performedDateTime: when,
+      });
+    return this;
+  }
+
+  /**
+   * Re-express the record's lab results of `kinds` as real EHRs send them (KB v3 change 31): each
+   * becomes a component of a CBC panel (58410-2) with the panel's time and status, or a contained
+   * Observation the panel lists in hasMember. The values, units and times stay the same.
+   */
+  asPanels(shape: Exclude<LabShape, 'observation'>, kinds: LabKey[] = ['plt', 'hb']): this {
+    const codes = new Set(kinds.map((k) => LAB[k].code));
+    const isKind = (r: AnyResource) =>
+      r.resourceType === 'Observation' && !!(r.code as { coding?: { code?: string }[] } | undefined)?.coding?.some((c) => codes.has(c.code!));
+    const byTime = new Map<string, AnyResource[]>();
+    for (const r of this.resources.filter(isKind)) {
+      const t = String(r.effectiveDateTime);
+      byTime.set(t, [...(byTime.get(t) ?? []), r]);
+    }
+    this.without(isKind);
+    for (const [when, members] of byTime) {
+      const panel: Record<string, unknown> = {
+        resourceType: 'Observation',
+        id: this.id('cbc'),
+        status: members[0]!.status,
+        category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }],
+        code: { coding: [{ system: LOINC, code: '58410-2', display: 'CBC panel - Blood by Automated count' }] },
+        subject: { reference: `Patient/${this.patientId}` },
+        effectiveDateTime: when,
+      };
+      if (shape === 'component')
+        panel.component = members.map((m) => ({
+          code: m.code,
+          ...(m.valueQuantity ? { valueQuantity: m.valueQuantity } : {}),
+          ...(m.valueString !== undefined ? { valueString: m.valueString } : {}),
+          ...(m.referenceRange ? { referenceRange: m.referenceRange } : {}),
+        }));
+      else {
+        panel.contained = members.map((m) => {
+          const { subject: _subject, category: _category, issued: _issued, ...rest } = m;
+          return rest;
+        });
+        panel.hasMember = members.map((m) => ({ reference: `#${String(m.id)}` }));
+      }
+      this.add(panel as AnyResource);
+    }
+    return this;
   }
 
   med(concept: fhir4.CodeableConcept, o: MedOpts = {}): this {

@@ -4,7 +4,7 @@
  * clinical status is inactive or resolved, or whose verification is refuted or entered-in-error,
  * does not count; one whose status cannot be read is taken as current and named (G4).
  */
-import { type AnyResource, arr, concepts, conceptText, obj, refOf, statusCode } from '../fhir/read';
+import { type AnyResource, arr, codings, concepts, conceptText, obj, refOf, statusCode } from '../fhir/read';
 import { parseTime } from '../fhir/time';
 import { DRUG_CLASSES, drugValueSet } from './drugs';
 import type { PatientRecord } from './record';
@@ -36,7 +36,8 @@ export function extractAllergies(record: PatientRecord, t: Tools, future: number
     const matches = t.terminology.matchEach(DRAFTED_VS, a.code);
     const drugs = DRAFTED.filter((_, i) => matches[i]);
     if (drugs.length === 0) continue;
-    const display = conceptText(concepts(a.code)[0] ?? {}) || 'a drug';
+    const cc = concepts(a.code)[0];
+    const display = (typeof cc?.text === 'string' && cc.text.trim()) || (cc && codings(cc).find((c) => c.display)?.display) || 'a drug';
     const problems: string[] = [];
     if (a.clinicalStatus !== undefined && (clinical === undefined || !CLINICAL.has(clinical)))
       problems.push(`clinicalStatus "${String(clinical ?? '').slice(0, 40)}" is not a FHIR code (taken as current)`);

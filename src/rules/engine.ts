@@ -243,9 +243,7 @@ function alertBurden(sorted: Finding[], ruleOf: Map<string, RuleContent>): Findi
   const folded = new Map<Finding, Finding>();
   sorted.forEach((x, i) => {
     if (x.indicator !== 'info') return;
-    const host = x.foldsInto
-      ? sorted.find((y) => y !== x && y.indicator !== 'info' && y.carries?.includes(x.foldsInto!))
-      : undefined;
+    const host = x.foldsInto ? sorted.find((y) => y !== x && y.indicator !== 'info' && y.carries?.includes(x.foldsInto!)) : undefined;
     if (host) {
       folded.set(x, host);
       return;

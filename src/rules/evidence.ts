@@ -121,9 +121,13 @@ export function inTpeAdamts13Notes(ctx: RuleContext): string[] {
   ];
 }
 
-/** G7 (KB v3 change 35): a card with the donor-plasma note carries it; the in-TPE DX-RECONSIDER folds into it. */
-export function carriesDonorPlasma(notes: string[]): string[] | undefined {
-  return notes.length ? ['donor-plasma'] : undefined;
+/**
+ * G7 (KB v3 change 35): what an escalation card carries, that an info finding may fold into: the
+ * donor-plasma note (the in-TPE DX-RECONSIDER folds into it), and the escalation itself (a
+ * DX-RECONSIDER info beside a positive inhibitor, which keeps the escalation on, folds into it).
+ */
+export function escalationCarries(donorPlasmaNotes: string[]): string[] {
+  return donorPlasmaNotes.length ? ['escalation', 'donor-plasma'] : ['escalation'];
 }
 
 /** KB v3 change 30: the record of a drug taken elsewhere that this episode's card names, latest first. */

@@ -12,7 +12,7 @@ import { daysBetween, isoDate, localDate, parseTime } from '../fhir/time';
 import { fmt } from '../units';
 import { draftDisplay, focus, liveDraft, matchDraft } from './drafts';
 import {
-  carriesDonorPlasma,
+  escalationCarries,
   currentEpisode,
   drugNotes,
   elsewhereEvidence,
@@ -36,6 +36,12 @@ function adamts13Line(ctx: RuleContext): { line: string; none: boolean } {
   const { f, s } = ctx;
   if (s.a13Pre && below(s.a13Pre, ctx.param('adamts13SevereBelow')))
     return { line: `ADAMTS13 ${s.a13Pre.comparator ?? ''}${fmt(s.a13Pre.value)}% before TPE confirms iTTP.`, none: false };
+  // KB v3 change 27: above the negative threshold, but with a positive inhibitor: the escalation is not held back.
+  if (s.a13Pre && s.a13PreAbove && s.inhibitor)
+    return {
+      line: `ADAMTS13 ${fmt(s.a13Pre.value)}% before TPE is above ${ctx.param('adamts13NegativeAbove')}%, but an ADAMTS13 inhibitor is positive (${s.inhibitor.raw}, ${isoDate(s.inhibitor.time, f.tz)}): activity is read with the inhibitor, and the escalation is not held back.`,
+      none: false,
+    };
   // KB v3 change 25: a lower bound under the threshold (">5%") does not say whether the deficiency is severe.
   if (s.a13Pre && belowTri(s.a13Pre, ctx.param('adamts13SevereBelow')) === 'unknown')
     return {
@@ -113,7 +119,7 @@ function finding(ctx: RuleContext, summary: 'default' | 'order', peDay?: number)
     suggestions: elsewhere ? undefined : [{ key: 'start-caplacizumab', isRecommended: true }],
     overrideFirst: bleed ? 'bleeding-risk' : undefined,
     caplacizumab: elsewhere ? undefined : { suggestions: ['start-caplacizumab'] },
-    carries: carriesDonorPlasma(donorPlasma),
+    carries: escalationCarries(donorPlasma),
   };
 }
 

@@ -26,7 +26,12 @@ function durationFinding(ctx: RuleContext, orders: MedOrder[]): Finding | undefi
       maxEnd: isoDate(lastTpe + maxDays * DAY, f.tz),
     },
     evidence: [
-      { label: 'Caplacizumab planned end', value: `${isoDate(o.end, f.tz)} (${o.endBy ?? 'last administration'})`, time: o.time, ref: o.ref },
+      {
+        label: 'Caplacizumab planned end',
+        value: `${isoDate(o.end, f.tz)} (${o.endBy ?? 'last administration'})`,
+        time: o.time,
+        ref: o.ref,
+      },
       { label: 'Last TPE session', value: lastDate, time: lastTpe },
     ],
     notes: [],

@@ -159,6 +159,14 @@ function orders(ctx: RuleContext): Finding[] {
     const mn = matchNote(m.by, m.what, 'Caplacizumab');
     if (mn) notes.push(mn);
 
+    // (f) caplacizumab allergy, named first: the label's only contraindication (KB v3 change 29: current, not
+    // refuted; the engine removes the one-click fix and says why).
+    const allergy = allergiesTo(f, 'capla')[0];
+    if (allergy) {
+      problems.push('caplacizumab allergy');
+      evidence.push({ label: 'Allergy', value: allergy.display, time: allergy.time, ref: allergy.ref });
+    }
+
     // (a) antithrombotics active or drafted now, coagulopathy, severe hepatic impairment, active major bleed.
     const anti = activeOrders(f, 'antithromb');
     const antiDrafts = ctx.drafts.filter((x) => liveDraft(x) && x.ref !== d.ref && matchDraft(ctx, x, 'VS-ANTITHROMB'));
@@ -211,12 +219,6 @@ function orders(ctx: RuleContext): Finding[] {
       notes.push(
         'Pregnancy: limited data; the EU SmPC advises avoiding caplacizumab in pregnancy as a precaution. Decide with hematology and obstetrics.',
       );
-    }
-    // (f) caplacizumab allergy (KB v3 change 29: current, not refuted; the engine removes the one-click fix and says why).
-    const allergy = allergiesTo(f, 'capla')[0];
-    if (allergy) {
-      problems.push('caplacizumab allergy');
-      evidence.push({ label: 'Allergy', value: allergy.display, time: allergy.time, ref: allergy.ref });
     }
     // ADAMTS13 pending: empiric start only with high clinical probability (ISTH-Dx).
     const a13 = series(f, 'adamts13');

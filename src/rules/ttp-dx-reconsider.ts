@@ -56,8 +56,9 @@ function patientView(ctx: RuleContext): Finding | undefined {
       ...(capla ? [{ label: 'Caplacizumab', value: 'active', time: capla.time, ref: capla.ref }] : []),
     ],
     notes: a13.by !== 'code' ? [matchNote(a13.by, a13.raw, 'The ADAMTS13 result')!] : [],
-    // G7 (KB v3 change 35): the during-TPE doubt is said by the escalation card's donor-plasma note.
-    foldsInto: pre ? undefined : 'donor-plasma',
+    // G7 (KB v3 change 35): the during-TPE doubt is said by the escalation card's donor-plasma note; beside a
+    // positive inhibitor (change 27), which keeps the escalation on, the info doubt goes into the escalation card.
+    foldsInto: !pre ? 'donor-plasma' : inh ? 'escalation' : undefined,
   };
 }
 

@@ -4,7 +4,7 @@
  * urgent warning (restart TPE, caplacizumab; during TPE: caplacizumab); info when another cause of
  * thrombocytopenia is coded.
  */
-import { activeOrders, orderedOrGiven, recordedElsewhere } from '../facts';
+import { activeOrders, allergiesTo, orderedOrGiven, recordedElsewhere } from '../facts';
 import { below } from '../facts/compare';
 import { episodeStart, inRemission, lastCaplaTime } from '../facts/state';
 import { DAY, HOUR, isoDate } from '../fhir/time';
@@ -34,10 +34,12 @@ function patientView(ctx: RuleContext): Finding | undefined {
   const stoppedAt = byCapla ? lastCapla! : lastTpe;
   const stopped = byCapla ? 'the last caplacizumab dose' : 'the last TPE';
   const other = f.otherCauses[0];
+  const allergic = allergiesTo(f, 'capla').length > 0;
   return {
     ruleId: ID,
     indicator: other ? 'info' : 'warning',
-    variant: onCapla ? 'on-capla' : onTpe ? 'on-tpe' : 'default',
+    // KB v3 change 29: with a caplacizumab allergy the advice leaves it out (the engine removes its draft).
+    variant: onCapla ? 'on-capla' : allergic ? (onTpe ? 'on-tpe-allergy' : 'allergy') : onTpe ? 'on-tpe' : 'default',
     params: {
       p: fmt(latest.value),
       pDate: isoDate(latest.time, f.tz),

@@ -12,7 +12,7 @@ import { DRUG_NAMES, allergyNote } from './allergies';
 import type { Evidence } from '../facts/types';
 import { DAY, isoDate } from '../fhir/time';
 import {
-  carriesDonorPlasma,
+  escalationCarries,
   currentEpisode,
   drugNotes,
   elsewhereOf,
@@ -78,7 +78,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
       ...gapNotes(ctx, ['medicationAdministrations', 'medicationStatements']),
     ],
     caplacizumab: capla || caplaElsewhere || caplaAllergy ? undefined : { suggestions: [], param: 'caplaLine' },
-    carries: carriesDonorPlasma(donorPlasma),
+    carries: escalationCarries(donorPlasma),
   };
 }
 

@@ -5,7 +5,7 @@
  * platelets below 150, before TPE has been restarted. An urgent warning; info when another cause of
  * thrombocytopenia is coded.
  */
-import { finalInWindow } from '../facts';
+import { allergiesTo, finalInWindow } from '../facts';
 import { below, gt } from '../facts/compare';
 import { DAY, isoDate } from '../fhir/time';
 import { fmt } from '../units';
@@ -48,6 +48,8 @@ function patientView(ctx: RuleContext): Finding | undefined {
   return {
     ruleId: ID,
     indicator: other ? 'info' : 'warning',
+    // KB v3 change 29: with a caplacizumab allergy the advice leaves it out (the engine removes its draft).
+    variant: allergiesTo(f, 'capla').length ? 'allergy' : 'default',
     params: {
       p: fmt(plt.value),
       a: a13 ? `${a13.comparator ?? ''}${fmt(a13.value)}%` : 'not measured since',

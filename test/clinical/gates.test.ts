@@ -29,6 +29,32 @@ describe('G gates', () => {
     expect(run(nonResponder(5, { skip: ['a13', 'inhibitor'] }).condition('441322009')).ids).toEqual([]);
   });
 
+  test('M31.10 (TMA, unspecified) with no TTP code: excluded; with a pre-treatment ADAMTS13 < 10% or a positive inhibitor, treated as iTTP and named (KB v3 change 28)', () => {
+    const tma = (a13?: number, inhibitor = false) => {
+      const s = nonResponder(5, { skip: ['a13', 'inhibitor'] })
+        .without((r) => r.resourceType === 'Condition')
+        .condition('M31.10', { system: 'http://hl7.org/fhir/sid/icd-10-cm', display: 'Thrombotic microangiopathy, unspecified' });
+      if (a13 !== undefined) s.lab('a13', a13, day(0, '21:00'));
+      if (inhibitor) s.inhibitor();
+      return run(s);
+    };
+    expect(tma().ids).toEqual([]);
+    expect(tma(10).ids).toEqual([]);
+    const severe = tma(4);
+    expect(severe.byRule['TTP-CAPLA-DAY5']).toBe('critical');
+    expect(cardFor(severe, 'TTP-CAPLA-DAY5').detail).toContain(
+      'is coded M31.10, a thrombotic microangiopathy without a TTP code; with severe ADAMTS13 deficiency it is treated as immune TTP',
+    );
+    expect(tma(undefined, true).ids).toContain('TTP-CAPLA-DAY5');
+    // 4% drawn after plasma is no pre-treatment value: without an inhibitor the exclusion stands.
+    const afterPlasma = nonResponder(5, { skip: ['a13', 'inhibitor'] })
+      .without((r) => r.resourceType === 'Condition')
+      .condition('M31.10', { system: 'http://hl7.org/fhir/sid/icd-10-cm' })
+      .plasma(day(0, '12:00'))
+      .lab('a13', 4, day(0, '21:00'));
+    expect(run(afterPlasma).ids).toEqual([]);
+  });
+
   test('congenital TTP alone: only the platelet-transfusion caution runs', () => {
     const s = nonResponder()
       .without((r) => r.resourceType === 'Condition')

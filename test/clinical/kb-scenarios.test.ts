@@ -397,6 +397,80 @@ const cases: Case[] = [
     },
     none: true,
   },
+  // Knowledge base version 3 (section 8): the shapes real EHRs send, as section-5 scenarios.
+  {
+    name: 'v3-24 platelets of exactly 150 twice in K/uL after TPE stopped: a response, no early-stop card',
+    cards: 0,
+    build: () => {
+      const s = ittpDefaults(6, { tpeThrough: 5, tpeOrderStatus: 'revoked' });
+      [20, 60, 110, 150, 150, 150].forEach((v, i) => s.lab('plt', v, day(1 + i), { unit: '10*3/uL' }));
+      return dailyHb(s.series('ldh', [1400, 700, 400, 300, 300, 290]), 1, 6);
+    },
+    mustNot: ['TTP-PE-STOP-EARLY'],
+    none: true,
+  },
+  {
+    name: 'v3-24 variant: 30 to 50 in K/uL with LDH falling is improving: no escalation',
+    cards: 0,
+    build: () => {
+      const s = ittpDefaults(5);
+      [30, 35, 40, 45, 50].forEach((v, i) => s.lab('plt', v, day(1 + i), { unit: 'K/uL' }));
+      return dailyHb(s.series('ldh', [1400, 1200, 1000, 900, 800]), 1, 5);
+    },
+    mustNot: ['TTP-CAPLA-DAY5', 'TTP-REFRACTORY-2L'],
+  },
+  {
+    name: 'v3-26 refractory D5 whose only ADAMTS13 (28%) was drawn 4 h after 3 units of FFP, inhibitor positive',
+    cards: 2,
+    build: () =>
+      dailyHb(
+        ittpDefaults(5, { skip: ['a13'] })
+          .plasma(day(0, '14:00'), { units: 3 })
+          .lab('a13', 28, day(0, '18:00'))
+          .series('plt', [12, 14, 15, 18, 16])
+          .series('ldh', LDH_DOWN_SLOWLY),
+        1,
+        5,
+      ),
+    must: { 'TTP-CAPLA-DAY5': 'critical', 'TTP-REFRACTORY-2L': 'warning', 'TTP-DX-RECONSIDER': 'info' },
+  },
+  {
+    name: 'v3-29 relapse in a patient with caplacizumab anaphylaxis',
+    cards: 1,
+    build: () =>
+      recoveredAfterTpe(60)
+        .lab('plt', 80, day(60, '07:00'))
+        .lab('ldh', 400, day(60, '07:00'))
+        .allergy({ text: 'Caplacizumab (Cablivi)' }, { reaction: 'Anaphylaxis' }),
+    must: { 'TTP-RELAPSE': 'warning' },
+  },
+  {
+    name: 'v3-30 transferred on caplacizumab, recorded only as a MedicationStatement',
+    cards: 2,
+    build: () => nonResponderD5().statement({ text: 'Cablivi 11 mg SC daily' }, { start: day(1, '12:00'), source: 'Referring hospital' }),
+    must: { 'TTP-CAPLA-DAY5': 'info', 'TTP-REFRACTORY-2L': 'warning' },
+  },
+  {
+    name: 'v3-31 day-5 non-responder whose platelets come only as CBC panel components',
+    cards: 2,
+    build: () => nonResponderD5().asPanels('component'),
+    must: { 'TTP-CAPLA-DAY5': 'critical', 'TTP-REFRACTORY-2L': 'warning' },
+    mustNot: ['TTP-MON-DAILY'],
+  },
+  {
+    name: 'v3-36 day-5 non-responder whose first two TPE sessions have unreadable dates',
+    cards: 1,
+    build: () => {
+      const s = nonResponderD5();
+      s.resources
+        .filter((r) => r.resourceType === 'Procedure')
+        .slice(0, 2)
+        .forEach((r) => ((r.performedPeriod as { start: string }).start = '2026-03-0x'));
+      return s;
+    },
+    must: { 'TTP-DATA-UNREADABLE': 'warning' },
+    mustNot: ['TTP-CAPLA-DAY5'],
+  },
 ];
 
 describe('KB section 5 patient-view scenarios', () => {
@@ -421,6 +495,28 @@ describe('KB section 5 patient-view scenarios', () => {
     expect(card.detail).toMatch(/LDH, latest \| 1300 U\/L \(5\.2x ULN\)/);
     expect(card.suggestions?.[0]?.actions?.map((a) => a.resource?.resourceType)).toEqual(['MedicationRequest', 'MedicationRequest']);
     expect(card.source.topic).toEqual({ system: 'urn:ttp-cds:rule', code: 'TTP-CAPLA-DAY5', display: expect.any(String) });
+  });
+
+  test('v3-29: the relapse card drafts no caplacizumab and says why; v3-30: the transfer gets no caplacizumab order', () => {
+    const relapse = run(cases.find((c) => c.name.startsWith('v3-29'))!.build());
+    const card = cardFor(relapse, 'TTP-RELAPSE');
+    expect(card.suggestions!.map((x) => x.label)).not.toContain('Order caplacizumab 11 mg IV before TPE, then 11 mg SC daily');
+    expect(card.detail).toContain('Documented caplacizumab allergy (Caplacizumab (Cablivi), Anaphylaxis, high criticality');
+    const transfer = run(cases.find((c) => c.name.startsWith('v3-30'))!.build());
+    expect(transfer.cards.flatMap((c) => c.suggestions ?? [])).toEqual([]);
+    expect(cardFor(transfer, 'TTP-CAPLA-DAY5').detail).toContain('recorded as given elsewhere (Referring hospital');
+  });
+
+  test('v3-26: the escalation card says the 28% was drawn after plasma; the DX doubt is folded into it', () => {
+    const o = run(cases.find((c) => c.name.startsWith('v3-26'))!.build());
+    expect(o.folded['TTP-DX-RECONSIDER']).toBe('TTP-CAPLA-DAY5');
+    expect(cardFor(o, 'TTP-CAPLA-DAY5').detail).toContain('was drawn after plasma (Transfusion of fresh frozen plasma, 3 units');
+  });
+
+  test('v3-36: the warning names the sessions and the escalation they may hide', () => {
+    const card = cardFor(run(cases.find((c) => c.name.startsWith('v3-36'))!.build()), 'TTP-DATA-UNREADABLE');
+    expect(card.summary).toBe('2 unreadable items (TPE sessions) may hide an escalation: caplacizumab, refractory therapy, TPE stop.');
+    expect(card.detail).toContain('date "2026-03-0x" does not parse');
   });
 
   test('10: the monitoring card lists PLT, Hb and LDH', () => {

@@ -43,4 +43,20 @@ describe('TTP-A13-RELAPSE', () => {
   });
 });
 
+describe('TTP-A13-RELAPSE, knowledge base version 3', () => {
+  test('33: in pregnancy the card adds the rituximab caution; 29: a rituximab allergy removes the draft and changes the advice', () => {
+    const pregnant = cardFor(run(course(19).condition('77386006', { onset: day(30) })), 'TTP-A13-RELAPSE');
+    expect(pregnant.detail).toContain('Pregnancy: rituximab crosses the placenta');
+    expect(cardFor(run(course(19)), 'TTP-A13-RELAPSE').detail).not.toContain('Pregnancy');
+    const allergic = run(course(19).allergy(DRUGS.rituximab));
+    expect(allergic.byRule['TTP-A13-RELAPSE']).toBe('info');
+    const card = cardFor(allergic, 'TTP-A13-RELAPSE');
+    expect(card.suggestions).toBeUndefined();
+    expect(card.summary).toBe(
+      'ADAMTS13 relapse (19%) in clinical remission; rituximab is contraindicated by a documented allergy. Discuss with hematology.',
+    );
+    expect(card.detail).toContain('Documented rituximab allergy');
+  });
+});
+
 ruleContract('TTP-A13-RELAPSE', { hook: 'patient-view', build: () => course(15), indicator: 'info' });

@@ -217,6 +217,134 @@ describe('TTP-CAPLA-DAY5', () => {
   });
 });
 
+describe('TTP-CAPLA-DAY5, knowledge base version 3', () => {
+  const PER_UL = (unit: string) => (unit === '/uL' ? 1000 : 1);
+  const course = (plt: number[], unit: string, ldh = [1400, 1200, 1000, 900, 800]) => {
+    const s = ittpDefaults(5);
+    plt.forEach((v, i) => s.lab('plt', v * PER_UL(unit), day(1 + i), { unit }));
+    return dailyHb(s.series('ldh', ldh), 1, 5);
+  };
+
+  test.each(['10*3/uL', '10*9/L', '/uL'])(
+    '24: 30 -> 50 with LDH falling is improving (silent), 30 -> 49.9 is not; a last count of exactly 50 is not < 50 (%s)',
+    (unit) => {
+      expect(run(course([30, 35, 40, 45, 50], unit)).ids).toEqual([]);
+      expect(run(course([30, 35, 40, 45, 49.9], unit)).byRule['TTP-CAPLA-DAY5']).toBe('critical');
+      // Refractory needs the last two < 50: 49.9 and 50 is not IWG-refractory, 49.9 twice is (warning -> critical);
+      // LDH rising keeps both not improving.
+      const flat = [1300, 1320, 1350, 1380, 1400];
+      expect(run(course([12, 14, 15, 49.9, 50], unit, flat)).byRule['TTP-CAPLA-DAY5']).toBe('warning');
+      expect(run(course([12, 14, 15, 49.9, 49.9], unit, flat)).byRule['TTP-CAPLA-DAY5']).toBe('critical');
+    },
+  );
+
+  test('31: platelets sent only as CBC components or contained panel members are read: the critical call stands', () => {
+    expect(run(nonResponder(5).asPanels('component')).byRule['TTP-CAPLA-DAY5']).toBe('critical');
+    expect(run(nonResponder(5).asPanels('member')).byRule['TTP-CAPLA-DAY5']).toBe('critical');
+    // A panel whose platelet component cannot be read is no count: no call on unknown data, and it is named.
+    const bad = nonResponder(5).asPanels('component');
+    for (const r of bad.resources)
+      for (const c of (r.component as { valueQuantity?: Record<string, unknown> }[] | undefined) ?? [])
+        if (c.valueQuantity?.code === '10*9/L') c.valueQuantity = { value: c.valueQuantity.value, unit: 'thou' };
+    const o = run(bad);
+    expect(o.ids).not.toContain('TTP-CAPLA-DAY5');
+    expect(JSON.stringify(o.cards)).toContain('unit \\"thou\\" not understood');
+  });
+
+  test('26: an ADAMTS13 of 28% drawn 4 h after 3 units of FFP is no pre-treatment value: the escalation stands, with the donor-plasma note', () => {
+    const build = (inhibitor: boolean) =>
+      nonResponder(5, { skip: inhibitor ? ['a13'] : ['a13', 'inhibitor'] })
+        .plasma(day(0, '14:00'), { units: 3 })
+        .lab('a13', 28, day(0, '18:00'));
+    for (const inhibitor of [true, false]) {
+      const o = run(build(inhibitor));
+      expect(o.byRule['TTP-CAPLA-DAY5']).toBe('critical');
+      expect(cardFor(o, 'TTP-CAPLA-DAY5').detail).toContain('was drawn after plasma (Transfusion of fresh frozen plasma, 3 units');
+      // The during-TPE DX-RECONSIDER info is folded into it (change 35).
+      expect(o.folded['TTP-DX-RECONSIDER']).toBe('TTP-CAPLA-DAY5');
+    }
+    // Drawn before the FFP, the same 28% is the pre-treatment value: G3b holds the escalation back without an inhibitor.
+    const before = nonResponder(5, { skip: ['a13', 'inhibitor'] })
+      .lab('a13', 28, day(0, '12:00'))
+      .plasma(day(0, '14:00'));
+    expect(run(before).ids).not.toContain('TTP-CAPLA-DAY5');
+  });
+
+  test('27: a positive inhibitor keeps the escalation on whatever the pre-treatment activity, and the card says why', () => {
+    const o = run(nonResponder(5, { skip: ['a13'] }).lab('a13', 28, day(0, '18:00')));
+    expect(o.byRule['TTP-CAPLA-DAY5']).toBe('critical');
+    expect(cardFor(o, 'TTP-CAPLA-DAY5').detail).toContain('but an ADAMTS13 inhibitor is positive (2.1 BU/mL');
+    // A negative inhibitor, or one below 0.4 BU/mL without an interpretation, does not.
+    const below = nonResponder(5, { skip: ['a13', 'inhibitor'] }).lab('a13', 28, day(0, '18:00'));
+    below.add({
+      resourceType: 'Observation',
+      id: 'inh-low',
+      status: 'final',
+      code: { text: 'ADAMTS13 inhibitor (Bethesda)' },
+      effectiveDateTime: day(0, '21:00'),
+      valueQuantity: { value: 0.3, unit: 'BU/mL', system: 'http://unitsofmeasure.org', code: "[beth'U]/mL" },
+    });
+    expect(run(below).ids).not.toContain('TTP-CAPLA-DAY5');
+    (below.resources.find((r) => r.id === 'inh-low')!.valueQuantity as { value: number }).value = 0.4;
+    expect(run(below).byRule['TTP-CAPLA-DAY5']).toBe('critical');
+  });
+
+  test('25: ADAMTS13 reported as ">5%" is no severe deficiency: the card says the result cannot tell', () => {
+    const gt5 = run(nonResponder(5, { skip: ['a13', 'inhibitor'] }).lab('a13', 5, day(0, '21:00'), { comparator: '>' }));
+    expect(cardFor(gt5, 'TTP-CAPLA-DAY5').detail).toContain(
+      'ADAMTS13 reported as &gt;5% before TPE does not say whether the deficiency is severe',
+    );
+    expect(cardFor(gt5, 'TTP-CAPLA-DAY5').detail).not.toContain('confirms iTTP');
+    const lt5 = run(nonResponder(5, { skip: ['a13', 'inhibitor'] }).lab('a13', 5, day(0, '21:00'), { comparator: '<' }));
+    expect(cardFor(lt5, 'TTP-CAPLA-DAY5').detail).toContain('ADAMTS13 &lt;5% before TPE confirms iTTP');
+    // ">25%" is above 20%: G3b holds the escalation back, as 25% would.
+    expect(run(nonResponder(5, { skip: ['a13', 'inhibitor'] }).lab('a13', 25, day(0, '21:00'), { comparator: '>' })).ids).not.toContain(
+      'TTP-CAPLA-DAY5',
+    );
+  });
+
+  test('29: a documented caplacizumab allergy removes the one-click order and says why; the indicator stays', () => {
+    const o = run(nonResponder(5).allergy({ text: 'Caplacizumab' }, { reaction: 'Anaphylaxis' }));
+    expect(o.byRule).toEqual({ 'TTP-CAPLA-DAY5': 'critical', 'TTP-REFRACTORY-2L': 'warning' });
+    const card = cardFor(o, 'TTP-CAPLA-DAY5');
+    expect(card.suggestions).toBeUndefined();
+    expect(card.summary).toBe(
+      'iTTP: no response by TPE day 5; caplacizumab is contraindicated by a documented allergy. Discuss alternatives with hematology.',
+    );
+    expect(card.detail).toContain('Documented caplacizumab allergy (Caplacizumab, Anaphylaxis, high criticality');
+    expect(card.detail).toContain('caplacizumab is contraindicated (label); discuss an alternative with hematology.');
+    expect(JSON.stringify(o.cards)).not.toMatch(/"medicationCodeableConcept":\{"text":"caplacizumab/);
+    // Resolved, inactive or refuted: no contraindication; the order is offered.
+    for (const opts of [{ clinicalStatus: 'resolved' }, { verificationStatus: 'refuted' }]) {
+      const ok = cardFor(run(nonResponder(5).allergy({ text: 'Caplacizumab' }, opts)), 'TTP-CAPLA-DAY5');
+      expect(ok.suggestions?.map((x) => x.label)).toEqual(['Order caplacizumab 11 mg IV before next TPE, then 11 mg SC daily']);
+    }
+  });
+
+  test('30: caplacizumab recorded only as a MedicationStatement (a transfer) is an info to reconcile, with no order', () => {
+    const o = run(nonResponder(5).statement({ text: 'Cablivi 11 mg' }, { start: day(1, '12:00'), source: 'St Elsewhere Hospital' }));
+    expect(o.byRule).toEqual({ 'TTP-REFRACTORY-2L': 'warning', 'TTP-CAPLA-DAY5': 'info' });
+    const card = cardFor(o, 'TTP-CAPLA-DAY5');
+    expect(card.summary).toBe(
+      'Caplacizumab recorded as given elsewhere (2026-03-02), none ordered here by TPE day 5: reconcile and order here if it continues.',
+    );
+    expect(card.detail).toContain('Caplacizumab recorded as given elsewhere (St Elsewhere Hospital, 2026-03-02; MedicationStatement/');
+    expect(card.suggestions).toBeUndefined();
+    expect(cardFor(o, 'TTP-REFRACTORY-2L').detail).toContain('Caplacizumab is recorded as given elsewhere this episode');
+    // A statement that it was not taken, or one that ended before this episode, changes nothing.
+    expect(run(nonResponder(5).statement({ text: 'Cablivi' }, { status: 'not-taken', start: day(1) })).byRule['TTP-CAPLA-DAY5']).toBe(
+      'critical',
+    );
+    expect(
+      run(nonResponder(5).statement({ text: 'Cablivi' }, { status: 'completed', start: day(-200), end: day(-170) })).byRule[
+        'TTP-CAPLA-DAY5'
+      ],
+    ).toBe('critical');
+    // An outside order (reported[x]) is the same: recorded elsewhere.
+    expect(run(nonResponder(5).med(DRUGS.caplacizumab, { reported: true, authoredOn: day(1) })).byRule['TTP-CAPLA-DAY5']).toBe('info');
+  });
+});
+
 describe('TTP-CAPLA-DAY5 (order hooks)', () => {
   const nonResponder = () => dailyHb(ittpDefaults(4).series('plt', [12, 14, 15, 16]).series('ldh', [1400, 1380, 1350, 1320]), 1, 4);
   const tpeDraft = (s: Scenario, when?: string) =>

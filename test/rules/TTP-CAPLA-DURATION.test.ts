@@ -48,4 +48,23 @@ describe('TTP-CAPLA-DURATION (order hooks)', () => {
   });
 });
 
+describe('TTP-CAPLA-DURATION, knowledge base version 3', () => {
+  test('32: a course planned as a count of daily doses ends at its last dose: 59 days after the last TPE fires, 58 does not', () => {
+    const course = (count: number) =>
+      recoveredAfterTpe(20).med(DRUGS.caplacizumab, {
+        doseMg: 11,
+        route: 'sc',
+        perDay: 1,
+        count,
+        start: day(9, '12:00'),
+        givenAt: [day(19, '12:00')],
+      });
+    // Day 9 plus (count - 1) days: count 59 ends on day 67, 59 days after the last TPE (day 8).
+    const o = run(course(59));
+    expect(o.byRule['TTP-CAPLA-DURATION']).toBe('info');
+    expect(JSON.stringify(o.cards)).toContain('(last of 59 planned doses)');
+    expect(run(course(58)).ids).not.toContain('TTP-CAPLA-DURATION');
+  });
+});
+
 ruleContract('TTP-CAPLA-DURATION', { hook: 'patient-view', build: () => caplaEnding(67, 35, 20), indicator: 'info' });

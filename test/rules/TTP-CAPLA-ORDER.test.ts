@@ -308,6 +308,37 @@ describe('TTP-CAPLA-ORDER', () => {
   });
 });
 
+describe('TTP-CAPLA-ORDER, knowledge base version 3', () => {
+  test('29: a caplacizumab allergy removes the one-click fix of a drafted dose and says why; a resolved one does not count', () => {
+    const build = (clinicalStatus?: string) => {
+      const s = stableD3().allergy({ text: 'Caplacizumab' }, { clinicalStatus, reaction: 'Urticaria' });
+      caplaDraft(s, { route: 'sc', perDay: 2, id: 'capla-draft' });
+      return run(s, 'order-select');
+    };
+    const card = cardFor(build(), 'TTP-CAPLA-ORDER');
+    expect(card.summary).toContain('caplacizumab allergy');
+    expect(card.suggestions).toBeUndefined();
+    expect(card.detail).toContain('Documented caplacizumab allergy (Caplacizumab, Urticaria, high criticality');
+    const resolved = cardFor(build('resolved'), 'TTP-CAPLA-ORDER');
+    expect(resolved.summary).not.toContain('allergy');
+    expect(resolved.suggestions?.[0]?.label).toMatch(/^Correct to caplacizumab/);
+  });
+
+  test('(d) is read before TPE and before plasma (change 26): 35% drawn after FFP does not upgrade it', () => {
+    const s = stableD3()
+      .without((r) => r.resourceType === 'Observation' && JSON.stringify(r.code).includes('53622-7'))
+      .plasma(day(0, '12:00'))
+      .lab('a13', 35, day(0, '18:00'));
+    caplaDraft(s, { route: 'iv', count: 1, perDay: undefined });
+    expect(cardFor(run(s, 'order-select'), 'TTP-CAPLA-ORDER').indicator).toBe('info');
+    const pre = stableD3()
+      .without((r) => r.resourceType === 'Observation' && JSON.stringify(r.code).includes('53622-7'))
+      .lab('a13', 35, day(0, '18:00'));
+    caplaDraft(pre, { route: 'iv', count: 1, perDay: undefined });
+    expect(cardFor(run(pre, 'order-select'), 'TTP-CAPLA-ORDER').summary).toContain('ADAMTS13 35% before TPE');
+  });
+});
+
 ruleContract('TTP-CAPLA-ORDER', {
   hook: 'order-select',
   build: () => {

@@ -53,4 +53,64 @@ describe('TTP-CAPLA-STOP (order hooks)', () => {
   });
 });
 
+describe('TTP-CAPLA-STOP, knowledge base version 3', () => {
+  /** Caplacizumab self-injected after discharge: an outpatient prescription, no administrations, no boundsPeriod. */
+  const outpatient = (evalDay: number, o: { supplyDays?: number; repeats?: number; count?: number } = {}) =>
+    recoveredAfterTpe(evalDay).med(DRUGS.caplacizumab, {
+      doseMg: 11,
+      route: 'sc',
+      perDay: o.count ? 1 : undefined,
+      count: o.count,
+      authoredOn: day(9, '12:00'),
+      supplyDays: o.supplyDays,
+      repeats: o.repeats,
+    });
+
+  test('32: an outpatient course ends at its estimated supply end: 30 days from day 9 ended within 72 h on day 40; on day 43 it is past', () => {
+    const o = run(outpatient(40, { supplyDays: 30 }));
+    expect(o.byRule['TTP-CAPLA-STOP']).toBe('warning');
+    expect(cardFor(o, 'TTP-CAPLA-STOP').detail).toContain('| Caplacizumab end | 2026-04-09 (active; supply end, estimated) |');
+    expect(run(outpatient(43, { supplyDays: 30 })).ids).not.toContain('TTP-CAPLA-STOP');
+    // One repeat allowed doubles the supply: the course runs to day 69.
+    expect(run(outpatient(40, { supplyDays: 30, repeats: 1 })).ids).not.toContain('TTP-CAPLA-STOP');
+    expect(cardFor(run(outpatient(68, { supplyDays: 30, repeats: 1 })), 'TTP-CAPLA-STOP').detail).toContain('supply end, estimated');
+  });
+
+  test('32: the last of a count of doses at the timing frequency is the end, and the evidence says which field gave it', () => {
+    const o = run(outpatient(38, { count: 30 }));
+    expect(o.byRule['TTP-CAPLA-STOP']).toBe('warning');
+    expect(cardFor(o, 'TTP-CAPLA-STOP').detail).toContain('(active; last of 30 planned doses)');
+    expect(run(outpatient(30, { count: 30 })).ids).not.toContain('TTP-CAPLA-STOP');
+    // Without any of these an outpatient order has no end to judge: no card (nothing to time the stop by).
+    expect(run(outpatient(40)).ids).not.toContain('TTP-CAPLA-STOP');
+  });
+
+  test('35: ADAMTS13-MONITOR folds into CAPLA-STOP when both would order ADAMTS13: one card, one suggestion', () => {
+    const s = recoveredAfterTpe(30).med(DRUGS.caplacizumab, {
+      doseMg: 11,
+      route: 'sc',
+      perDay: 1,
+      start: day(1, '09:00'),
+      end: day(32, '12:00'),
+      givenAt: [day(29, '12:00')],
+    });
+    const o = run(s);
+    expect(o.byRule).toEqual({ 'TTP-CAPLA-STOP': 'warning' });
+    expect(o.folded['TTP-ADAMTS13-MONITOR']).toBe('TTP-CAPLA-STOP');
+    const card = cardFor(o, 'TTP-CAPLA-STOP');
+    expect(card.suggestions!.map((x) => x.label)).toEqual(['Order ADAMTS13 activity']);
+    expect(card.detail).toContain('Also (TTP-ADAMTS13-MONITOR): On caplacizumab without ADAMTS13 activity in 7 days.');
+    // An end more than 3 days away: no stop card, and the monitoring card stands on its own.
+    const later = recoveredAfterTpe(30).med(DRUGS.caplacizumab, {
+      doseMg: 11,
+      route: 'sc',
+      perDay: 1,
+      start: day(1, '09:00'),
+      end: day(40, '12:00'),
+      givenAt: [day(29, '12:00')],
+    });
+    expect(run(later).byRule).toEqual({ 'TTP-ADAMTS13-MONITOR': 'info' });
+  });
+});
+
 ruleContract('TTP-CAPLA-STOP', { hook: 'patient-view', build: () => caplaEnding(39), indicator: 'warning' });

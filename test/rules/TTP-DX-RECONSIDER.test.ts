@@ -50,4 +50,40 @@ describe('TTP-DX-RECONSIDER', () => {
   });
 });
 
+describe('TTP-DX-RECONSIDER, knowledge base version 3', () => {
+  test('26: a value drawn after plasma and before TPE is no pre-treatment value: the post-plasma info, never the warning', () => {
+    const s = nosWithAdamts13(62)
+      .without((r) => r.resourceType === 'Observation')
+      .plasma(day(0, '14:00'), { units: 2 })
+      .lab('a13', 62, day(0, '20:00'));
+    const o = run(s);
+    expect(o.byRule['TTP-DX-RECONSIDER']).toBe('info');
+    const card = cardFor(o, 'TTP-DX-RECONSIDER');
+    expect(card.summary).toBe('No pre-treatment ADAMTS13; 62% drawn after plasma and before TPE cannot exclude TTP.');
+    expect(card.detail).toContain('drawn after plasma (Transfusion of fresh frozen plasma, 2 units');
+    // Before the plasma, the same 62% is the pre-treatment value.
+    const before = nosWithAdamts13(62).plasma(day(0, '22:00'));
+    expect(cardFor(run(before), 'TTP-DX-RECONSIDER').summary).toBe(
+      'ADAMTS13 62% before TPE (>20%) argues against TTP. Reconsider the diagnosis and other TMAs.',
+    );
+  });
+
+  test('27: a positive inhibitor is named; beside an escalation card the info folds into it', () => {
+    const s = nosWithAdamts13(35).inhibitor(day(0, '22:00'));
+    const card = cardFor(run(s), 'TTP-DX-RECONSIDER');
+    expect(card.detail).toContain('**An ADAMTS13 inhibitor is positive** (2.1 BU/mL, POS');
+    expect(cardFor(run(nosWithAdamts13(35)), 'TTP-DX-RECONSIDER').detail).not.toContain('inhibitor is positive');
+  });
+
+  test('25: ">25%" before TPE is above 20% (fires); ">5%" or "<15%" is not (silent)', () => {
+    const bound = (value: number, comparator: '<' | '>') =>
+      nosWithAdamts13(0)
+        .without((r) => r.resourceType === 'Observation')
+        .lab('a13', value, day(0, '21:00'), { comparator });
+    expect(run(bound(25, '>')).byRule['TTP-DX-RECONSIDER']).toBe('info');
+    expect(run(bound(5, '>')).ids).not.toContain('TTP-DX-RECONSIDER');
+    expect(run(bound(15, '<')).ids).not.toContain('TTP-DX-RECONSIDER');
+  });
+});
+
 ruleContract('TTP-DX-RECONSIDER', { hook: 'patient-view', build: () => nosWithAdamts13(21), indicator: 'info' });

@@ -116,4 +116,24 @@ describe('TTP-EXACERBATION', () => {
   });
 });
 
+describe('TTP-EXACERBATION, knowledge base version 3', () => {
+  test('29: with caplacizumab anaphylaxis on record no caplacizumab is drafted; the warning and the other drafts stay', () => {
+    const o = run(fallAfterResponse(20).allergy({ text: 'Cablivi' }, { reaction: 'Anaphylaxis' }));
+    const card = cardFor(o, 'TTP-EXACERBATION');
+    expect(card.indicator).toBe('warning');
+    expect(card.suggestions!.map((x) => x.label)).toEqual([
+      'Re-order daily therapeutic plasma exchange',
+      'Order ADAMTS13 activity and LDH',
+    ]);
+    expect(card.detail).toContain('Documented caplacizumab allergy (Cablivi, Anaphylaxis');
+  });
+
+  test('30: rituximab recorded as given elsewhere is not "no rituximab"', () => {
+    const noRtx = () => fallAfterResponse(20).without((r) => JSON.stringify(r).includes('rituximab'));
+    const o = run(noRtx().statement(DRUGS.rituximab, { status: 'completed', start: day(3), end: day(3) }));
+    expect(cardFor(o, 'TTP-EXACERBATION').detail).not.toContain('No rituximab is recorded this episode');
+    expect(cardFor(run(noRtx()), 'TTP-EXACERBATION').detail).toContain('No rituximab is recorded this episode');
+  });
+});
+
 ruleContract('TTP-EXACERBATION', { hook: 'patient-view', build: () => fallAfterResponse(37), indicator: 'warning' });

@@ -60,6 +60,49 @@ describe('TTP-FIRSTLINE-MISSING', () => {
   });
 });
 
+describe('TTP-FIRSTLINE-MISSING, knowledge base version 3', () => {
+  test('37: with TPE ordered but not started the card says so and never "Start TPE"; the draft is the steroid only', () => {
+    const o = run(
+      acute(20).tpeOrder('active', { authored: new Date(Date.parse(acute(20).now) - 10 * 3_600_000).toISOString(), id: 'tpe-order' }),
+    );
+    const card = cardFor(o, 'TTP-FIRSTLINE-MISSING');
+    expect(card.summary).toBe(
+      'Acute iTTP without corticosteroids recorded 20 h after diagnosis. TPE plus steroids is a strong ISTH recommendation.',
+    );
+    expect(card.detail).toContain('TPE ordered (ServiceRequest/tpe-order), not yet started; no corticosteroid ordered or given');
+    expect(card.detail).not.toContain('Start TPE');
+    expect(card.suggestions!.map((x) => x.label)).toEqual(['Order methylprednisolone 1 g IV daily x3']);
+    // With neither, it asks for both; with the steroid but no TPE, for TPE only.
+    expect(cardFor(run(acute(20)), 'TTP-FIRSTLINE-MISSING').detail).toContain(
+      'no TPE session and no active TPE order; no corticosteroid ordered or given',
+    );
+    const steroid = acute(20).med(DRUGS.methylprednisolone, {
+      doseMg: 1000,
+      authoredOn: new Date(Date.parse(acute(20).now) - 3_600_000).toISOString(),
+    });
+    const t = cardFor(run(steroid), 'TTP-FIRSTLINE-MISSING');
+    expect(t.detail).toContain('Start TPE, or arrange transfer');
+    expect(t.detail).not.toContain('methylprednisolone 1 g');
+  });
+
+  test('30: a corticosteroid recorded as given elsewhere is not missing: with TPE ordered an info, with no TPE the TPE warning', () => {
+    const onset = (s: Scenario) => new Date(Date.parse(s.now) - 10 * 3_600_000).toISOString();
+    const ordered = acute(20);
+    ordered
+      .tpeOrder('active', { authored: onset(ordered) })
+      .statement(DRUGS.methylprednisolone, { start: onset(ordered), source: 'Referring hospital' });
+    const o = run(ordered);
+    expect(o.byRule['TTP-FIRSTLINE-MISSING']).toBe('info');
+    expect(cardFor(o, 'TTP-FIRSTLINE-MISSING').suggestions).toBeUndefined();
+    const noTpe = acute(20);
+    noTpe.statement(DRUGS.methylprednisolone, { start: onset(noTpe) });
+    const w = run(noTpe);
+    expect(w.byRule['TTP-FIRSTLINE-MISSING']).toBe('warning');
+    expect(cardFor(w, 'TTP-FIRSTLINE-MISSING').summary).toContain('without TPE recorded');
+    expect(cardFor(w, 'TTP-FIRSTLINE-MISSING').detail).toContain('recorded as given elsewhere');
+  });
+});
+
 ruleContract('TTP-FIRSTLINE-MISSING', {
   hook: 'patient-view',
   build: () => acute(20).lab('a13', 4, new Date(Date.parse(day(1, '18:00')) - 21 * 3_600_000).toISOString()),

@@ -46,4 +46,21 @@ describe('TTP-PE-STOP-EARLY', () => {
   });
 });
 
+describe('TTP-PE-STOP-EARLY, knowledge base version 3', () => {
+  test.each(['10*3/uL', '10*9/L', '/uL'])(
+    '24: platelets of exactly 150 twice with LDH normal are a response: TPE stopped after it gets no card; 149.9 does (%s)',
+    (unit) => {
+      const build = (last: number) => {
+        const f = unit === '/uL' ? 1000 : 1;
+        const s = ittpDefaults(6, { tpeThrough: 5, tpeOrderStatus: 'revoked' });
+        [20, 60, 110, 150, last, 150].forEach((v, i) => s.lab('plt', v * f, day(1 + i), { unit }));
+        return dailyHb(s.series('ldh', [1400, 700, 400, 300, 300, 290]), 1, 6);
+      };
+      expect(run(build(150)).ids).toEqual([]);
+      const o = run(build(149.9));
+      expect(o.byRule['TTP-PE-STOP-EARLY']).toBe('warning');
+    },
+  );
+});
+
 ruleContract('TTP-PE-STOP-EARLY', { hook: 'patient-view', build: () => tpeGap(37), indicator: 'warning' });

@@ -51,4 +51,32 @@ describe('TTP-REFRACTORY-2L', () => {
   });
 });
 
+describe('TTP-REFRACTORY-2L, knowledge base version 3', () => {
+  test('33: in pregnancy cyclophosphamide is left out of the options and the card says why', () => {
+    const o = run(nonResponder(5).condition('77386006', { onset: day(-80) }));
+    const card = cardFor(o, 'TTP-REFRACTORY-2L');
+    expect(card.indicator).toBe('warning');
+    expect(card.detail).not.toContain('cyclophosphamide + vincristine');
+    expect(card.detail).toContain('Pregnancy: cyclophosphamide is left out of these options (teratogenic, label)');
+    expect(cardFor(run(nonResponder(5)), 'TTP-REFRACTORY-2L').detail).toContain('cyclophosphamide + vincristine');
+  });
+
+  test('29: with a caplacizumab allergy the card does not ask for caplacizumab first; an allergy to a second-line agent is named', () => {
+    const alone = run(nonResponder(5).allergy({ text: 'caplacizumab' }).med(DRUGS.caplacizumab, { status: 'cancelled' }));
+    expect(cardFor(alone, 'TTP-REFRACTORY-2L').detail).not.toContain('Add caplacizumab first');
+    const o = run(nonResponder(5).allergy(DRUGS.cyclophosphamide, { criticality: 'low' }));
+    expect(cardFor(o, 'TTP-REFRACTORY-2L').detail).toContain('Documented cyclophosphamide allergy');
+  });
+
+  test('30: rituximab recorded as given elsewhere counts as given: still refractory "despite rituximab"', () => {
+    const s = nonResponder(5, { skip: ['rtx'] }).statement(DRUGS.rituximab, {
+      status: 'completed',
+      start: day(2, '14:00'),
+      end: day(2, '18:00'),
+    });
+    expect(run(s).byRule['TTP-REFRACTORY-2L']).toBe('warning');
+    expect(run(nonResponder(5, { skip: ['rtx'] })).ids).not.toContain('TTP-REFRACTORY-2L');
+  });
+});
+
 ruleContract('TTP-REFRACTORY-2L', { hook: 'patient-view', build: () => nonResponder(5), indicator: 'warning' });

@@ -92,4 +92,20 @@ describe('TTP-RELAPSE', () => {
   });
 });
 
+describe('TTP-RELAPSE, knowledge base version 3', () => {
+  test('29: a relapse in a patient with caplacizumab anaphylaxis: the warning stays, no caplacizumab order, the card says why', () => {
+    const o = run(later(60, 80, 400).allergy({ text: 'caplacizumab-yhdp (Cablivi)' }, { reaction: 'Anaphylaxis' }));
+    expect(o.byRule['TTP-RELAPSE']).toBe('warning');
+    const card = cardFor(o, 'TTP-RELAPSE');
+    expect(card.suggestions!.map((x) => x.label)).not.toContain('Order caplacizumab 11 mg IV before TPE, then 11 mg SC daily');
+    expect(card.suggestions!.length).toBeGreaterThan(0);
+    expect(card.detail).toContain('Documented caplacizumab allergy');
+    expect(JSON.stringify(o.cards)).not.toMatch(/caplacizumab-yhdp \(Cablivi\) 11 mg injection/);
+    // Without the allergy, the caplacizumab order is offered.
+    expect(cardFor(run(later(60, 80, 400)), 'TTP-RELAPSE').suggestions!.map((x) => x.label)).toContain(
+      'Order caplacizumab 11 mg IV before TPE, then 11 mg SC daily',
+    );
+  });
+});
+
 ruleContract('TTP-RELAPSE', { hook: 'patient-view', build: () => later(60, 80, 400), indicator: 'warning' });

@@ -1,5 +1,5 @@
 /** TTP-RTX-DOSE: Rituximab dose outside iTTP regimens. When it fires, at which indicator, and when it stays silent. */
-import { day } from '../fixtures/builder';
+import { DRUGS, day } from '../fixtures/builder';
 import { cardFor, run } from '../helpers';
 import { stableD3, plateletOrder, caplaDraft, rtxDraft, expectValidSuggestions } from '../fixtures/records';
 import { ruleContract } from './contract';
@@ -137,6 +137,54 @@ describe('TTP-RTX-DOSE (BSA 1.8 m2: height 180 cm, weight 64.8 kg)', () => {
     const o = run(s, 'order-sign');
     expect(o.ids.sort()).toEqual(['TTP-CAPLA-ORDER', 'TTP-PLT-TXN', 'TTP-RTX-DOSE']);
     expectValidSuggestions(o);
+  });
+});
+
+describe('TTP-RTX-DOSE, knowledge base version 3', () => {
+  const withBsa = () =>
+    stableD3()
+      .without((r) => JSON.stringify(r).includes('121191'))
+      .vitals(180, 64.8, day(1, '07:00'));
+  const withText = (s: ReturnType<typeof withBsa>, mg: number, text: string) => {
+    const r = rtxDraft(s, mg, { id: 'rtx-draft' });
+    (r.dosageInstruction as Record<string, unknown>[])[0]!.text = text;
+    return s;
+  };
+
+  test('34: the dose fix rewrites the text too: "1000 mg IV once weekly" becomes "680 mg IV once weekly", never two doses', () => {
+    const card = cardFor(run(withText(withBsa(), 1000, '1000 mg IV once weekly for 4 doses, after TPE'), 'order-select'), 'TTP-RTX-DOSE');
+    const fixed = card.suggestions![0]!.actions![0]!.resource as {
+      dosageInstruction: { text: string; doseAndRate: { doseQuantity: { value: number } }[] }[];
+    };
+    expect(fixed.dosageInstruction[0]!.text).toBe('680 mg IV once weekly for 4 doses, after TPE');
+    expect(fixed.dosageInstruction[0]!.doseAndRate[0]!.doseQuantity.value).toBe(680);
+    // A dose written per m2 in the text is rewritten as well; a text without a dose is kept as it is.
+    const perM2 = cardFor(run(withText(withBsa(), 1500, '1500 mg (about 830 mg/m2) IV weekly'), 'order-select'), 'TTP-RTX-DOSE');
+    expect((perM2.suggestions![0]!.actions![0]!.resource as typeof fixed).dosageInstruction[0]!.text).toBe(
+      '680 mg (about 680 mg) IV weekly',
+    );
+    const plain = cardFor(run(withText(withBsa(), 1000, 'IV weekly after plasma exchange'), 'order-select'), 'TTP-RTX-DOSE');
+    expect((plain.suggestions![0]!.actions![0]!.resource as typeof fixed).dosageInstruction[0]!.text).toBe(
+      'IV weekly after plasma exchange',
+    );
+  });
+
+  test('29: a documented rituximab allergy removes the one-click dose fix and says why', () => {
+    const s = withBsa().allergy(DRUGS.rituximab);
+    rtxDraft(s, 1000, { id: 'rtx-draft' });
+    const card = cardFor(run(s, 'order-select'), 'TTP-RTX-DOSE');
+    expect(card.indicator).toBe('warning');
+    expect(card.suggestions).toBeUndefined();
+    expect(card.detail).toContain('Documented rituximab allergy');
+  });
+
+  test('33: in pregnancy the card adds the rituximab caution', () => {
+    const s = withBsa().condition('77386006', { onset: day(-60) });
+    rtxDraft(s, 1000, { id: 'rtx-draft' });
+    expect(cardFor(run(s, 'order-select'), 'TTP-RTX-DOSE').detail).toContain('Pregnancy: rituximab crosses the placenta');
+    const t = withBsa();
+    rtxDraft(t, 1000, { id: 'rtx-draft' });
+    expect(cardFor(run(t, 'order-select'), 'TTP-RTX-DOSE').detail).not.toContain('Pregnancy');
   });
 });
 

@@ -80,4 +80,51 @@ describe('TTP-RTX-MISSING', () => {
   });
 });
 
+describe('TTP-RTX-MISSING, knowledge base version 3', () => {
+  const noRtx = () => nonResponder(3, { skip: ['rtx'] });
+  test('30: rituximab recorded as given elsewhere is an info to reconcile, with no order; a not-taken statement changes nothing', () => {
+    const o = run(
+      noRtx().statement(DRUGS.rituximab, {
+        status: 'completed',
+        start: day(0, '10:00'),
+        end: day(0, '14:00'),
+        source: 'Referring hospital',
+      }),
+    );
+    expect(o.byRule['TTP-RTX-MISSING']).toBe('info');
+    const card = cardFor(o, 'TTP-RTX-MISSING');
+    expect(card.summary).toBe(
+      'Rituximab recorded as given elsewhere (2026-03-01), none ordered here by TPE day 3: reconcile and order here if it continues.',
+    );
+    expect(card.suggestions).toBeUndefined();
+    expect(run(noRtx().statement(DRUGS.rituximab, { status: 'not-taken', start: day(0) })).byRule['TTP-RTX-MISSING']).toBe('warning');
+    expect(run(noRtx().med(DRUGS.rituximab, { reported: 'Outside oncologist', authoredOn: day(0) })).byRule['TTP-RTX-MISSING']).toBe(
+      'info',
+    );
+  });
+
+  test('29: a documented rituximab allergy keeps the warning, removes the draft and says why', () => {
+    const o = run(noRtx().allergy(DRUGS.rituximab, { reaction: 'Anaphylaxis', criticality: 'high' }));
+    expect(o.byRule['TTP-RTX-MISSING']).toBe('warning');
+    const card = cardFor(o, 'TTP-RTX-MISSING');
+    expect(card.suggestions).toBeUndefined();
+    expect(card.summary).toContain('rituximab is contraindicated by a documented allergy');
+    expect(card.detail).toContain('Documented rituximab allergy (rituximab, Anaphylaxis, high criticality');
+    // An intolerance is named for what it is.
+    expect(cardFor(run(noRtx().allergy(DRUGS.rituximab, { type: 'intolerance' })), 'TTP-RTX-MISSING').detail).toContain(
+      'Documented rituximab intolerance',
+    );
+    expect(cardFor(run(noRtx()), 'TTP-RTX-MISSING').suggestions).toHaveLength(1);
+  });
+
+  test('33: in pregnancy the card adds the rituximab caution; the indicator stays', () => {
+    const o = run(noRtx().condition('77386006', { onset: day(-100) }));
+    expect(o.byRule['TTP-RTX-MISSING']).toBe('warning');
+    expect(cardFor(o, 'TTP-RTX-MISSING').detail).toContain(
+      'Pregnancy: rituximab crosses the placenta (B-cell depletion in the newborn); decide with hematology and obstetrics; contraception for 12 months after the last dose (label).',
+    );
+    expect(cardFor(run(noRtx()), 'TTP-RTX-MISSING').detail).not.toContain('crosses the placenta');
+  });
+});
+
 ruleContract('TTP-RTX-MISSING', { hook: 'patient-view', build: () => nonResponder(5, { skip: ['rtx'] }), indicator: 'warning' });
