@@ -95,7 +95,7 @@ export class Registry {
         description: s.description,
         prefetch: s.prefetch,
         usageRequirements:
-          "Needs read access to the patient's Patient, Condition, Procedure, ServiceRequest, Observation, MedicationRequest and MedicationAdministration (SMART patient/*.read or user/*.read). Keys not prefetched are fetched from fhirServer with fhirAuthorization when the deployment allows that server.",
+          "Needs read access to the patient's Patient, Condition, Procedure, ServiceRequest, Observation, MedicationRequest, MedicationAdministration, MedicationStatement and AllergyIntolerance (SMART patient/*.read or user/*.read). Keys not prefetched are fetched from fhirServer with fhirAuthorization when the deployment allows that server.",
         extension: {
           'org.ttp-cds.service': {
             version,

@@ -178,7 +178,9 @@ export function loadContent(opts: { root?: string; site?: unknown } = {}): Conte
   for (const [k, v] of Object.entries(site.parameters)) {
     const renamed = RENAMED_PARAMETERS[k];
     if (renamed && !(k in parameters))
-      throw new Error(`content: site parameter ${k} was renamed ${renamed} (content ${services.contentVersion}); rename it in SITE_CONFIG_FILE`);
+      throw new Error(
+        `content: site parameter ${k} was renamed ${renamed} (content ${services.contentVersion}); rename it in SITE_CONFIG_FILE`,
+      );
     if (!(k in parameters)) throw new Error(`content: site parameter ${k} is not a known parameter`);
     if (typeof v !== typeof parameters[k] || Array.isArray(v) !== Array.isArray(parameters[k]))
       throw new Error(`content: site parameter ${k} must be of the same type as its default`);

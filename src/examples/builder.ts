@@ -418,7 +418,8 @@ export class Scenario {
   asPanels(shape: Exclude<LabShape, 'observation'>, kinds: LabKey[] = ['plt', 'hb']): this {
     const codes = new Set(kinds.map((k) => LAB[k].code));
     const isKind = (r: AnyResource) =>
-      r.resourceType === 'Observation' && !!(r.code as { coding?: { code?: string }[] } | undefined)?.coding?.some((c) => codes.has(c.code!));
+      r.resourceType === 'Observation' &&
+      !!(r.code as { coding?: { code?: string }[] } | undefined)?.coding?.some((c) => codes.has(c.code!));
     const byTime = new Map<string, AnyResource[]>();
     for (const r of this.resources.filter(isKind)) {
       const t = String(r.effectiveDateTime);

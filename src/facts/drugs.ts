@@ -22,7 +22,7 @@ import { DAY, parseTime } from '../fhir/time';
 import type { Match, MatchKind } from '../terminology';
 import { quantityUnit, sortByTime } from './labs';
 import type { PatientRecord } from './record';
-import type { Dose, DrugClass, DrugExposure, MedAdmin, MedOrder, OrderFact, RecordedElsewhere } from './types';
+import type { Dose, DrugClass, DrugExposure, MedAdmin, MedOrder, OrderFact } from './types';
 import type { Tools } from './tools';
 import { type Unreadable, codeProblem, dateProblem, statusProblem } from './unreadable';
 
@@ -345,7 +345,8 @@ export function extractDrugs(record: PatientRecord, t: Tools, future: number, un
     const raw = st.effectiveDateTime ?? (st.effectivePeriod as { start?: unknown } | undefined)?.start;
     const start = parseTime(st.effectiveDateTime) ?? periodStart(st.effectivePeriod);
     const asserted = parseTime(st.dateAsserted);
-    const why = statusProblem('MedicationStatement', status) ?? dateProblem(raw, start, future) ?? dateProblem(st.dateAsserted, asserted, future);
+    const why =
+      statusProblem('MedicationStatement', status) ?? dateProblem(raw, start, future) ?? dateProblem(st.dateAsserted, asserted, future);
     if (why) {
       unreadable.push({ ref: refOf(st), key: 'medicationStatements', concept: `${hit.display} (recorded elsewhere)`, why });
       continue;

@@ -140,7 +140,9 @@ function classifyAdamts13(
   }
   const from = episode ? episode.firstSession - p('adamts13LookbackBeforeDay1Days') * DAY : now - p('adamts13PreTreatmentDays') * DAY;
   const until = episode ? episode.firstSession : Infinity;
-  const candidates = episode ? [...before, ...out.post].filter((v) => v.time < until && v.time >= from) : values.filter((v) => v.time >= from);
+  const candidates = episode
+    ? [...before, ...out.post].filter((v) => v.time < until && v.time >= from)
+    : values.filter((v) => v.time >= from);
   out.plasma = plasma.find((x) => x.time >= from && x.time < until);
   const plasmaAt = out.plasma?.time;
   if (plasmaAt !== undefined) {
@@ -292,7 +294,14 @@ function labProblems(labs: Map<string, LabSeries>, t: Tools): Unreadable[] {
   const out: Unreadable[] = [];
   for (const [analyte, s] of labs)
     for (const x of s.problems)
-      out.push({ ref: x.ref, key: 'labs', concept: `${t.units.analyte(analyte).label} "${x.raw}"`, why: x.reason, time: x.time, kind: analyte });
+      out.push({
+        ref: x.ref,
+        key: 'labs',
+        concept: `${t.units.analyte(analyte).label} "${x.raw}"`,
+        why: x.reason,
+        time: x.time,
+        kind: analyte,
+      });
   return out;
 }
 

@@ -140,7 +140,9 @@ export function extractLabs(
     for (const h of arr<Record<string, unknown>>(o.hasMember)) {
       const reference = obj(h)?.reference;
       if (typeof reference !== 'string' || !reference.startsWith('#')) continue;
-      const member = arr<AnyResource>(o.contained).find((x) => obj(x) && x.resourceType === 'Observation' && `#${String(x.id)}` === reference);
+      const member = arr<AnyResource>(o.contained).find(
+        (x) => obj(x) && x.resourceType === 'Observation' && `#${String(x.id)}` === reference,
+      );
       if (!member || skipObservation(String(member.status ?? status))) continue;
       const m = t.terminology.firstMatch(sets, member.code);
       if (!m) continue;

@@ -24,7 +24,11 @@ function patientView(ctx: RuleContext): Finding | undefined {
     ruleId: ID,
     indicator: hiding.length ? 'warning' : 'info',
     variant: hiding.length ? 'escalation' : 'default',
-    params: { n: items.length, what: what.join(', ').replace(/, ([^,]*)$/, ' and $1') },
+    params: {
+      n: items.length,
+      items: items.length === 1 ? '1 item' : `${items.length} items`,
+      what: what.join(', ').replace(/, ([^,]*)$/, ' and $1'),
+    },
     evidence: items.map((u) => ({ label: u.concept, value: u.why, time: u.time, ref: u.ref === 'prefetch' ? undefined : u.ref })),
     notes: ['The cards of this answer were judged without these items: correct them in the EHR and review the chart.'],
   };

@@ -515,7 +515,7 @@ describe('KB section 5 patient-view scenarios', () => {
 
   test('v3-36: the warning names the sessions and the escalation they may hide', () => {
     const card = cardFor(run(cases.find((c) => c.name.startsWith('v3-36'))!.build()), 'TTP-DATA-UNREADABLE');
-    expect(card.summary).toBe('2 unreadable items (TPE sessions) may hide an escalation: caplacizumab, refractory therapy, TPE stop.');
+    expect(card.summary).toBe('Unreadable TPE sessions (2 items) may hide an escalation: caplacizumab, refractory therapy, TPE stop.');
     expect(card.detail).toContain('date "2026-03-0x" does not parse');
   });
 

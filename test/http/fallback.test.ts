@@ -11,7 +11,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app';
 import { FhirFetcher } from '../../src/fhir/fetcher';
 import { loadContent } from '../../src/content';
-import { at } from '../fixtures/builder';
+import { at, day } from '../fixtures/builder';
 import { startFhirServer, type FhirServerOptions, type TestFhirServer } from '../fixtures/fhirServer';
 import { NOW_D5, nonResponderD5 } from '../fixtures/situations';
 import { seqId, testConfig } from '../helpers';
@@ -90,6 +90,33 @@ describe('prefetch fallback', () => {
     expect(shape(full.body).map((c) => c.rule)).toEqual(['TTP-CAPLA-DAY5', 'TTP-REFRACTORY-2L']);
     expect(shape(none.body)).toEqual(shape(full.body));
     expect(shape(half.body)).toEqual(shape(full.body));
+  });
+
+  test('the two keys of knowledge base v3 are fetched too: a MedicationStatement and an AllergyIntolerance on the server change the cards', async () => {
+    const d = await request(appWith()).get('/cds-services').expect(200);
+    const pv = (d.body.services as { id: string; prefetch: Record<string, string> }[]).find((x) => x.id === 'ttp-patient-view')!;
+    expect(pv.prefetch.medicationStatements).toBe('MedicationStatement?patient={{context.patientId}}');
+    expect(pv.prefetch.allergies).toBe('AllergyIntolerance?patient={{context.patientId}}');
+    const transfer = nonResponderD5()
+      .statement({ text: 'Cablivi 11 mg SC daily' }, { start: day(1, '12:00'), source: 'Referring hospital' })
+      .allergy({ text: 'Rituximab' });
+    server = await startFhirServer(transfer.resources, { token: TOKEN });
+    const b = transfer.request('patient-view');
+    const prefetch = b.prefetch as Record<string, unknown>;
+    delete prefetch.medicationStatements;
+    delete prefetch.allergies;
+    b.fhirServer = server.url;
+    b.fhirAuthorization = {
+      access_token: TOKEN,
+      token_type: 'Bearer',
+      expires_in: 300,
+      scope: 'patient/*.read',
+      subject: 'ttp-cds',
+      patient: transfer.patientId,
+    };
+    const res = await request(appWith()).post(PV).send(b).expect(200);
+    expect(server.requests.map((r) => r.path.split('?')[0]).sort()).toEqual(['/AllergyIntolerance', '/MedicationStatement']);
+    expect(shape(res.body).map((c) => `${c.rule}:${c.indicator}`)).toEqual(['TTP-REFRACTORY-2L:warning', 'TTP-CAPLA-DAY5:info']);
   });
 
   test('the bearer token reaches the FHIR server on every call, and the tokens are filled', async () => {

@@ -17,7 +17,7 @@ describe('TTP-DATA-UNREADABLE', () => {
     const o = run(sessionsPatched((r) => ((r.performedPeriod as { start: string }).start = '2026-13-45T10:00:00Z')));
     expect(o.byRule).toEqual({ 'TTP-DATA-UNREADABLE': 'warning' });
     const c = cardFor(o, 'TTP-DATA-UNREADABLE');
-    expect(c.summary).toBe('5 unreadable items (TPE sessions) may hide an escalation: caplacizumab, refractory therapy, TPE stop.');
+    expect(c.summary).toBe('Unreadable TPE sessions (5 items) may hide an escalation: caplacizumab, refractory therapy, TPE stop.');
     expect(c.detail).toContain('**They may hide an escalation**: caplacizumab by TPE day 4-5 (TTP-CAPLA-DAY5)');
     expect(c.detail).toContain('date "2026-13-45T10:00:00Z" does not parse');
     for (const n of [5, 6, 7, 8, 9]) expect(c.detail).toContain(`Procedure/tpe-${n}`);
@@ -31,7 +31,7 @@ describe('TTP-DATA-UNREADABLE', () => {
     const p = run(plt);
     expect(p.byRule).toEqual({ 'TTP-DATA-UNREADABLE': 'warning' });
     expect(cardFor(p, 'TTP-DATA-UNREADABLE').summary).toBe(
-      '1 unreadable items (platelet counts) may hide an escalation: caplacizumab, refractory therapy, TPE stop.',
+      'Unreadable platelet counts (1 item) may hide an escalation: caplacizumab, refractory therapy, TPE stop.',
     );
     const ldh = stable();
     ldh.lab('ldh', 900, today(ldh), { id: 'bad-ldh', status: 'FINAL' as never });
@@ -41,7 +41,7 @@ describe('TTP-DATA-UNREADABLE', () => {
     const h = run(hb);
     expect(h.byRule).toEqual({ 'TTP-DATA-UNREADABLE': 'info' });
     expect(cardFor(h, 'TTP-DATA-UNREADABLE').summary).toBe(
-      'Some TTP-relevant data could not be read (1 items). Escalation advice may be incomplete.',
+      'Some TTP-relevant data could not be read (1 item). Escalation advice may be incomplete.',
     );
   });
 
