@@ -86,6 +86,7 @@ export function run(
     };
   });
   const ev = evaluate(hook, s.record(), drafts, at(s.now), d);
+  const notesShown = new Set<string>();
   const cards = ev.findings.map((f) =>
     renderCard(f, {
       content: d.content,
@@ -94,9 +95,11 @@ export function run(
       patientId: s.patientId,
       encounterId: 'enc-1',
       userId: 'Practitioner/prac-1',
+      notesShown,
     }),
   );
   checkResponse({ cards });
+  expectNotesOnce(cards);
   const byRule: Record<string, string> = {};
   const folded: Record<string, string> = {};
   for (const f of ev.findings) {
@@ -104,6 +107,19 @@ export function run(
     for (const x of f.folded ?? []) folded[x.ruleId] = f.ruleId;
   }
   return { findings: ev.findings, cards, ids: ev.findings.map((f) => f.ruleId), byRule, folded, gate: ev.gate };
+}
+
+/** G7 (KB v3 change 35): one note never appears twice in one answer. Checked on every answer the tests render. */
+export function expectNotesOnce(cards: Card[]): void {
+  const seen = new Map<string, string>();
+  for (const c of cards) {
+    const notes = (c.detail ?? '').split('**Notes**')[1] ?? '';
+    for (const line of notes.split('\n').filter((l) => l.startsWith('- '))) {
+      const first = seen.get(line);
+      if (first !== undefined && first !== c.uuid) throw new Error(`the note "${line}" appears twice in one answer (${c.source.topic?.code})`);
+      seen.set(line, c.uuid);
+    }
+  }
 }
 
 /** The rule's indicator when its finding is a card or was folded into one (G7), else undefined. */

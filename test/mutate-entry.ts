@@ -37,6 +37,7 @@ globalThis.it = wrapped as unknown as typeof it;
 const SKIP = new Set([
   'properties.test.ts',
   'unreadable.property.test.ts',
+  'shapes.property.test.ts',
   'config.test.ts',
   'logger.test.ts',
   'schemas.test.ts',
@@ -49,3 +50,5 @@ for (const dir of ['rules', 'clinical', 'unit'])
 // The content contract (rules and logic in agreement, citations, site orderables); its tests that read
 // the rule sources are skipped, since the sources are instrumented here (TTP_SKIP_SOURCE_TESTS).
 require(join(__dirname, 'content', 'contract.test.ts'));
+// KB v3 change 34: the suggestions' text against their coded dose, route and frequency.
+require(join(__dirname, 'content', 'suggestion-text.test.ts'));

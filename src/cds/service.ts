@@ -335,7 +335,8 @@ async function call(serviceId: string, body: unknown, deps: ServiceDeps, meta: C
   meta.gate = ev.gate;
   const ctx = req.context as { patientId: string; encounterId?: string; userId: string };
   meta.patientId = ctx.patientId;
-  const render = (f: (typeof ev.findings)[number]) =>
+  // One answer says each note once (G7): the cards shown share what they have said, the silent ones apart.
+  const render = (notesShown: Set<string>) => (f: (typeof ev.findings)[number]) =>
     renderCard(f, {
       content: deps.content,
       newId: deps.newId,
@@ -343,13 +344,14 @@ async function call(serviceId: string, body: unknown, deps: ServiceDeps, meta: C
       patientId: ctx.patientId,
       encounterId: ctx.encounterId,
       userId: ctx.userId,
+      notesShown,
     });
   // Silent mode: a silent service shows nothing; a silent rule's cards are kept apart. Both are
   // recorded as "would have fired" (meta.silentCards) and never returned.
   const serviceSilent = deps.content.site.silent.services.includes(serviceId);
   const shown = serviceSilent ? [] : ev.findings;
-  const cards = shown.map(render);
-  meta.silentCards = [...(serviceSilent ? ev.findings : []), ...ev.silent].map(render);
+  const cards = shown.map(render(new Set()));
+  meta.silentCards = [...(serviceSilent ? ev.findings : []), ...ev.silent].map(render(new Set()));
   meta.rules = shown.map((f) => f.ruleId);
   meta.indicators = cards.map((c) => c.indicator);
   const response: CdsResponse = { cards };

@@ -1,6 +1,6 @@
 /**
  * Example patients for the catalogue's card preview (and `ttp-cds evaluate --example`): the
- * knowledge base's section 5 situations and a few of version 2, built with the same builder as the
+ * knowledge base's section 5 situations and a few of versions 2 and 3, built with the same builder as the
  * tests, on fixed dates (PE day 1 = 2026-03-02). Each is a request of one hook, answered by the real
  * engine when shown.
  */
@@ -194,6 +194,47 @@ export const SITUATIONS: Situation[] = [
         if (r.resourceType === 'Procedure') (r.performedPeriod as { start: string }).start = '2026-13-45T10:00:00Z';
       return s;
     },
+  },
+  {
+    id: 'v3-panels',
+    cards: ['TTP-CAPLA-DAY5:critical', 'TTP-REFRACTORY-2L:warning'],
+    title: 'Non-responder whose platelets come only inside CBC panels (KB v3, change 31)',
+    expect: 'the same cards as scenario 1: a panel component is a result',
+    hook: 'patient-view',
+    build: () => nonResponder(5).asPanels('component'),
+  },
+  {
+    id: 'v3-ffp-before-sample',
+    cards: ['TTP-CAPLA-DAY5:critical', 'TTP-REFRACTORY-2L:warning'],
+    title: 'Refractory on day 5; the only ADAMTS13 (28%) drawn after 3 units of FFP, inhibitor positive (KB v3, changes 26-27)',
+    expect: 'escalation not held back; the card says the value was drawn after plasma',
+    hook: 'patient-view',
+    build: () =>
+      dailyHb(
+        ittpDefaults(5, { skip: ['a13'] })
+          .plasma(day(0, '14:00'), { units: 3 })
+          .lab('a13', 28, day(0, '18:00'))
+          .series('plt', PLT5)
+          .series('ldh', LDH5),
+        1,
+        5,
+      ),
+  },
+  {
+    id: 'v3-transfer-on-caplacizumab',
+    cards: ['TTP-REFRACTORY-2L:warning', 'TTP-CAPLA-DAY5:info'],
+    title: 'Transferred on caplacizumab, recorded only as a MedicationStatement (KB v3, change 30)',
+    expect: 'CAPLA-DAY5 info to reconcile, no caplacizumab order',
+    hook: 'patient-view',
+    build: () => nonResponder(5).statement({ text: 'Cablivi 11 mg SC daily' }, { start: day(1, '12:00'), source: 'Referring hospital' }),
+  },
+  {
+    id: 'v3-caplacizumab-anaphylaxis',
+    cards: ['TTP-CAPLA-DAY5:critical', 'TTP-REFRACTORY-2L:warning'],
+    title: 'Non-responder with documented caplacizumab anaphylaxis (KB v3, change 29)',
+    expect: 'CAPLA-DAY5 critical without a caplacizumab order, saying why',
+    hook: 'patient-view',
+    build: () => nonResponder(5).allergy({ text: 'Caplacizumab (Cablivi)' }, { reaction: 'Anaphylaxis' }),
   },
   {
     id: 'platelet-transfusion',

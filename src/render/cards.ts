@@ -17,6 +17,11 @@ export interface RenderContext {
   patientId: string;
   encounterId?: string;
   userId?: string;
+  /**
+   * G7 (KB v3 change 35): the notes already shown by the cards rendered before this one in the same
+   * answer; a note is shown once per answer (the notes a suggestion adds at rendering included).
+   */
+  notesShown?: Set<string>;
 }
 
 const MD_SPECIAL = /[\r\n&<>\\`*_[\]|#]|:\/\/|www\./i;
@@ -146,7 +151,8 @@ function renderDetail(f: Finding, rc: RenderContext, template: string, version: 
     );
     parts.push(['**Evidence**', '', '| | Value | Date | Source |', '|---|---|---|---|', ...rows].join('\n'));
   }
-  const notes = [...new Set(f.notes)].filter((n) => n.trim().length > 0);
+  const notes = [...new Set(f.notes)].filter((n) => n.trim().length > 0 && !rc.notesShown?.has(n));
+  for (const n of notes) rc.notesShown?.add(n);
   if (notes.length) parts.push(['**Notes**', '', ...notes.map((n) => `- ${escapeOwn(n)}`)].join('\n'));
   parts.push(`Rule ${f.ruleId} v${version}.`);
   return parts.join('\n\n');

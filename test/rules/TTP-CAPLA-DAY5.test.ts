@@ -1,6 +1,7 @@
 /** TTP-CAPLA-DAY5: Caplacizumab not started by TPE day 4-5 without improvement. When it fires, at which indicator, and when it stays silent. */
-import { DRUGS, type Scenario, dailyHb, day, ittpDefaults } from '../fixtures/builder';
-import { cardFor, run } from '../helpers';
+import { DRUGS, type Scenario, at, dailyHb, day, ittpDefaults } from '../fixtures/builder';
+import { callService } from '../../src/cds/service';
+import { cardFor, deps, run } from '../helpers';
 import { nonResponder, caplaDraft, expectValidSuggestions, SNOMED } from '../fixtures/records';
 import { ruleContract } from './contract';
 
@@ -274,6 +275,9 @@ describe('TTP-CAPLA-DAY5, knowledge base version 3', () => {
     const o = run(nonResponder(5, { skip: ['a13'] }).lab('a13', 28, day(0, '18:00')));
     expect(o.byRule['TTP-CAPLA-DAY5']).toBe('critical');
     expect(cardFor(o, 'TTP-CAPLA-DAY5').detail).toContain('but an ADAMTS13 inhibitor is positive (2.1 BU/mL');
+    // The DX-RECONSIDER doubt (28% before TPE) is an info beside it: folded into the escalation card (change 35).
+    expect(o.folded['TTP-DX-RECONSIDER']).toBe('TTP-CAPLA-DAY5');
+    expect(o.cards).toHaveLength(2);
     // A negative inhibitor, or one below 0.4 BU/mL without an interpretation, does not.
     const below = nonResponder(5, { skip: ['a13', 'inhibitor'] }).lab('a13', 28, day(0, '18:00'));
     below.add({
@@ -319,6 +323,22 @@ describe('TTP-CAPLA-DAY5, knowledge base version 3', () => {
       const ok = cardFor(run(nonResponder(5).allergy({ text: 'Caplacizumab' }, opts)), 'TTP-CAPLA-DAY5');
       expect(ok.suggestions?.map((x) => x.label)).toEqual(['Order caplacizumab 11 mg IV before next TPE, then 11 mg SC daily']);
     }
+  });
+
+  test('29: when the allergies could not be had, the card that drafts caplacizumab says they could not be checked', async () => {
+    const s = nonResponder(5);
+    const body = s.request('patient-view');
+    delete (body.prefetch as Record<string, unknown>).allergies;
+    delete body.fhirServer;
+    const { response } = await callService('ttp-patient-view', body, { ...deps(), clock: () => at(s.now) });
+    const card = response.cards.find((c) => c.source.topic.code === 'TTP-CAPLA-DAY5')!;
+    expect(card.detail).toContain(
+      'Allergies could not be checked (not prefetched and no fhirServer to fetch it from): check for a caplacizumab allergy before ordering it.',
+    );
+    // The card that drafts nothing says nothing of allergies.
+    expect(response.cards.find((c) => c.source.topic.code === 'TTP-REFRACTORY-2L')!.detail).not.toContain('Allergies could not be checked');
+    const full = await callService('ttp-patient-view', s.request('patient-view'), { ...deps(), clock: () => at(s.now) });
+    expect(JSON.stringify(full.response)).not.toContain('Allergies could not be checked');
   });
 
   test('30: caplacizumab recorded only as a MedicationStatement (a transfer) is an info to reconcile, with no order', () => {
