@@ -83,7 +83,7 @@ interface Place {
   time: number | undefined;
   /** The effective[x] as sent, to say why a time cannot be read. */
   rawTime: unknown;
-  /** A component's value may repeat a standalone result of the same analyte and time: that one is kept. */
+  /** Read from a panel (a component or a contained member), not an Observation of its own. */
   component: boolean;
 }
 
@@ -100,6 +100,14 @@ function placeOf(o: AnyResource, ref = refOf(o), parent?: Place): Place {
     rawTime: inherit ? parent.rawTime : rawTime,
     component: parent !== undefined,
   };
+}
+
+/** A panel's contained Observations by id. */
+function containedObservations(o: AnyResource): Map<string, AnyResource> {
+  const out = new Map<string, AnyResource>();
+  for (const x of arr<AnyResource>(o.contained))
+    if (obj(x) && x.resourceType === 'Observation' && typeof x.id === 'string' && !out.has(x.id)) out.set(x.id, x);
+  return out;
 }
 
 /**
@@ -137,12 +145,12 @@ export function extractLabs(
       parts++;
       later.push({ src: c, place: { ...place, component: true }, analyte: ANALYTES[m.index]!, by: m.match.by });
     }
+    // Contained Observations by id, indexed once per panel (a lookup per member, never a scan).
+    const members = o.hasMember === undefined ? undefined : containedObservations(o);
     for (const h of arr<Record<string, unknown>>(o.hasMember)) {
       const reference = obj(h)?.reference;
       if (typeof reference !== 'string' || !reference.startsWith('#')) continue;
-      const member = arr<AnyResource>(o.contained).find(
-        (x) => obj(x) && x.resourceType === 'Observation' && `#${String(x.id)}` === reference,
-      );
+      const member = members?.get(reference.slice(1));
       if (!member || skipObservation(String(member.status ?? status))) continue;
       const m = t.terminology.firstMatch(sets, member.code);
       if (!m) continue;
@@ -157,11 +165,13 @@ export function extractLabs(
     }
     readResult(o, place, ANALYTES[cls.index]!, cls.match.by, seriesOf(ANALYTES[cls.index]!), t, future);
   }
+  // The times of the standalone results of each analyte: a component at one of them repeats it.
+  const standalone = new Map<string, Set<number>>();
+  if (later.length) for (const [analyte, s] of series) standalone.set(analyte, new Set([...s.final, ...s.preliminary].map((v) => v.time)));
   for (const x of later) {
-    const s = seriesOf(x.analyte);
     const t0 = x.place.time;
-    if (t0 !== undefined && [...s.final, ...s.preliminary].some((v) => v.time === t0 && !v.component)) continue;
-    readResult(x.src, x.place, x.analyte, x.by, s, t, future);
+    if (t0 !== undefined && standalone.get(x.analyte)?.has(t0)) continue;
+    readResult(x.src, x.place, x.analyte, x.by, seriesOf(x.analyte), t, future);
   }
   for (const s of series.values()) {
     sortByTime(s.final);
