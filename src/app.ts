@@ -9,6 +9,7 @@ import { buildDeps } from './cds/deps';
 import type { Config } from './config';
 import type { JwtVerifier } from './auth/jwt';
 import { createStore, type Store } from './store';
+import { withDeadline } from './store/deadline';
 import { CardRecorder } from './store/recorder';
 import { createLogger, type Logger } from './logger';
 import type { PrefetchFetcher, ServiceDeps } from './cds/service';
@@ -67,7 +68,9 @@ function createVerifier(config: Config, store: Store): JwtVerifier {
   return new Verifier(loadTrustedClients(config.trustedClientsFile!), {
     clockSkewSeconds: config.jwtClockSkewSeconds,
     maxAgeSeconds: config.jwtMaxAgeSeconds,
-    claimJti: (key, expiresAt) => store.claimJti(key, expiresAt),
+    // The claim has the request path's deadline: a hung database never stalls a call (STORE_DEADLINE_MS).
+    claimJti: (key, expiresAt) => withDeadline(store.claimJti(key, expiresAt), config.storeDeadlineMs, 'jti claim'),
+    replayCheck: config.jwtReplayCheck,
   });
 }
 
@@ -107,7 +110,7 @@ export function createApp(opts: AppOptions): App {
   app.use(accessLog(logger));
   app.use(securityHeaders());
   app.use(corsPolicy(config.corsOrigins, logger, () => metrics.corsRefused.inc()));
-  const recorder = new CardRecorder(store, logger, {}, storeError('cards'));
+  const recorder = new CardRecorder(store, logger, { firstTryMs: config.storeDeadlineMs }, storeError('cards'));
   metrics.records = () => ({ pending: recorder.pending, dropped: recorder.dropped });
   app.use(
     healthRoutes(
@@ -137,7 +140,7 @@ export function createApp(opts: AppOptions): App {
   app.use(express.json({ limit: config.bodyLimit, type: (req) => JSON_MEDIA_TYPE.test(req.headers['content-type'] ?? '') }));
   app.use(metricsRoutes(metrics, config.metricsToken));
   app.use(cdsRoutes(deps, recorder, salt, logger, metrics));
-  app.use(feedbackRoutes(deps, store, salt, logger, storeError('feedback')));
+  app.use(feedbackRoutes(deps, store, salt, logger, storeError('feedback'), config.storeDeadlineMs));
   app.use(governanceRoutes(deps.content, store, salt, config.adminToken));
   app.use(pageRoutes(deps, store, salt, config.adminToken, config.bodyLimit));
   app.use(noRoute);

@@ -43,6 +43,12 @@ const envSchema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/)
     .optional(),
+  STORE_DEADLINE_MS: z
+    .string()
+    .regex(/^\d{2,5}$/, 'is not a number of milliseconds (10-99999)')
+    .transform(Number)
+    .default(200),
+  JWT_REPLAY_CHECK: z.enum(['best-effort', 'required']).default('best-effort'),
 });
 
 export type Config = {
@@ -70,6 +76,10 @@ export type Config = {
   dataDir: string;
   databaseUrl?: string;
   databaseSchema?: string;
+  /** How long a request waits for the store (a jti claim, card records, feedback) before its fallback applies. */
+  storeDeadlineMs: number;
+  /** `required`: a token whose jti the store cannot check in time is refused (503); `best-effort` lets it through, logged. */
+  jwtReplayCheck: 'best-effort' | 'required';
 };
 
 /** Variables whose values are never repeated in an error message (they hold secrets). */
@@ -129,5 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     databaseSchema: e.DATABASE_SCHEMA,
+    storeDeadlineMs: e.STORE_DEADLINE_MS,
+    jwtReplayCheck: e.JWT_REPLAY_CHECK,
   };
 }

@@ -55,7 +55,10 @@ export function loadTrustedClients(path: string): TrustedClients {
   return r.data;
 }
 
-export type VerifyResult = { ok: true; iss: string; jti: string; replayUnchecked?: string } | { ok: false; reason: string };
+export type VerifyResult =
+  | { ok: true; iss: string; jti: string; replayUnchecked?: string }
+  /** `unavailable`: the token may be good, but its jti could not be checked and the check is required (503, not 401). */
+  | { ok: false; reason: string; unavailable?: boolean };
 
 /** Claims a `${iss} ${jti}` key until it expires (epoch ms): true the first time only (the store). */
 export type ClaimJti = (key: string, expiresAt: number) => Promise<boolean>;
@@ -89,7 +92,14 @@ export class JwtVerifier {
 
   constructor(
     trusted: TrustedClients,
-    private readonly opts: { clockSkewSeconds: number; maxAgeSeconds: number; claimJti?: ClaimJti; now?: () => number } = {
+    private readonly opts: {
+      clockSkewSeconds: number;
+      maxAgeSeconds: number;
+      claimJti?: ClaimJti;
+      now?: () => number;
+      /** `required`: a jti the store cannot check is refused; `best-effort` (the default) lets the token through. */
+      replayCheck?: 'best-effort' | 'required';
+    } = {
       clockSkewSeconds: 30,
       maxAgeSeconds: 300,
     },
@@ -178,8 +188,11 @@ export class JwtVerifier {
       try {
         fresh = await this.claim(`${client.iss} ${jti}`, expiresAt);
       } catch (e) {
-        // The store cannot say: a valid, unexpired, correctly signed token is let through (clinical
-        // guidance is not withheld for a database outage), and the log says replay was not checked.
+        // The store cannot say in time. By default a valid, unexpired, correctly signed token is let
+        // through (clinical guidance is not withheld for a database outage) and the log says replay
+        // was not checked; a hospital that prefers to fail closed sets JWT_REPLAY_CHECK=required.
+        if (this.opts.replayCheck === 'required')
+          return { ok: false, reason: `jti could not be checked (${(e as Error).message})`, unavailable: true };
         return { ok: true, iss: client.iss, jti, replayUnchecked: (e as Error).message };
       }
       if (!fresh) return { ok: false, reason: 'jti replayed' };

@@ -1,7 +1,7 @@
 /** The client-JWT check on every CDS endpoint (CDS Hooks 2.0 "Trusting CDS Clients"). */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { JwtVerifier } from '../auth/jwt';
-import { unauthorized } from '../errors';
+import { HttpError, unauthorized } from '../errors';
 import type { Logger } from '../logger';
 
 /** The audience a token must name is the URL called: PUBLIC_BASE_URL plus the path. */
@@ -25,6 +25,21 @@ export function requireClientJwt(
       return next();
     }
     metrics?.refused(r.reason);
+    if (r.unavailable) {
+      metrics?.storeError();
+      logger.error(
+        { reqId: res.locals.requestId as string, path: req.path, reason: r.reason },
+        'client JWT refused: replay check unavailable',
+      );
+      return next(
+        new HttpError(503, 'replay-check-unavailable', [
+          {
+            code: 'transient',
+            diagnostics: 'The token could not be checked against replays (the store does not answer) and JWT_REPLAY_CHECK=required; retry.',
+          },
+        ]),
+      );
+    }
     logger.warn({ reqId: res.locals.requestId as string, path: req.path, reason: r.reason }, 'client JWT rejected');
     next(unauthorized('jwt-rejected', r.reason));
   };

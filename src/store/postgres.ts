@@ -29,7 +29,17 @@ export class PostgresStore implements Store {
     private readonly schema?: string,
   ) {
     if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error('DATABASE_SCHEMA must be a plain lower-case identifier');
-    this.pool = new Pool({ connectionString, max: 10, connectionTimeoutMillis: 5000 });
+    // A database that accepts connections but does not answer: a connection gives up after 2 s and a
+    // query after 10 s (client side; the server ends a statement after 10 s too), so that no caller
+    // waits forever. Callers on a request path have their own, shorter deadline (src/store/deadline.ts).
+    this.pool = new Pool({
+      connectionString,
+      max: 10,
+      connectionTimeoutMillis: 2000,
+      query_timeout: 10_000,
+      statement_timeout: 10_000,
+      idle_in_transaction_session_timeout: 10_000,
+    });
     this.pool.on('error', () => undefined); // an idle client's error must never kill the process
     if (schema) this.pool.on('connect', (c) => void c.query(`SET search_path TO ${schema}`));
   }

@@ -8,8 +8,16 @@ import type { CardRecorder } from '../../store/recorder';
 import type { CallLog } from '../errors';
 import type { Metrics } from '../metrics';
 
+/** Card records that wait for a store that has not answered since start (about 300 bytes each): at most this many. */
+const MAX_WAITING_FOR_SALT = 10_000;
+
 export function cdsRoutes(deps: ServiceDeps, recorder: CardRecorder, ready: Promise<string>, logger: Logger, metrics: Metrics): Router {
   const router = Router();
+  // The salt of patient hashes comes from the store once it answers; until then, records wait for it
+  // (bounded), the answers never do.
+  let salt: string | undefined;
+  ready.then((s) => (salt = s)).catch(() => undefined);
+  let waiting = 0;
   router.get('/cds-services', (_req, res) => {
     res.json(deps.registry.discovery(deps.version));
   });
@@ -35,21 +43,30 @@ export function cdsRoutes(deps: ServiceDeps, recorder: CardRecorder, ready: Prom
     if (response.cards.length || silent.length) {
       // Recorded before answering, so feedback finds its card. A store that fails or is slow never
       // withholds clinical guidance: the records wait in the recorder's queue and are retried.
-      try {
-        const salt = await ready;
+      const now = deps.clock();
+      const rows = (s: string) => {
         const base = {
           hookInstance: meta.hookInstance ?? 'unknown',
           service: meta.service,
-          patientHash: patientHash(salt, meta.patientId!),
-          now: deps.clock(),
+          patientHash: patientHash(s, meta.patientId!),
+          now,
         };
-        await recorder.record([
+        return [
           ...cardRecords(response.cards, base, deps.content),
           ...cardRecords(silent, base, deps.content).map((r) => ({ ...r, silent: true })),
-        ]);
-      } catch (e) {
-        // Only the salt (the store never answered since start) can fail here.
-        logger.error({ hookInstance: meta.hookInstance, err: (e as Error).message }, 'cards not recorded');
+        ];
+      };
+      const n = response.cards.length + silent.length;
+      if (salt !== undefined) await recorder.record(rows(salt));
+      else if (waiting + n <= MAX_WAITING_FOR_SALT) {
+        waiting += n;
+        void ready
+          .then((s) => recorder.record(rows(s)))
+          .catch((e) => logger.error({ hookInstance: meta.hookInstance, err: (e as Error).message }, 'cards not recorded'))
+          .finally(() => (waiting -= n));
+      } else {
+        recorder.dropped += n;
+        logger.error({ hookInstance: meta.hookInstance, cards: n }, 'cards not recorded: the store has not answered since start');
       }
     }
     res.json(response);

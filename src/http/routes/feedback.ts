@@ -5,6 +5,7 @@ import { HttpError, notFound } from '../../errors';
 import { parseFeedback } from '../../governance';
 import type { Logger } from '../../logger';
 import type { Store } from '../../store';
+import { withDeadline } from '../../store/deadline';
 
 export function feedbackRoutes(
   deps: ServiceDeps,
@@ -12,6 +13,7 @@ export function feedbackRoutes(
   ready: Promise<string>,
   logger: Logger,
   onStoreError: () => void = () => undefined,
+  deadlineMs = 200,
 ): Router {
   const router = Router();
   router.post('/cds-services/:id/feedback', async (req: Request, res: Response) => {
@@ -19,8 +21,10 @@ export function feedbackRoutes(
     if (!deps.registry.get(id)) throw notFound('unknown-service', `No CDS service with id ${id}.`);
     const items = parseFeedback(id, req.body, deps.clock());
     try {
-      await ready;
-      const r = await store.recordFeedback(items);
+      // Acknowledged only once committed, and never waited on for longer than the deadline: a late
+      // commit is harmless, the client retries and the write is idempotent.
+      await withDeadline(ready, deadlineMs, 'store start');
+      const r = await withDeadline(store.recordFeedback(items), deadlineMs, 'feedback');
       logger.info({ service: id, items: items.length, stored: r.stored, duplicates: r.duplicates }, 'feedback');
     } catch (e) {
       onStoreError();
