@@ -4,7 +4,7 @@
  */
 import { type Content, num } from '../content';
 import { DAY, HOUR, parseTime } from '../fhir/time';
-import { clip, table } from '../fhir/read';
+import { MAX_TEXT, clip, table } from '../fhir/read';
 import type { Unreadable } from './unreadable';
 import { extractAllergies } from './allergies';
 import { atLeast, below } from './compare';
@@ -15,6 +15,7 @@ import { emptySeries, extractLabs, sortByTime } from './labs';
 import { extractServiceRequests } from './orders';
 import { type PlasmaFact, plasmaProducts } from './plasma';
 import type { PatientRecord } from './record';
+import type { TextScan } from '../terminology';
 import type { Tools } from './tools';
 import type {
   AllergyFact,
@@ -94,6 +95,8 @@ export interface Facts {
   unreadable: Unreadable[];
   /** Data keys that could not be read (absent, failed, partial). */
   gaps: PatientRecord['gaps'];
+  /** Text fallbacks the facts cut or skipped (named among the unreadable): the rules' own are counted from these. */
+  textScanned: { cut: number; skipped: number };
   record: PatientRecord;
 }
 
@@ -262,8 +265,14 @@ export function buildFacts(record: PatientRecord, now: number, engine: { content
     a13Orders: extractServiceRequests(srs, 'VS-A13ACT', 'ADAMTS13 order', tools, unreadable),
     a13InhOrders: extractServiceRequests(srs, 'VS-A13INH', 'ADAMTS13 inhibitor order', tools, unreadable),
     smearOrders: extractServiceRequests(srs, 'VS-SMEAR', 'Smear order', tools, unreadable),
-    unreadable: [...unreadable, ...labProblems(labs, tools), ...record.conflicts.map(conflict)],
+    unreadable: [
+      ...unreadable,
+      ...labProblems(labs, tools),
+      ...record.conflicts.map(conflict),
+      ...[textProblem(tools.terminology.textScan, undefined, 'Text of the record')].filter((u): u is Unreadable => !!u),
+    ],
     gaps: record.gaps,
+    textScanned: { cut: tools.terminology.textScan?.cut ?? 0, skipped: tools.terminology.textScan?.skipped ?? 0 },
     record,
   };
 }
@@ -287,6 +296,22 @@ function conflict(ref: string): Unreadable {
     concept: ref.split('/')[0]!,
     why: 'sent twice with different content; the first copy was used',
   };
+}
+
+/**
+ * Text that was read only in part (a field longer than MAX_TEXT characters) or not at all (the
+ * request's text budget used up): an unknown of every card, never an absence.
+ */
+export function textProblem(scan: TextScan | undefined, since: Facts | undefined, concept: string): Unreadable | undefined {
+  if (!scan) return undefined;
+  const cut = scan.cut - (since?.textScanned.cut ?? 0);
+  const skipped = scan.skipped - (since?.textScanned.skipped ?? 0);
+  if (cut === 0 && skipped === 0) return undefined;
+  const why = [
+    cut && `${cut} text match(es) ran on a field cut to its first ${MAX_TEXT} characters (the rest was not read)`,
+    skipped && `${skipped} text match(es) were skipped: the request's text budget (${scan.budget} characters) was used up`,
+  ].filter(Boolean);
+  return { ref: 'text', key: '*', concept, why: why.join('; ') };
 }
 
 /** The lab results that exist but cannot be used, as unknowns (G4, G5). */

@@ -3,10 +3,10 @@
  * rule that runs on the hook, in priority order. Pure: the clock is a parameter, nothing is fetched.
  */
 import { type Content, type HookName, type RuleContent, HOOKS, num, rulesOn } from '../content';
-import { type Facts, type Unreadable, buildFacts } from '../facts';
+import { type Facts, type Unreadable, buildFacts, textProblem } from '../facts';
 import type { PatientRecord } from '../facts/record';
 import { clinicalState, episodeStart } from '../facts/state';
-import type { Terminology } from '../terminology';
+import { type Terminology, TEXT_BUDGET, TextScan } from '../terminology';
 import type { Units } from '../units';
 import { withoutAllergens } from './allergies';
 import { RULE_MODULES } from './index';
@@ -116,7 +116,9 @@ function ttpContext(f: Facts, unreadable: Unreadable[]): boolean {
 
 export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrder[], now: number, deps: EngineDeps): Evaluation {
   const { content } = deps;
-  const f = buildFacts(record, now, { content, tools: deps });
+  // One request's text scanning is bounded in all (TextScan): the facts and the rules read through a view of it.
+  const terminology = deps.terminology.forRequest(new TextScan(TEXT_BUDGET));
+  const f = buildFacts(record, now, { content, tools: { terminology, units: deps.units } });
   // G1 adults (an age that cannot be read: adult assumed, and the cards say so).
   if (f.age !== undefined && f.age < num(content, 'minAgeYears')) return { findings: [], silent: [], gate: 'under-age', facts: f };
   const { scopes, gate } = scopeOf(f);
@@ -130,7 +132,7 @@ export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrd
     s,
     content,
     units: deps.units,
-    terminology: deps.terminology,
+    terminology,
     hook,
     drafts,
     param: (n) => num(content, n),
@@ -152,9 +154,12 @@ export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrd
     const r = rule.run(ctx);
     if (r) findings.push(...(Array.isArray(r) ? r : [r]));
   }
+  // Text the rules read themselves (draft orders, planned procedures) that was cut or skipped: an unknown too.
+  const ruleText = textProblem(terminology.textScan, f, 'Text read by the rules (draft orders, planned procedures)');
+  if (ruleText) unreadable.push(ruleText);
   findings.sort(byUrgency(priority));
   // KB v3 change 29: no card drafts a drug the patient is documented as allergic to.
-  withoutAllergens(findings, f, deps);
+  withoutAllergens(findings, f, { content, terminology });
   // Silent rules (site pilot) are computed, then kept apart: they neither show nor change the other cards.
   const silentRules = new Set(content.site.silent.rules);
   const silent = findings.filter((x) => silentRules.has(x.ruleId));
@@ -178,7 +183,8 @@ export function evaluate(hook: HookName, record: PatientRecord, drafts: DraftOrd
     for (const u of mine) named.add(u);
     if (mine.length) x.notes.push(`Could not be read: ${mine.map(describeUnreadable).join('; ')}.`);
   }
-  const unnamed = unreadable.filter((u) => !named.has(u));
+  // On the order hooks only what the rules read of the drafts is theirs to name; the record's unknowns are patient-view's.
+  const unnamed = unreadable.filter((u) => !named.has(u) && (hook === 'patient-view' || u === ruleText));
   const unreadableRule = rules.find((r) => r.content.scope === 'unreadable');
   if (
     unreadableRule &&
@@ -217,7 +223,7 @@ function onceEach(findings: Finding[]): void {
 }
 
 export function describeUnreadable(u: Unreadable): string {
-  return u.ref === 'prefetch' ? u.why : `${u.concept} ${u.ref}: ${u.why}`;
+  return u.ref === 'prefetch' ? u.why : u.ref === 'text' ? `${u.concept}: ${u.why}` : `${u.concept} ${u.ref}: ${u.why}`;
 }
 
 /**

@@ -29,9 +29,15 @@ function patientView(ctx: RuleContext): Finding | undefined {
       items: items.length === 1 ? '1 item' : `${items.length} items`,
       what: what.join(', ').replace(/, ([^,]*)$/, ' and $1'),
     },
-    evidence: items.map((u) => ({ label: u.concept, value: u.why, time: u.time, ref: u.ref === 'prefetch' ? undefined : u.ref })),
+    evidence: items.map((u) => ({
+      label: u.concept,
+      value: u.why,
+      time: u.time,
+      ref: u.ref === 'prefetch' || u.ref === 'text' ? undefined : u.ref,
+    })),
     notes: ['The cards of this answer were judged without these items: correct them in the EHR and review the chart.'],
   };
 }
 
-export const rule: RuleModule = { id: ID, patientView };
+/** On the order hooks it names what the rules could not read of the draft orders (their text cut or skipped). */
+export const rule: RuleModule = { id: ID, patientView, orders: patientView };

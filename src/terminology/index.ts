@@ -83,8 +83,46 @@ interface SystemCodes {
   prefixes: { code: string; entry: Entry }[];
 }
 
+/**
+ * The text scanning of one request: a budget of characters that text fallbacks may scan in all
+ * (past it they are skipped), and what was read only in part (fields longer than MAX_TEXT). The
+ * facts layer names both, so that a skipped or cut text is never an absence.
+ */
+export class TextScan {
+  used = 0;
+  /** Text fallbacks not run because the budget was used up. */
+  skipped = 0;
+  /** Text fallbacks run on a field cut to MAX_TEXT characters. */
+  cut = 0;
+  /** Characters tested for negation cues (G6): at most about twice the characters scanned, whatever the text. */
+  cueChars = 0;
+  constructor(readonly budget: number) {}
+
+  take(chars: number): boolean {
+    if (this.used + chars > this.budget) {
+      this.skipped++;
+      return false;
+    }
+    this.used += chars;
+    return true;
+  }
+
+  partlyRead(): void {
+    this.cut++;
+  }
+}
+
+/**
+ * Characters of text fallback one request may scan (each field is cut to MAX_TEXT first): about 40
+ * times what the 10-year record of the benchmark needs, and a few hundred milliseconds of matching
+ * at worst.
+ */
+export const TEXT_BUDGET = 8_000_000;
+
 export class Terminology {
   private readonly sets = new Map<string, CompiledSet>();
+  /** This request's scan, on a per-request view (forRequest); none on the shared instance. */
+  protected scan?: TextScan;
   private readonly rxMap: Map<string, string>;
   /** System URI -> its codes in the value sets. */
   private readonly systems = new Map<string, SystemCodes>();
@@ -124,6 +162,18 @@ export class Terminology {
       if (content.site.useUnverifiedCodes) add(vs.unverifiedCodes ?? [], 'code');
       add(content.site.localCodes[id] ?? [], 'local');
     }
+  }
+
+  /** A view of this terminology for one request, counting its text scanning against `scan`. */
+  forRequest(scan: TextScan): Terminology {
+    const view = Object.create(this) as Terminology;
+    view.scan = scan;
+    return view;
+  }
+
+  /** The scan of the request this view belongs to. */
+  get textScan(): TextScan | undefined {
+    return this.scan;
   }
 
   private systemCodes(uri: string, create = false): SystemCodes | undefined {
@@ -211,8 +261,15 @@ export class Terminology {
   /** A text match of the value set's patterns that is not inside a negated phrase (G6). */
   matchText(vsId: string, fullText: string): Match | undefined {
     const set = this.set(vsId);
-    // Patterns run on at most MAX_TEXT characters: bounded work per field, whatever is sent.
+    // Patterns run on at most MAX_TEXT characters: bounded work per field, whatever is sent; a longer
+    // field is read in part, and the request's scan says so. The request's text budget bounds the
+    // sum over all fields: past it, text fallbacks are skipped and named.
     const text = clip(fullText);
+    const scan = this.scan;
+    if (scan && text) {
+      if (fullText.length > text.length) scan.partlyRead();
+      if (!scan.take(text.length)) return undefined;
+    }
     if (!text || !set.any?.test(text) || set.except?.test(text)) return undefined;
     const hit = this.affirmed(set, text) && (!set.textRequiresContext || !!this.matchText(set.textRequiresContext, text));
     return hit ? { by: 'text', what: text.length > 80 ? `${text.slice(0, 77)}...` : text } : undefined;
@@ -222,6 +279,8 @@ export class Terminology {
    * G6: does one match of the set stand outside a negation? A cue before the match, or after it, in
    * the same clause negates it; another match of the same set between the cue and the concept ends
    * the cue's reach ("Acquired TTP, hereditary TTP ruled out": only the second TTP is ruled out).
+   * Linear in the text: the clause ends are found once, each match finds its clause by a forward
+   * sweep and a binary search, and the text between two matches is tested for a cue at most twice.
    */
   private affirmed(set: CompiledSet, text: string): boolean {
     const matches: { start: number; end: number }[] = [];
@@ -229,20 +288,34 @@ export class Terminology {
     if (matches.length === 0) return false;
     matches.sort((a, b) => a.start - b.start);
     const lower = text.toLowerCase();
-    return matches.some((m, i) => {
-      const clauseStart = Math.max(
-        0,
-        ...this.negation.clauseEnds.map((c) => {
-          const at = m.start > 0 ? lower.lastIndexOf(c, m.start - 1) : -1;
-          return at >= 0 ? at + c.length : 0;
-        }),
-      );
-      const ends = this.negation.clauseEnds.map((c) => lower.indexOf(c, m.end)).filter((x) => x >= 0);
-      const clauseEnd = Math.min(lower.length, ...ends);
-      const before = lower.slice(Math.max(clauseStart, matches[i - 1]?.end ?? 0), m.start);
-      const after = lower.slice(m.end, Math.min(clauseEnd, matches[i + 1]?.start ?? lower.length));
-      return !this.negation.before.test(before) && !this.negation.after.test(after);
-    });
+    // Every clause end in the text, by where it starts.
+    const cuts: { start: number; end: number }[] = [];
+    for (const c of this.negation.clauseEnds)
+      for (let at = lower.indexOf(c); at >= 0; at = lower.indexOf(c, at + 1)) cuts.push({ start: at, end: at + c.length });
+    cuts.sort((a, b) => a.start - b.start);
+    let k = 0;
+    let clauseStart = 0;
+    for (let i = 0; i < matches.length; i++) {
+      const m = matches[i]!;
+      // The clause starts after the last clause end that starts before the match.
+      while (k < cuts.length && cuts[k]!.start < m.start) clauseStart = Math.max(clauseStart, cuts[k++]!.end);
+      // It ends at the first clause end at or after the match's end.
+      let lo = 0;
+      let hi = cuts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cuts[mid]!.start < m.end) lo = mid + 1;
+        else hi = mid;
+      }
+      const clauseEnd = lo < cuts.length ? cuts[lo]!.start : lower.length;
+      const from = Math.max(clauseStart, matches[i - 1]?.end ?? 0);
+      const to = Math.min(clauseEnd, matches[i + 1]?.start ?? lower.length);
+      const before = from < m.start ? lower.slice(from, m.start) : '';
+      const after = m.end < to ? lower.slice(m.end, to) : '';
+      if (this.scan) this.scan.cueChars += before.length + after.length;
+      if (!this.negation.before.test(before) && !this.negation.after.test(after)) return true;
+    }
+    return false;
   }
 
   /**

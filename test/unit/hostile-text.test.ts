@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadContent, patternProblem } from '../../src/content';
 import { parseValueString } from '../../src/facts/labs';
 import { MAX_TEXT, concepts, parseRef } from '../../src/fhir/read';
-import { Terminology } from '../../src/terminology';
+import { TEXT_BUDGET, Terminology, TextScan } from '../../src/terminology';
 import { Units } from '../../src/units';
 import { parseDose } from '../../src/facts/drugs';
 import { caplaDraft, fallAfterResponse, nonResponder, stableD3 } from '../fixtures/records';
@@ -74,6 +74,77 @@ describe('text is cut to MAX_TEXT characters before any pattern runs', () => {
     expect(terminology.match('VS-A13INH', { text: 'ADAMTS13 inhibitor (Bethesda)' })?.by).toBe('text');
     expect(terminology.match('VS-A13INH', { text: 'Anti-ADAMTS13 IgG' })?.by).toBe('text');
     expect(terminology.match('VS-A13INH', { text: 'Factor VIII inhibitor' })).toBeUndefined();
+  });
+});
+
+describe('text scanning is linear in the request, and bounded in all (issue: hostile input, second round, item 2)', () => {
+  const withProcedures = (n: number, text: string) => {
+    const s = nonResponder(5);
+    for (let i = 0; i < n; i++)
+      s.add({
+        resourceType: 'Procedure',
+        id: `p${i}`,
+        status: 'completed',
+        code: { text },
+        performedDateTime: s.now.replace('18:00', '01:00'),
+      });
+    return s;
+  };
+
+  test('every negated match of a field ("no tpe " x 146) is checked against its own stretch of text: cue tests stay within twice the text', () => {
+    const scan = new TextScan(TEXT_BUDGET);
+    const t = terminology.forRequest(scan);
+    const text = 'no tpe '.repeat(146);
+    expect(t.matchText('VS-TPE', text)).toBeUndefined();
+    expect(scan.used).toBe(text.length);
+    expect(scan.cueChars).toBeLessThanOrEqual(2 * text.length);
+    // One affirmed match among the negated ones is found, wherever it is.
+    expect(t.matchText('VS-TPE', `${'no tpe '.repeat(70)}. tpe daily. ${'no tpe '.repeat(70)}`)).toBeDefined();
+    expect(t.matchText('VS-TPE', 'Acquired TTP; plasma exchange ruled out')).toBeUndefined();
+  });
+
+  test('3,500 Procedures whose text repeats "no tpe ": the request scans at most its budget, skips the rest and every card says so', () => {
+    const o = run(withProcedures(3500, 'no tpe '.repeat(146)));
+    expect(o.byRule).toEqual({ 'TTP-CAPLA-DAY5': 'critical', 'TTP-REFRACTORY-2L': 'warning' });
+    expect(cardFor(o, 'TTP-CAPLA-DAY5').detail).toMatch(
+      /Could not be read: Text of the record: \d+ text match\(es\) were skipped: the request's text budget \(8000000 characters\) was used up/,
+    );
+    // A few such resources stay within the budget: nothing to say.
+    expect(cardFor(run(withProcedures(20, 'no tpe '.repeat(146))), 'TTP-CAPLA-DAY5').detail).not.toContain('text budget');
+  });
+
+  test('a field longer than 1,024 characters is named as partly read; a shorter one is not', () => {
+    const long = run(withProcedures(1, `${'x'.repeat(1030)} therapeutic plasma exchange`));
+    expect(cardFor(long, 'TTP-CAPLA-DAY5').detail).toContain(
+      'text match(es) ran on a field cut to its first 1024 characters (the rest was not read)',
+    );
+    expect(cardFor(run(withProcedures(1, 'x'.repeat(1000))), 'TTP-CAPLA-DAY5').detail).not.toContain('cut to its first');
+  });
+
+  test('order-select: "platelet transfusion" written after 1,030 characters is no silent loss: the answer says the draft was read in part', () => {
+    const s = stableD3();
+    s.draft({
+      resourceType: 'ServiceRequest',
+      id: 'draft-plt',
+      status: 'draft',
+      intent: 'order',
+      code: { text: `${'Note: '.repeat(172)} platelet transfusion, 1 adult dose` },
+      subject: { reference: 'Patient/pat-1' },
+    });
+    const o = run(s, 'order-select');
+    expect(o.byRule).toEqual({ 'TTP-DATA-UNREADABLE': 'info' });
+    expect(cardFor(o, 'TTP-DATA-UNREADABLE').detail).toContain('Text read by the rules (draft orders, planned procedures)');
+    // Read in whole, the same draft is the platelet caution, and nothing else is said.
+    const short = stableD3();
+    short.draft({
+      resourceType: 'ServiceRequest',
+      id: 'draft-plt',
+      status: 'draft',
+      intent: 'order',
+      code: { text: 'platelet transfusion, 1 adult dose' },
+      subject: { reference: 'Patient/pat-1' },
+    });
+    expect(run(short, 'order-select').byRule).toEqual({ 'TTP-PLT-TXN': 'warning' });
   });
 });
 
