@@ -142,7 +142,7 @@ export function createApp(opts: AppOptions): App {
   app.use(cdsRoutes(deps, recorder, salt, logger, metrics));
   app.use(feedbackRoutes(deps, store, salt, logger, storeError('feedback'), config.storeDeadlineMs));
   app.use(governanceRoutes(deps.content, store, salt, config.adminToken));
-  app.use(pageRoutes(deps, store, salt, config.adminToken, config.bodyLimit));
+  app.use(pageRoutes(deps, store, salt, config.adminToken, config.bodyLimit, !!verifier));
   app.use(noRoute);
   app.use(errorHandler(logger, config.bodyLimit));
 

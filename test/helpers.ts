@@ -116,7 +116,8 @@ export function expectNotesOnce(cards: Card[]): void {
     const notes = (c.detail ?? '').split('**Notes**')[1] ?? '';
     for (const line of notes.split('\n').filter((l) => l.startsWith('- '))) {
       const first = seen.get(line);
-      if (first !== undefined && first !== c.uuid) throw new Error(`the note "${line}" appears twice in one answer (${c.source.topic?.code})`);
+      if (first !== undefined && first !== c.uuid)
+        throw new Error(`the note "${line}" appears twice in one answer (${c.source.topic?.code})`);
       seen.set(line, c.uuid);
     }
   }

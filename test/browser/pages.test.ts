@@ -107,7 +107,8 @@ describe('pages in a real browser', () => {
     await critical.screenshot({ path: join(SHOTS, 'preview-card.png') });
     await page.screenshot({ path: join(SHOTS, 'preview.png'), fullPage: false });
     await page.locator('textarea[name=request]').fill(JSON.stringify(situations['order-select-platelets']()));
-    await Promise.all([page.waitForNavigation(), page.locator('form.paste button').click()]);
+    const [nav] = await Promise.all([page.waitForNavigation(), page.locator('form.paste button').click()]);
+    expect(nav?.status()).toBe(200);
     await page.locator('article.card[data-rule="TTP-PLT-TXN"]').waitFor();
     expect(onlyHere(requested)).toEqual([]);
     await context.close();

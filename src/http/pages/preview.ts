@@ -45,17 +45,19 @@ async function run(deps: ServiceDeps, hook: Hook, body: unknown, now?: number): 
   return response.cards;
 }
 
-function form(pasted = '', hook: Hook = 'patient-view'): string {
+function form(csrf: string, pasted = '', hook: Hook = 'patient-view', note?: string): string {
   const opt = (v: Hook) => `<option value="${v}"${v === hook ? ' selected' : ''}>${v}</option>`;
   return `<h2>Preview a request or a record</h2>
 <p class="lead">Paste a CDS Hooks request, or a FHIR Bundle of one patient's record (for order hooks, the draft orders are its resources with status <code>draft</code>). It is evaluated now, shown here, and recorded nowhere.</p>
+${note ? `<p class="meta">${h(note)}</p>` : ''}
 <form class="paste" method="post" action="/catalogue/preview">
+<input type="hidden" name="csrf" value="${h(csrf)}">
 <textarea name="request" aria-label="CDS Hooks request or FHIR Bundle" spellcheck="false">${h(pasted)}</textarea>
 <div class="row"><label>Hook (for a Bundle)<select name="hook">${opt('patient-view')}${opt('order-select')}${opt('order-sign')}</select></label><button type="submit">Show the cards</button></div>
 </form>`;
 }
 
-export async function previewPage(deps: ServiceDeps, selected?: string): Promise<string> {
+export async function previewPage(deps: ServiceDeps, selected: string | undefined, csrf: string, note?: string): Promise<string> {
   const chosen = SITUATIONS.find((s) => s.id === selected) ?? SITUATIONS[0]!;
   const { body, now } = situationRequest(chosen);
   const cards = await run(deps, chosen.hook, body, now);
@@ -67,11 +69,11 @@ export async function previewPage(deps: ServiceDeps, selected?: string): Promise
 <h2 id="situation">${h(chosen.title)}</h2>
 <p class="meta">Hook <code>${h(chosen.hook)}</code> · the knowledge base expects: ${h(chosen.expect)}</p>
 ${cardsHtml(cards)}
-${form()}`;
+${form(csrf, '', 'patient-view', note)}`;
 }
 
 /** The cards of a pasted request or record, or the reason it could not be evaluated. */
-export async function pastedPage(deps: ServiceDeps, text: string, hook: string): Promise<string> {
+export async function pastedPage(deps: ServiceDeps, text: string, hook: string, csrf: string, note?: string): Promise<string> {
   const chosenHook: Hook = hook in SERVICE ? (hook as Hook) : 'patient-view';
   let result: string;
   try {
@@ -96,5 +98,5 @@ export async function pastedPage(deps: ServiceDeps, text: string, hook: string):
           : 'It could not be evaluated.';
     result = `<div class="error"><strong>Not evaluated.</strong> ${h(why)}</div>`;
   }
-  return `${result}\n${form(text, chosenHook)}`;
+  return `${result}\n${form(csrf, text, chosenHook, note)}`;
 }

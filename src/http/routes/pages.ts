@@ -1,11 +1,15 @@
 /**
- * The pages (src/http/pages): the rule catalogue and the card preview, open like discovery; the
- * governance dashboard and its CSV, behind ADMIN_TOKEN (a browser asks for it: HTTP Basic with the
- * token as the password, or a Bearer header); and the one stylesheet.
+ * The pages (src/http/pages): the rule catalogue and the card preview of the example patients, open
+ * like discovery; the preview of a pasted request, which evaluates anything, open only where the
+ * CDS routes are (in JWT mode it needs ADMIN_TOKEN); the governance dashboard and its CSV, behind
+ * ADMIN_TOKEN (a browser asks for it: HTTP Basic with the token as the password, or a Bearer
+ * header); and the one stylesheet. The one form posts with a CSRF token (a SameSite=Strict cookie
+ * and the same value in the form), and a POST from another site is refused.
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import type { ServiceDeps } from '../../cds/service';
-import { notFound } from '../../errors';
+import { HttpError, notFound } from '../../errors';
 import { adminAuthorized } from '../../governance';
 import type { Store } from '../../store';
 import { cataloguePage } from '../pages/catalogue';
@@ -20,6 +24,8 @@ export function pageRoutes(
   ready: Promise<string>,
   adminToken: string | undefined,
   bodyLimit: string,
+  /** Client JWTs are required on the CDS routes: a pasted request then needs the admin token too. */
+  pasteNeedsAdmin = false,
 ): Router {
   const router = Router();
   router.get('/assets/ttp-cds.css', (_req, res) => {
@@ -29,25 +35,44 @@ export function pageRoutes(
   router.get('/catalogue', (_req, res) => sendPage(res, 'Rule catalogue', '/catalogue', cataloguePage(deps.content)));
   router.get('/catalogue/preview', async (req, res) => {
     const situation = typeof req.query.situation === 'string' ? req.query.situation : undefined;
-    sendPage(res, 'Card preview', '/catalogue/preview', await previewPage(deps, situation));
+    sendPage(res, 'Card preview', '/catalogue/preview', await previewPage(deps, situation, csrfFor(req, res), pasteNote()));
   });
   router.post('/catalogue/preview', express.urlencoded({ extended: false, limit: bodyLimit }), async (req, res) => {
-    const body = (req.body ?? {}) as { request?: unknown; hook?: unknown };
+    const body = (req.body ?? {}) as { request?: unknown; hook?: unknown; csrf?: unknown };
+    sameSiteOnly(req, body.csrf);
+    if (pasteNeedsAdmin) {
+      if (!adminToken)
+        throw new HttpError(403, 'preview-paste-disabled', [
+          {
+            code: 'security',
+            diagnostics: 'Client JWTs are required (CDS_TRUSTED_CLIENTS): the pasted preview needs ADMIN_TOKEN, which is not set.',
+          },
+        ]);
+      if (!admitted(req, res, '/catalogue/preview')) return;
+    }
     const text = typeof body.request === 'string' ? body.request : '';
     sendPage(
       res,
       'Card preview',
       '/catalogue/preview',
-      await pastedPage(deps, text, typeof body.hook === 'string' ? body.hook : 'patient-view'),
+      await pastedPage(deps, text, typeof body.hook === 'string' ? body.hook : 'patient-view', csrfFor(req, res), pasteNote()),
     );
   });
 
+  /** What the form says about who may use it. */
+  const pasteNote = () =>
+    pasteNeedsAdmin
+      ? adminToken
+        ? 'Client JWTs are required on this deployment: evaluating a pasted request needs the governance token (ADMIN_TOKEN).'
+        : 'Client JWTs are required on this deployment and ADMIN_TOKEN is not set: the pasted preview is off.'
+      : undefined;
+
   /** The admin check for the dashboard: 404 when governance is off, 401 asking the browser for the token. */
-  const admitted = (req: Request, res: Response): boolean => {
+  const admitted = (req: Request, res: Response, page = '/governance'): boolean => {
     if (!adminToken) throw notFound('governance-disabled', 'Governance is disabled (ADMIN_TOKEN is not set).');
     if (adminAuthorized(req.headers.authorization, adminToken)) return true;
     res.set('WWW-Authenticate', 'Basic realm="ttp-cds governance", charset="UTF-8"');
-    sendPage(res, 'Governance', '/governance', '<p>The dashboard needs the governance token (ADMIN_TOKEN) as the password.</p>', 401);
+    sendPage(res, 'Governance', page, '<p>This page needs the governance token (ADMIN_TOKEN) as the password.</p>', 401);
     return false;
   };
   const query = (req: Request) => new URL(req.originalUrl, 'http://x').searchParams.toString();
@@ -67,4 +92,53 @@ export function pageRoutes(
     res.type('text/csv').send(statsCsv(await store.ruleStats(filter)));
   });
   return router;
+}
+
+const CSRF_COOKIE = 'ttp_csrf';
+
+/** The CSRF token of this browser (its cookie, or a new one set now), to put in the form. */
+function csrfFor(req: Request, res: Response): string {
+  const have = cookie(req, CSRF_COOKIE);
+  if (have && /^[0-9a-f]{32}$/.test(have)) return have;
+  const token = randomBytes(16).toString('hex');
+  res.append('Set-Cookie', `${CSRF_COOKIE}=${token}; Path=/catalogue; HttpOnly; SameSite=Strict${req.secure ? '; Secure' : ''}`);
+  return token;
+}
+
+function cookie(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * A form POST from this site only: refused when the browser says it came from another site
+ * (Sec-Fetch-Site, Origin), or when its CSRF token is not the one of its cookie.
+ */
+function sameSiteOnly(req: Request, token: unknown): void {
+  const refuse = (why: string) => {
+    throw new HttpError(403, 'cross-site-refused', [{ code: 'security', diagnostics: why }]);
+  };
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string' && site !== 'same-origin' && site !== 'none')
+    refuse(`A form post from another site (Sec-Fetch-Site: ${site.slice(0, 20)}) is refused.`);
+  const origin = req.headers.origin;
+  if (typeof origin === 'string' && origin !== 'null') {
+    let host: string | undefined;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      host = undefined;
+    }
+    if (host !== req.headers.host) refuse('A form post from another origin is refused.');
+  }
+  // "Origin: null" is what a browser sends from these very pages (their Referrer-Policy is no-referrer):
+  // it says nothing, and the SameSite=Strict cookie with its token in the form decides.
+  const expected = cookie(req, CSRF_COOKIE);
+  const a = Buffer.from(typeof token === 'string' ? token : '');
+  const b = Buffer.from(expected ?? '');
+  if (!expected || a.length !== b.length || !timingSafeEqual(a, b))
+    refuse('The form has no valid CSRF token (it expired, or it was not sent from this page): reload the preview and send it again.');
 }
