@@ -10,6 +10,8 @@ import type { Config } from './config';
 import type { JwtVerifier } from './auth/jwt';
 import { createStore, type Store } from './store';
 import { withDeadline } from './store/deadline';
+import { badRequest } from './errors';
+import { tooDeepAt, tooDeepMessage } from './json-depth';
 import { CardRecorder } from './store/recorder';
 import { createLogger, type Logger } from './logger';
 import type { PrefetchFetcher, ServiceDeps } from './cds/service';
@@ -137,7 +139,17 @@ export function createApp(opts: AppOptions): App {
       }),
     );
   // JSON bodies: application/json, application/fhir+json and any application/*+json, with parameters.
-  app.use(express.json({ limit: config.bodyLimit, type: (req) => JSON_MEDIA_TYPE.test(req.headers['content-type'] ?? '') }));
+  // Nesting is checked on the raw body in one pass before JSON.parse runs (4.8 MB of brackets took it seconds).
+  app.use(
+    express.json({
+      limit: config.bodyLimit,
+      type: (req) => JSON_MEDIA_TYPE.test(req.headers['content-type'] ?? ''),
+      verify: (_req, _res, buf) => {
+        const at = tooDeepAt(buf);
+        if (at !== undefined) throw badRequest('too-deep', [{ code: 'structure', diagnostics: tooDeepMessage(at) }]);
+      },
+    }),
+  );
   app.use(metricsRoutes(metrics, config.metricsToken));
   app.use(cdsRoutes(deps, recorder, salt, logger, metrics));
   app.use(feedbackRoutes(deps, store, salt, logger, storeError('feedback'), config.storeDeadlineMs));

@@ -15,6 +15,7 @@ import { cliDeps } from './deps';
 import { type Hook, SERVICE_OF, cardsText, evaluateFile } from './evaluate';
 import { csvRow, replay } from './replay';
 import { callService } from '../cds/service';
+import { tooDeepAt, tooDeepMessage } from '../json-depth';
 
 const USAGE = `Usage:
   ttp-cds evaluate [--hook patient-view|order-select|order-sign] [--json] FILE   a CDS Hooks request, or a FHIR Bundle of one patient
@@ -52,7 +53,10 @@ async function evaluate(flags: Record<string, string | true>, rest: string[]): P
     if (hook !== undefined && !(hook in SERVICE_OF)) fail(`--hook must be one of ${Object.keys(SERVICE_OF).join(', ')}`);
     let input: unknown;
     try {
-      input = JSON.parse(readFileSync(file, 'utf8'));
+      const text = readFileSync(file, 'utf8');
+      const deep = tooDeepAt(text);
+      if (deep !== undefined) throw new Error(tooDeepMessage(deep));
+      input = JSON.parse(text);
     } catch (e) {
       fail(`${file}: ${(e as Error).message}`);
     }

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { FetchResult, PrefetchFetcher } from '../cds/service';
 import { classify } from '../cds/prefetch';
 import type { AnyResource } from './read';
+import { MAX_JSON_DEPTH, tooDeepAt } from '../json-depth';
 
 export interface FetcherOptions {
   /** Allow-list entries: URL prefixes (`https://ehr.example/fhir`, `http://127.0.0.1:*`) or bare hosts (https only). */
@@ -233,6 +234,9 @@ export class FhirFetcher implements PrefetchFetcher {
         const text = await this.readCapped(res);
         if (text === undefined)
           return { ok: false, reason: `the response is over ${this.maxBytes} bytes (decoded)`, pages, status: res.status };
+        // Depth first, in one pass: JSON.parse of megabytes of nested brackets takes seconds.
+        if (tooDeepAt(text) !== undefined)
+          return { ok: false, reason: `the response nests more than ${MAX_JSON_DEPTH} levels deep`, pages, status: res.status };
         json = JSON.parse(text);
       } catch (e) {
         return {

@@ -347,6 +347,32 @@ describe('bad requests get a clear 4xx with an OperationOutcome', () => {
     await request(app).post(PV).set('Content-Type', 'application/json').send(nested(50)).expect(200);
   });
 
+  test('4.8 MB of nested brackets is refused before JSON.parse runs, on every route that parses JSON; brackets in strings do not count', async () => {
+    const brackets = `${'['.repeat(2_400_000)}${']'.repeat(2_400_000)}`;
+    const big = testApp({ now: NOW_D5, env: { BODY_LIMIT: '6mb' } }).app;
+    for (const path of [PV, `${PV}/feedback`]) {
+      const t0 = process.cpuUsage();
+      const res = await request(big).post(path).set('Content-Type', 'application/json').send(brackets).expect(400);
+      const cpu = process.cpuUsage(t0);
+      expect(res.body.issue[0].diagnostics).toBe(
+        'The request nests objects or arrays more than 64 levels deep (at [0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]).',
+      );
+      // A linear pass: far below the seconds JSON.parse took on this body.
+      expect((cpu.user + cpu.system) / 1000).toBeLessThan(1500);
+    }
+    const inString = situations['full-prefetch-non-responder']() as { prefetch: { patient: { name?: unknown } } };
+    inString.prefetch.patient.name = [{ text: '['.repeat(5000) }];
+    await request(app).post(PV).send(inString).expect(200);
+  });
+
+  test('the depth check on the raw body names where: a key with a bracket or a colon in it is still one key', async () => {
+    const { tooDeepAt } = await import('../../src/json-depth');
+    expect(tooDeepAt('{"a:[":[1,2,{"b":[[[]]]}]}', 3)).toEqual({ at: 17, path: 'a:[[2].b' });
+    expect(tooDeepAt('{"a":"[[[[[[["}', 3)).toBeUndefined();
+    expect(tooDeepAt(Buffer.from('[[["\\"]]]'), 3)).toBeUndefined();
+    expect(tooDeepAt(Buffer.from('[[[[]]]]'), 3)).toEqual({ at: 3, path: '[0][0][0]' });
+  });
+
   test('hostile bodies never produce a 500', async () => {
     const hostile: unknown[] = [
       {

@@ -7,7 +7,8 @@
 import type { Card } from '../../cds/schemas';
 import { requestFromRecord, resourcesOf } from '../../cds/bundle';
 import { type ServiceDeps, callService } from '../../cds/service';
-import { HttpError } from '../../errors';
+import { HttpError, badRequest } from '../../errors';
+import { tooDeepAt, tooDeepMessage } from '../../json-depth';
 import { SITUATIONS, situationRequest } from '../../examples/situations';
 import type { AnyResource } from '../../fhir/read';
 import { h, markdown } from './html';
@@ -77,6 +78,8 @@ export async function pastedPage(deps: ServiceDeps, text: string, hook: string, 
   const chosenHook: Hook = hook in SERVICE ? (hook as Hook) : 'patient-view';
   let result: string;
   try {
+    const deep = tooDeepAt(text);
+    if (deep !== undefined) throw badRequest('too-deep', [{ code: 'structure', diagnostics: tooDeepMessage(deep) }]);
     const json = JSON.parse(text) as unknown;
     const o = json as { hook?: unknown; context?: unknown };
     let body: unknown = json;
