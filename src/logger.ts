@@ -1,8 +1,11 @@
 /**
  * Structured JSON logs (pino). Correlation id: the CDS hookInstance. Never logged: patient ids,
- * FHIR resources, bearer tokens or JWTs (the Authorization header is not serialised at all).
+ * FHIR resources, bearer tokens or JWTs (the Authorization header is not serialised at all). Every
+ * string of every line, the message included, goes through redact() (src/redact.ts): a token that
+ * outside text carries (a FHIR server's OperationOutcome) never reaches the log.
  */
 import pino, { type Logger } from 'pino';
+import { redact, redactDeep } from './redact';
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -24,6 +27,17 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           'jwt',
         ],
         censor: '[redacted]',
+      },
+      formatters: { log: (o) => redactDeep(o) as Record<string, unknown> },
+      hooks: {
+        logMethod(args, method) {
+          // An Error logged as such becomes its message (pino would print it verbatim as the line's msg).
+          const safe: unknown[] = args.map((a, i) =>
+            typeof a === 'string' ? redact(a) : i === 0 && a instanceof Error ? { err: { type: a.name, message: redact(a.message) } } : a,
+          );
+          if (args[0] instanceof Error && typeof args[1] !== 'string') safe.splice(1, 0, redact(args[0].message));
+          method.apply(this, safe as Parameters<typeof method>);
+        },
       },
     },
     destination ?? pino.destination({ sync: false }),

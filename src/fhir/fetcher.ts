@@ -10,6 +10,7 @@ import type { FetchResult, PrefetchFetcher } from '../cds/service';
 import { classify } from '../cds/prefetch';
 import type { AnyResource } from './read';
 import { MAX_JSON_DEPTH, tooDeepAt } from '../json-depth';
+import { without } from '../redact';
 
 export interface FetcherOptions {
   /** Allow-list entries: URL prefixes (`https://ehr.example/fhir`, `http://127.0.0.1:*`) or bare hosts (https only). */
@@ -137,7 +138,8 @@ export class FhirFetcher implements PrefetchFetcher {
               pages: r.pages,
               resources: r.ok && r.state.kind === 'data' ? r.state.resources.length : undefined,
               status: r.status,
-              reason: r.ok ? undefined : r.reason,
+              // The server's text may echo the call's token: the exact token goes first, then any shape of one (the logger).
+              reason: r.ok ? undefined : without(r.reason, args.accessToken),
             },
             r.ok ? 'prefetch key fetched' : 'prefetch key not fetched',
           );

@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { JwtVerifier } from '../auth/jwt';
 import { HttpError, unauthorized } from '../errors';
 import type { Logger } from '../logger';
+import { routeTemplate } from './access';
 
 /** The audience a token must name is the URL called: PUBLIC_BASE_URL plus the path. */
 export function requireClientJwt(
@@ -19,7 +20,7 @@ export function requireClientJwt(
       if (r.replayUnchecked) metrics?.storeError();
       if (r.replayUnchecked)
         logger.error(
-          { path: req.path, iss: r.iss, err: r.replayUnchecked },
+          { route: routeTemplate(req), iss: r.iss, err: r.replayUnchecked },
           'client JWT accepted without the replay check (store unavailable)',
         );
       return next();
@@ -28,7 +29,7 @@ export function requireClientJwt(
     if (r.unavailable) {
       metrics?.storeError();
       logger.error(
-        { reqId: res.locals.requestId as string, path: req.path, reason: r.reason },
+        { reqId: res.locals.requestId as string, route: routeTemplate(req), reason: r.reason },
         'client JWT refused: replay check unavailable',
       );
       return next(
@@ -40,7 +41,7 @@ export function requireClientJwt(
         ]),
       );
     }
-    logger.warn({ reqId: res.locals.requestId as string, path: req.path, reason: r.reason }, 'client JWT rejected');
+    logger.warn({ reqId: res.locals.requestId as string, route: routeTemplate(req), reason: r.reason }, 'client JWT rejected');
     next(unauthorized('jwt-rejected', r.reason));
   };
 }

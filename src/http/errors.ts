@@ -2,6 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError, badRequest, notFound, payloadTooLarge, toOperationOutcome } from '../errors';
 import type { Logger } from '../logger';
+import { routeTemplate } from './access';
 
 /** What the log line of a refused or failed call names (set by the routes that know it). */
 export interface CallLog {
@@ -10,7 +11,7 @@ export interface CallLog {
 }
 
 export function noRoute(req: Request): never {
-  throw notFound('no-route', `No route for ${req.method} ${req.path}.`);
+  throw notFound('no-route', `No route for ${req.method} ${req.path.length > 200 ? `${req.path.slice(0, 200)}...` : req.path}.`);
 }
 
 export function errorHandler(logger: Logger, bodyLimit: string) {
@@ -23,7 +24,7 @@ export function errorHandler(logger: Logger, bodyLimit: string) {
       status: e.status,
       code: e.code,
       method: req.method,
-      path: req.path,
+      route: routeTemplate(req),
     };
     if (e.status >= 500)
       logger.error({ ...log, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'request failed');

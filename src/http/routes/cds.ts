@@ -31,7 +31,7 @@ export function cdsRoutes(deps: ServiceDeps, recorder: CardRecorder, ready: Prom
     });
     // Guidance about one patient: never stored by a cache on the way.
     res.set('Cache-Control', 'no-store');
-    res.locals.call = { service: String(req.params.id), hookInstance: hookInstanceOf(req.body) } satisfies CallLog;
+    res.locals.call = { service, hookInstance: hookInstanceOf(req.body) } satisfies CallLog;
     const { response, meta } = await callService(String(req.params.id), req.body, deps);
     for (const c of response.cards)
       metrics.cards.inc({
