@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Content } from '../content';
 import { badRequest } from '../errors';
-import { type AnyResource, arr, obj } from '../fhir/read';
+import { type AnyResource, arr, asText, obj } from '../fhir/read';
 import type { ServiceEntry } from './registry';
 
 /** The resources of a Bundle (its entries), of an array, or the one resource given. */
@@ -43,7 +43,7 @@ export function requestFromRecord(
   if (entry.def.hook !== 'patient-view') {
     const drafts = opts.drafts ?? [];
     context.draftOrders = { resourceType: 'Bundle', type: 'collection', entry: drafts.map((resource) => ({ resource })) };
-    if (entry.def.hook === 'order-select') context.selections = drafts.map((d) => `${d.resourceType}/${String(d.id)}`);
+    if (entry.def.hook === 'order-select') context.selections = drafts.map((d) => `${d.resourceType}/${asText(d.id)}`);
   }
   return { hook: entry.def.hook, hookInstance: opts.hookInstance ?? randomUUID(), context, prefetch };
 }

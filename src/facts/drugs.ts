@@ -6,6 +6,7 @@
 import {
   type AnyResource,
   arr,
+  asText,
   clip,
   concepts,
   table,
@@ -123,7 +124,7 @@ interface Timing {
 function durationDays(v: unknown): number | undefined {
   const d = obj(v);
   const value = numOf(d?.value);
-  const unitDays = PERIOD_DAYS[String(d?.code ?? d?.unit)];
+  const unitDays = PERIOD_DAYS[asText(d?.code ?? d?.unit)];
   return value !== undefined && unitDays !== undefined && value >= 0 ? value * unitDays : undefined;
 }
 
@@ -135,7 +136,7 @@ function timingOf(dosage: Record<string, unknown> | undefined): Timing {
   if (repeat) {
     const freq = numOf(repeat.frequency) ?? 1;
     const period = numOf(repeat.period);
-    const unitDays = PERIOD_DAYS[String(repeat.periodUnit)];
+    const unitDays = PERIOD_DAYS[asText(repeat.periodUnit)];
     if (period !== undefined && unitDays !== undefined && period > 0) {
       out.perDay = freq / (period * unitDays);
       out.intervalDays = (period * unitDays) / freq;
@@ -386,7 +387,7 @@ function conceptKey(list: unknown[]): string {
     const cc = v as { text?: unknown; coding?: unknown };
     if (typeof cc.text === 'string') k += `t:${cc.text}\u0001`;
     for (const c of arr<{ system?: unknown; code?: unknown; display?: unknown } | null>(cc.coding))
-      if (c) k += `c:${String(c.system)}|${String(c.code)}|${String(c.display)}\u0001`;
+      if (c) k += `c:${asText(c.system)}|${asText(c.code)}|${asText(c.display)}\u0001`;
     k += '\u0002';
   }
   return k;

@@ -3,7 +3,7 @@
  * time, status and source. A result that cannot be used (no time, no value, a unit not understood)
  * is a named problem, never a silent gap.
  */
-import { type AnyResource, arr, concepts, conceptText, numOf, obj, periodStart, refOf, str } from '../fhir/read';
+import { type AnyResource, arr, asText, concepts, conceptText, numOf, obj, periodStart, refOf, str } from '../fhir/read';
 import { parseTime } from '../fhir/time';
 import type { Match } from '../terminology';
 import { fmt, type Units } from '../units';
@@ -55,7 +55,7 @@ export function parseValueString(raw: string): { value: number; comparator?: Lab
 }
 
 function quantityRaw(q: Record<string, unknown>, comparator: string | undefined, unit: string | undefined): string {
-  return `${comparator ?? ''}${q.value ?? '?'} ${str(q.unit) ?? unit ?? ''}`.trim();
+  return `${comparator ?? ''}${asText(q.value) || '?'} ${str(q.unit) ?? unit ?? ''}`.trim();
 }
 
 export function emptySeries(): LabSeries {
@@ -151,7 +151,7 @@ export function extractLabs(
       const reference = obj(h)?.reference;
       if (typeof reference !== 'string' || !reference.startsWith('#')) continue;
       const member = members?.get(reference.slice(1));
-      if (!member || skipObservation(String(member.status ?? status))) continue;
+      if (!member || skipObservation(asText(member.status) || status)) continue;
       const m = t.terminology.firstMatch(sets, member.code);
       if (!m) continue;
       parts++;

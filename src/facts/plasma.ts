@@ -4,7 +4,7 @@
  * transfusion order. An ADAMTS13 drawn after one partly measures donor plasma: it is not the
  * pre-treatment value (D8a).
  */
-import { type AnyResource, concepts, conceptText, periodStart, refOf } from '../fhir/read';
+import { type AnyResource, asText, concepts, conceptText, periodStart, refOf } from '../fhir/read';
 import { parseTime } from '../fhir/time';
 import type { MatchKind } from '../terminology';
 import { sortByTime } from './labs';
@@ -31,7 +31,7 @@ export function plasmaProducts(record: PatientRecord, plasmaDrugs: DrugExposure,
     if (time !== undefined && time <= future) out.push({ time, ref: refOf(r), display: what, by });
   };
   for (const p of record.all('Procedure')) {
-    if (!GIVEN.has(String(p.status)) || t.terminology.match('VS-TPE', p.code)) continue;
+    if (!GIVEN.has(asText(p.status)) || t.terminology.match('VS-TPE', p.code)) continue;
     const m = t.terminology.match('VS-PLASMA', p.code);
     if (m) add(parseTime(p.performedDateTime) ?? periodStart(p.performedPeriod), p, display(p, p.code), m.by);
   }

@@ -107,9 +107,18 @@ export function periodEnd(v: unknown): number | undefined {
   return parseTime(obj(v)?.end);
 }
 
-/** `Type/id` of a resource, for evidence. */
+/**
+ * A string from the EHR for use as a key or in text: a string as it is, a number or boolean
+ * written out, anything else empty. String(x) throws on an object whose `toString` and `valueOf`
+ * are not functions ({"toString": 1}), and a request is no place for a 500.
+ */
+export function asText(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+
+/** `Type/id` of a resource, for evidence (an id that is not a string is no id). */
 export function refOf(r: AnyResource): string {
-  return `${r.resourceType}/${r.id ?? '(no id)'}`;
+  return `${asText(r.resourceType)}/${typeof r.id === 'string' ? r.id : '(no id)'}`;
 }
 
 /** Parse a reference string into type and id (relative `Type/id`, absolute URL or `#contained`). */

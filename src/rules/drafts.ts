@@ -1,12 +1,12 @@
 /** Draft orders of order-select / order-sign as the ordering rules read them. */
 import { medicationConcepts } from '../facts/drugs';
 import type { MedOrder } from '../facts/types';
-import { concepts, conceptText } from '../fhir/read';
+import { asText, concepts, conceptText } from '../fhir/read';
 import { fmt } from '../units';
 import type { DraftOrder, RuleContext } from './types';
 
 /** A draft that still stands (not cancelled, entered in error or revoked). */
-export const liveDraft = (d: DraftOrder) => !['cancelled', 'entered-in-error', 'revoked'].includes(String(d.resource.status));
+export const liveDraft = (d: DraftOrder) => !['cancelled', 'entered-in-error', 'revoked'].includes(asText(d.resource.status));
 
 /** The drafts the rules judge: selections at order-select, every draft at order-sign. */
 export function focus(ctx: RuleContext): DraftOrder[] {

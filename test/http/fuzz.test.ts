@@ -6,7 +6,8 @@
  *   would be a 500 too), always a JSON body, an OperationOutcome on every 4xx;
  * - an answer bounded in size, not in time: at most one card per rule and draft, no card detail over
  *   32 KB (so no unbounded echo of what was sent), and nothing leaks onto Object.prototype.
- * FUZZ_RUNS sets the number of requests (default 1,500, about 20 s here).
+ * FUZZ_RUNS sets the number of requests (default 1,500, about 20 s here); FUZZ_SEED and FUZZ_PATH
+ * replay a counterexample that fast-check printed.
  */
 import fc from 'fast-check';
 import request from 'supertest';
@@ -67,9 +68,35 @@ const hostileString = fc.oneof(
   fc.integer({ min: 1, max: 5000 }).map((n) => 'x'.repeat(n)),
 );
 
+/**
+ * Objects shaped like prototypes: a `toString` or `valueOf` that is no function makes `${x}` and
+ * String(x) throw (an `id` of `{"toString": 1}` gave a 500), and Object keys that look like methods.
+ */
+const prototypeShaped: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom(
+    { toString: 1 },
+    { valueOf: 'x' },
+    { toString: null, valueOf: null },
+    { toJSON: 1 },
+    { [Symbol.toPrimitive as unknown as string]: 1 },
+    { hasOwnProperty: 1 },
+    { constructor: { prototype: { polluted: 1 } } },
+    { length: 1e9 },
+    { then: 1 },
+  ),
+  fc.dictionary(fc.constantFrom('toString', 'valueOf', 'toJSON', 'hasOwnProperty', 'isPrototypeOf', 'then', 'length'), junkLeaf(), {
+    maxKeys: 3,
+  }),
+);
+
+function junkLeaf(): fc.Arbitrary<unknown> {
+  return fc.oneof(fc.constantFrom(1, 'x', null, true, [], {}), fc.string({ maxLength: 8 }));
+}
+
 const junk: fc.Arbitrary<unknown> = fc.oneof(
   hostileString,
   fc.constantFrom(null, true, false, 0, -1, 1e308, [], {}, [[]], { __proto__: { polluted: 1 } }),
+  prototypeShaped,
   fc.double(),
   fc.integer(),
   fc.integer({ min: 1, max: 80 }).map(deep),
@@ -103,6 +130,30 @@ function apply(doc: Record<string, unknown>, e: Edit): void {
   else container[key] = Array.from({ length: e.times }, () => container[key]);
 }
 
+describe('ids that are not strings (issue: hostile input, second round, item 7)', () => {
+  test.each([
+    ['{"toString": 1}', { toString: 1 }],
+    ['{"valueOf": "x"}', { valueOf: 'x' }],
+    ['{"toString": null, "valueOf": null}', { toString: null, valueOf: null }],
+    ['an array', [1, 2]],
+    ['a number', 42],
+  ])('an id of %s on every resource of the prefetch and on the drafts: 200 or a 4xx saying why, never a 500', async (_name, value) => {
+    for (const service of SERVICES) {
+      const doc = structuredClone(SEEDS[service][0]!()) as Record<string, unknown>;
+      for (const p of paths(doc)) {
+        if (p[p.length - 1] !== 'id') continue;
+        let parent: unknown = doc;
+        for (const k of p.slice(0, -1)) parent = (parent as Record<string | number, unknown>)[k];
+        (parent as Record<string, unknown>).id = value;
+      }
+      const res = await request(app).post(service).set('Content-Type', 'application/json').send(JSON.stringify(doc));
+      expect({ service, status: res.status }).toEqual({ service, status: expect.any(Number) });
+      expect({ service, below500: res.status < 500 }).toEqual({ service, below500: true });
+      if (res.status >= 400) expect(res.body.resourceType).toBe('OperationOutcome');
+    }
+  });
+});
+
 describe('HTTP fuzzing', () => {
   test(`${RUNS} mutated requests: no 5xx, a JSON body, cards valid and bounded`, async () => {
     let statuses: Record<number, number> = {};
@@ -135,7 +186,7 @@ describe('HTTP fuzzing', () => {
           expect(({} as Record<string, unknown>).polluted).toBeUndefined();
         },
       ),
-      { numRuns: RUNS },
+      { numRuns: RUNS, ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED), path: process.env.FUZZ_PATH } : {}) },
     );
     // The requests must reach the rules, not only the validator: a good share is answered.
     const answered = statuses[200] ?? 0;
