@@ -10,6 +10,7 @@ import type { Config } from './config';
 import type { JwtVerifier } from './auth/jwt';
 import { createStore, type Store } from './store';
 import { withDeadline } from './store/deadline';
+import { limitedStatistics } from './store/limit';
 import { badRequest } from './errors';
 import { tooDeepAt, tooDeepMessage } from './json-depth';
 import { CardRecorder } from './store/recorder';
@@ -153,8 +154,10 @@ export function createApp(opts: AppOptions): App {
   app.use(metricsRoutes(metrics, config.metricsToken));
   app.use(cdsRoutes(deps, recorder, salt, logger, metrics));
   app.use(feedbackRoutes(deps, store, salt, logger, storeError('feedback'), config.storeDeadlineMs));
-  app.use(governanceRoutes(deps.content, store, salt, config.adminToken));
-  app.use(pageRoutes(deps, store, salt, config.adminToken, config.bodyLimit, !!verifier));
+  // Statistics one or two at a time, a few waiting, then 503 (each is a scan of the card table).
+  const statistics = limitedStatistics(store);
+  app.use(governanceRoutes(deps.content, statistics, salt, config.adminToken));
+  app.use(pageRoutes(deps, statistics, salt, config.adminToken, config.bodyLimit, !!verifier));
   app.use(noRoute);
   app.use(errorHandler(logger, config.bodyLimit));
 

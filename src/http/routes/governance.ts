@@ -4,7 +4,7 @@ import type { Content } from '../../content';
 import { badRequest, notFound, unauthorized } from '../../errors';
 import type { StatsFilter } from '../../store/types';
 import { adminAuthorized } from '../../governance';
-import type { Store } from '../../store';
+import type { Statistics } from '../../store/limit';
 
 /** The statistics filter from the query string (service, from, to as dates or instants), validated. */
 export function statsFilter(req: Request): StatsFilter {
@@ -27,7 +27,7 @@ export function statsFilter(req: Request): StatsFilter {
   return out;
 }
 
-export function governanceRoutes(content: Content, store: Store, ready: Promise<string>, adminToken: string | undefined): Router {
+export function governanceRoutes(content: Content, store: Statistics, ready: Promise<string>, adminToken: string | undefined): Router {
   const router = Router();
   router.get('/governance/rules', async (req: Request, res: Response) => {
     if (!adminToken) throw notFound('governance-disabled', 'Governance is disabled (ADMIN_TOKEN is not set).');

@@ -11,7 +11,7 @@ import express, { Router, type Request, type Response } from 'express';
 import type { ServiceDeps } from '../../cds/service';
 import { HttpError, notFound } from '../../errors';
 import { adminAuthorized } from '../../governance';
-import type { Store } from '../../store';
+import type { Statistics } from '../../store/limit';
 import { cataloguePage } from '../pages/catalogue';
 import { dashboardPage, statsCsv } from '../pages/governance';
 import { STYLESHEET, sendPage } from '../pages/html';
@@ -20,7 +20,7 @@ import { statsFilter } from './governance';
 
 export function pageRoutes(
   deps: ServiceDeps,
-  store: Store,
+  store: Statistics,
   ready: Promise<string>,
   adminToken: string | undefined,
   bodyLimit: string,
