@@ -11,6 +11,7 @@ import type { JwtVerifier } from './auth/jwt';
 import { createStore, type Store } from './store';
 import { withDeadline } from './store/deadline';
 import { limitedStatistics } from './store/limit';
+import { RatePerClient } from './http/rate';
 import { badRequest } from './errors';
 import { tooDeepAt, tooDeepMessage } from './json-depth';
 import { CardRecorder } from './store/recorder';
@@ -153,7 +154,14 @@ export function createApp(opts: AppOptions): App {
   );
   app.use(metricsRoutes(metrics, config.metricsToken));
   app.use(cdsRoutes(deps, recorder, salt, logger, metrics));
-  app.use(feedbackRoutes(deps, store, salt, logger, storeError('feedback'), config.storeDeadlineMs));
+  app.use(
+    feedbackRoutes(deps, store, salt, logger, {
+      onStoreError: storeError('feedback'),
+      deadlineMs: config.storeDeadlineMs,
+      queued: (ids) => recorder.queued(ids),
+      rate: new RatePerClient(config.feedbackRatePerMinute, () => deps.clock()),
+    }),
+  );
   // Statistics one or two at a time, a few waiting, then 503 (each is a scan of the card table).
   const statistics = limitedStatistics(store);
   app.use(governanceRoutes(deps.content, statistics, salt, config.adminToken));

@@ -49,6 +49,12 @@ const envSchema = z.object({
     .transform(Number)
     .default(200),
   JWT_REPLAY_CHECK: z.enum(['best-effort', 'required']).default('best-effort'),
+  FEEDBACK_RATE_PER_MINUTE: z
+    .string()
+    .regex(/^\d{1,6}$/, 'is not a number of feedback items (1-999999)')
+    .transform(Number)
+    .refine((n) => n >= 1, 'must be at least 1')
+    .default(600),
 });
 
 export type Config = {
@@ -80,6 +86,8 @@ export type Config = {
   storeDeadlineMs: number;
   /** `required`: a token whose jti the store cannot check in time is refused (503); `best-effort` lets it through, logged. */
   jwtReplayCheck: 'best-effort' | 'required';
+  /** Feedback items a client may send per minute (its JWT issuer, else its address), as a burst or spread. */
+  feedbackRatePerMinute: number;
 };
 
 /** Variables whose values are never repeated in an error message (they hold secrets). */
@@ -141,5 +149,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseSchema: e.DATABASE_SCHEMA,
     storeDeadlineMs: e.STORE_DEADLINE_MS,
     jwtReplayCheck: e.JWT_REPLAY_CHECK,
+    feedbackRatePerMinute: e.FEEDBACK_RATE_PER_MINUTE,
   };
 }

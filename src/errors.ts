@@ -39,6 +39,14 @@ export class HttpError extends Error {
     super(issues.map((i) => (i.expression ? `${i.expression}: ${i.diagnostics}` : i.diagnostics)).join('; ') || code);
     this.name = 'HttpError';
   }
+
+  /** Response headers that go with it (Retry-After on a 429 or 503). */
+  headers?: Record<string, string>;
+
+  with(headers: Record<string, string>): this {
+    this.headers = { ...this.headers, ...headers };
+    return this;
+  }
 }
 
 export const badRequest = (code: string, issues: Issue[]) => new HttpError(400, code, issues);

@@ -43,6 +43,7 @@ export function errorHandler(logger: Logger, bodyLimit: string) {
     if (res.headersSent) return;
     res.set('Cache-Control', 'no-store');
     if (e.status === 401) res.set('WWW-Authenticate', 'Bearer');
+    if (e.headers) res.set(e.headers);
     res.status(e.status).type('application/fhir+json').json(toOperationOutcome(e));
   };
 }

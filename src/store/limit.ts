@@ -21,7 +21,7 @@ export class Limiter {
       if (this.waiting.length >= this.maxWaiting)
         throw new HttpError(503, 'statistics-busy', [
           { code: 'transient', diagnostics: 'The statistics are being computed for other requests; retry in a few seconds.' },
-        ]);
+        ]).with({ 'Retry-After': '5' });
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
     this.running++;

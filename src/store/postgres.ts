@@ -8,6 +8,7 @@ import { Pool } from 'pg';
 import {
   type CardRecord,
   type FeedbackRecord,
+  type IssuedCard,
   type RuleStats,
   type Store,
   type StatsFilter,
@@ -17,6 +18,8 @@ import {
   assembleStats,
   assembleWeeks,
   statsSql,
+  issuedCardsSql,
+  issuedCardRow,
 } from './types';
 
 export class PostgresStore implements Store {
@@ -105,6 +108,12 @@ export class PostgresStore implements Store {
     );
     const stored = r.rowCount ?? 0;
     return { stored, duplicates: items.length - stored };
+  }
+
+  async issuedCards(cardUuids: string[]): Promise<IssuedCard[]> {
+    if (cardUuids.length === 0) return [];
+    const r = await this.pool.query(issuedCardsSql(cardUuids.map((_, i) => `$${i + 1}`).join(',')), cardUuids);
+    return (r.rows as Record<string, unknown>[]).map(issuedCardRow);
   }
 
   async ruleStats(filter: StatsFilter = {}): Promise<RuleStats[]> {

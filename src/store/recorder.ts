@@ -7,7 +7,7 @@
  * first, counted, and logged.
  */
 import type { Logger } from '../logger';
-import type { CardRecord, Store } from './types';
+import type { CardRecord, IssuedCard, Store } from './types';
 
 export interface RecorderOptions {
   /** Records kept for retry at most (a record is about 300 bytes: 10,000 is about 3 MB). */
@@ -60,6 +60,23 @@ export class CardRecorder {
     }
     this.enqueue(rows);
     return 'queued';
+  }
+
+  /** The cards of these ids still waiting to be written (issued, so feedback about them is valid). */
+  queued(cardUuids: ReadonlySet<string>): IssuedCard[] {
+    const out: IssuedCard[] = [];
+    if (cardUuids.size === 0) return out;
+    for (const r of this.queue)
+      if (cardUuids.has(r.cardUuid))
+        out.push({
+          cardUuid: r.cardUuid,
+          service: r.service,
+          ruleId: r.ruleId,
+          ruleVersion: r.ruleVersion,
+          silent: !!r.silent,
+          feedbackItems: 0,
+        });
+    return out;
   }
 
   /** One attempt to write what waits (the timer calls it; tests and shutdown may too). */

@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import {
   type CardRecord,
   type FeedbackRecord,
+  type IssuedCard,
   type RuleStats,
   type Store,
   type StatsFilter,
@@ -24,6 +25,8 @@ import {
   assembleStats,
   assembleWeeks,
   statsSql,
+  issuedCardsSql,
+  issuedCardRow,
 } from './types';
 
 /** Runs `code` in a worker thread with `data`; resolves with its one message. */
@@ -123,6 +126,17 @@ export class SqliteStore implements Store {
   async recordFeedback(items: FeedbackRecord[]): Promise<{ stored: number; duplicates: number }> {
     const stored = this.insertFeedbackItems(items);
     return { stored, duplicates: items.length - stored };
+  }
+
+  async issuedCards(cardUuids: string[]): Promise<IssuedCard[]> {
+    const out: IssuedCard[] = [];
+    // The feedback schema allows 100 items per request: one statement, under SQLite's 999 parameters.
+    for (let i = 0; i < cardUuids.length; i += 500) {
+      const ids = cardUuids.slice(i, i + 500);
+      const rows = this.db.prepare(issuedCardsSql(ids.map(() => '?').join(','))).all(...ids) as Record<string, unknown>[];
+      for (const r of rows) out.push(issuedCardRow(r));
+    }
+    return out;
   }
 
   /**

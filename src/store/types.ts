@@ -18,6 +18,18 @@ export interface CardRecord {
   silent?: boolean;
 }
 
+/** A card the service issued, as the feedback check needs it. */
+export interface IssuedCard {
+  cardUuid: string;
+  service: string;
+  ruleId: string;
+  ruleVersion: string;
+  /** Recorded in silent mode: never shown, so no feedback can be about it. */
+  silent: boolean;
+  /** Feedback items already stored for it. */
+  feedbackItems: number;
+}
+
 export interface FeedbackRecord {
   service: string;
   cardUuid: string;
@@ -70,6 +82,8 @@ export interface Store {
   recordCards(cards: CardRecord[]): Promise<void>;
   /** Idempotent on (card, outcome, outcomeTimestamp): the same item twice counts once. Resolves after commit. */
   recordFeedback(items: FeedbackRecord[]): Promise<{ stored: number; duplicates: number }>;
+  /** The cards of these ids that were issued (the others are absent), with the feedback each already has. */
+  issuedCards(cardUuids: string[]): Promise<IssuedCard[]>;
   ruleStats(filter?: StatsFilter): Promise<RuleStats[]>;
   /** Per rule, version and week (the Monday it starts, YYYY-MM-DD): fired, silent, accepted, overridden. */
   weeklyStats(filter?: StatsFilter): Promise<WeekStats[]>;
@@ -112,6 +126,23 @@ export const SCHEMA_SQL = [
      expires_at BIGINT NOT NULL)`,
   `CREATE INDEX IF NOT EXISTS jti_expiry ON jti (expires_at)`,
 ];
+
+/** The lookup of issued cards; `ids` is the placeholder list. */
+export const issuedCardsSql = (ids: string) =>
+  `SELECT c.card_uuid, c.service, c.rule_id, c.rule_version, c.silent,
+          (SELECT count(*) FROM feedback f WHERE f.card_uuid = c.card_uuid) AS feedback_items
+     FROM cards c WHERE c.card_uuid IN (${ids})`;
+
+export function issuedCardRow(r: Record<string, unknown>): IssuedCard {
+  return {
+    cardUuid: String(r.card_uuid),
+    service: String(r.service),
+    ruleId: String(r.rule_id),
+    ruleVersion: String(r.rule_version),
+    silent: Number(r.silent) === 1,
+    feedbackItems: Number(r.feedback_items),
+  };
+}
 
 /** How many claims between two purges of expired `jti` keys. */
 export const JTI_PURGE_EVERY = 256;

@@ -273,10 +273,18 @@ describe('trusting CDS clients', () => {
   });
 
   test('feedback requires the JWT too, with its own URL as aud', async () => {
+    const issued = await request(app)
+      .post(PV)
+      .set('Authorization', `Bearer ${await token(PV)}`)
+      .send(body())
+      .expect(200);
+    const capla = (issued.body.cards as { uuid: string; source: { topic: { code: string } } }[]).find(
+      (c) => c.source.topic.code === 'TTP-CAPLA-DAY5',
+    )!;
     const fb = {
       feedback: [
         {
-          card: randomUUID(),
+          card: capla.uuid,
           outcome: 'overridden',
           outcomeTimestamp: '2026-03-06T18:00:00Z',
           overrideReason: { reason: { code: 'bleeding-risk', system: 'urn:ttp-cds:override-reason' } },

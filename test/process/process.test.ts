@@ -354,19 +354,20 @@ describe('the command line', () => {
   test('replay: per rule, how many patients got which card; the CSV has one row per patient; workers and partitions change nothing', async () => {
     const { syntheticExport } = await import('../../tools/synthetic-export');
     const dir = mkdtempSync(join(tmpdir(), 'ttp-export-'));
-    syntheticExport(dir, 48);
+    syntheticExport(dir, 64);
     const csv = `${dir}.csv`;
     const one = JSON.parse(cli(['replay', '--workers', '1', '--json', '--out', csv, dir])) as {
       patients: number;
       byRule: Record<string, Record<string, number>>;
     };
-    expect(one.patients).toBe(48);
-    // 12 patient-view situations in turn: 4 patients each.
-    expect(one.byRule['TTP-CAPLA-DAY5']).toEqual({ critical: 4 });
+    expect(one.patients).toBe(64);
+    // 16 patient-view situations in turn, 4 patients each: the day-5 non-responder, the panels, the plasma
+    // before the sample and the caplacizumab anaphylaxis get the critical card; the transfer on caplacizumab its info.
+    expect(one.byRule['TTP-CAPLA-DAY5']).toEqual({ critical: 16, info: 4 });
     expect(one.byRule['TTP-RELAPSE']).toEqual({ warning: 4 });
     const rows = readFileSync(csv, 'utf8').trim().split('\n');
     expect(rows[0]).toBe('patient,resources,cards,error');
-    expect(rows.length).toBe(49);
+    expect(rows.length).toBe(65);
     const two = JSON.parse(cli(['replay', '--workers', '2', '--json', dir])) as { byRule: unknown };
     expect(two.byRule).toEqual(one.byRule);
     // Small partitions (what a big export gets): the same answer, one partition in memory at a time.

@@ -87,6 +87,35 @@ function contract(name: string, make: () => Promise<Store | undefined>, cleanup?
       ]);
     });
 
+    test('issuedCards: the cards issued among the ids asked, with service, rule, silent and the feedback each has', async () => {
+      if (!store) return;
+      await store.recordCards([card(500), { ...card(501, 'TTP-PLT-TXN'), service: 'ttp-order-select', silent: true }]);
+      await store.recordFeedback([fb(500, 'overridden', 'bleeding-risk'), fb(500, 'accepted', undefined, '2026-03-06T18:06:00Z')]);
+      const found = await store.issuedCards([card(500).cardUuid, card(501).cardUuid, card(502).cardUuid]);
+      expect(found.sort((a, b) => a.cardUuid.localeCompare(b.cardUuid))).toEqual([
+        {
+          cardUuid: card(500).cardUuid,
+          service: 'ttp-patient-view',
+          ruleId: 'TTP-CAPLA-DAY5',
+          ruleVersion: '1.0.0',
+          silent: false,
+          feedbackItems: 2,
+        },
+        {
+          cardUuid: card(501).cardUuid,
+          service: 'ttp-order-select',
+          ruleId: 'TTP-PLT-TXN',
+          ruleVersion: '1.0.0',
+          silent: true,
+          feedbackItems: 0,
+        },
+      ]);
+      expect(await store.issuedCards([])).toEqual([]);
+      // More ids than one statement's parameters in SQLite.
+      const many = Array.from({ length: 1200 }, (_, i) => card(10_000 + i).cardUuid);
+      expect(await store.issuedCards([...many, card(500).cardUuid])).toHaveLength(1);
+    });
+
     test('silent cards are counted apart; statistics filter by service and period and come per week, all in the database', async () => {
       if (!store) return;
       const at = (n: number, issuedAt: string, o: Partial<CardRecord> = {}): CardRecord => ({
