@@ -88,6 +88,7 @@ export function createApp(opts: AppOptions): App {
       allowlist: config.fhirAllowlist,
       timeoutMs: config.fhirTimeoutMs,
       maxPages: config.fhirMaxPages,
+      maxCallBytes: config.fhirMaxBytesPerCall,
       logger,
       onFetch: (key, outcome) => metrics.fetches.inc({ key, outcome }),
     });

@@ -25,6 +25,7 @@ const envSchema = z.object({
   FHIR_ALLOWLIST: z.string().default(''),
   FHIR_TIMEOUT_MS: z.coerce.number().int().min(50).max(30000).default(300),
   FHIR_MAX_PAGES: z.coerce.number().int().min(1).max(50).default(5),
+  FHIR_MAX_MB_PER_CALL: z.coerce.number().int().min(1).max(1024).default(32),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   CDS_TRUSTED_CLIENTS: z.string().min(1).optional(),
   PUBLIC_BASE_URL: z.string().url().optional(),
@@ -69,6 +70,8 @@ export type Config = {
   fhirAllowlist: string[];
   fhirTimeoutMs: number;
   fhirMaxPages: number;
+  /** The most one CDS call reads from fhirServer, all keys and pages together (decoded bytes). */
+  fhirMaxBytesPerCall: number;
   webConcurrency: number;
   trustedClientsFile?: string;
   publicBaseUrl?: string;
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     fhirTimeoutMs: e.FHIR_TIMEOUT_MS,
     fhirMaxPages: e.FHIR_MAX_PAGES,
+    fhirMaxBytesPerCall: e.FHIR_MAX_MB_PER_CALL * 1024 * 1024,
     webConcurrency: e.WEB_CONCURRENCY,
     trustedClientsFile: e.CDS_TRUSTED_CLIENTS,
     publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),

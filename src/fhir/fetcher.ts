@@ -18,8 +18,10 @@ export interface FetcherOptions {
   timeoutMs: number;
   maxPages: number;
   pageSize?: number;
-  /** Largest response body accepted, in bytes. */
+  /** Largest response body accepted, in bytes (decoded). */
   maxBytes?: number;
+  /** The most one CDS call may read from fhirServer, all keys and pages together, in bytes (decoded). */
+  maxCallBytes?: number;
   logger?: Logger;
   /** Told of each key: fetched, failed, or refused (fhirServer not allow-listed). For the metrics. */
   onFetch?: (key: string, outcome: 'fetched' | 'failed' | 'refused') => void;
@@ -75,15 +77,22 @@ export function isAllowed(url: string, allow: AllowEntry[]): boolean {
   );
 }
 
+/** What is left of one call's bytes, shared by its keys. */
+interface Budget {
+  left: number;
+}
+
 export class FhirFetcher implements PrefetchFetcher {
   private readonly allow: AllowEntry[];
   private readonly pageSize: number;
   private readonly maxBytes: number;
+  private readonly maxCallBytes: number;
 
   constructor(private readonly opts: FetcherOptions) {
     this.allow = parseAllowlist(opts.allowlist);
     this.pageSize = opts.pageSize ?? 500;
     this.maxBytes = opts.maxBytes ?? 20 * 1024 * 1024;
+    this.maxCallBytes = opts.maxCallBytes ?? 32 * 1024 * 1024;
   }
 
   async fetchKeys(args: {
@@ -110,11 +119,14 @@ export class FhirFetcher implements PrefetchFetcher {
     const base = args.fhirServer.replace(/\/+$/, '');
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error('deadline')), this.opts.timeoutMs);
+    // One budget of bytes for the whole call: every key, every page (a server that answers 19 MB pages
+    // with next links cannot take one call to hundreds of megabytes).
+    const budget: Budget = { left: this.maxCallBytes };
     try {
       await Promise.all(
         args.keys.map(async ({ key, url }) => {
           const started = performance.now();
-          const r = await this.fetchKey(base, url, args.accessToken, controller.signal);
+          const r = await this.fetchKey(base, url, args.accessToken, controller.signal, budget);
           const ms = Math.round(performance.now() - started);
           this.opts.onFetch?.(key, r.ok ? 'fetched' : 'failed');
           // The EHR learns that a key could not be fetched, never why (a refused port, a timeout and a
@@ -153,10 +165,12 @@ export class FhirFetcher implements PrefetchFetcher {
 
   /**
    * The body as text, read chunk by chunk and counted after decoding (fetch inflates gzip, deflate
-   * and br as it streams): past maxBytes the stream is cancelled, so neither the text nor the
-   * inflation goes further. undefined when over the cap.
+   * and br as it streams): past maxBytes, or past what is left of the call's budget, the stream is
+   * cancelled, so neither the text nor the inflation goes further. Says which cap it hit. A page cut
+   * gives its bytes back to the budget (they are dropped), so the keys read at the same time go on:
+   * what the call holds never exceeds its budget, and the pages that fit are read whole.
    */
-  private async readCapped(res: Response): Promise<string | undefined> {
+  private async readCapped(res: Response, budget: Budget): Promise<string | 'over-response' | 'over-call'> {
     if (!res.body) return '';
     const reader = res.body.getReader();
     const chunks: Uint8Array[] = [];
@@ -165,9 +179,11 @@ export class FhirFetcher implements PrefetchFetcher {
       const { done, value } = await reader.read();
       if (done) break;
       total += value.byteLength;
-      if (total > this.maxBytes) {
+      budget.left -= value.byteLength;
+      if (total > this.maxBytes || budget.left < 0) {
+        budget.left += total;
         await reader.cancel();
-        return undefined;
+        return total > this.maxBytes ? 'over-response' : 'over-call';
       }
       chunks.push(value);
     }
@@ -179,6 +195,7 @@ export class FhirFetcher implements PrefetchFetcher {
     relative: string,
     token: string | undefined,
     signal: AbortSignal,
+    budget: Budget,
   ): Promise<
     ({ ok: true; state: Extract<FetchResult, { ok: true }>['state'] } | { ok: false; reason: string }) & { pages: number; status?: number }
   > {
@@ -190,10 +207,12 @@ export class FhirFetcher implements PrefetchFetcher {
     let lastStatus: number | undefined;
     let truncated = false;
     while (url) {
-      if (pages >= this.opts.maxPages) {
+      if (pages >= this.opts.maxPages || (pages > 0 && budget.left <= 0)) {
         truncated = true;
         break;
       }
+      if (budget.left <= 0)
+        return { ok: false, reason: `the call's responses together are over ${this.maxCallBytes} bytes (decoded)`, pages };
       if (!isAllowed(url, this.allow) || !url.startsWith(base))
         return { ok: false, reason: 'a next link points outside fhirServer', pages };
       pages++;
@@ -233,9 +252,22 @@ export class FhirFetcher implements PrefetchFetcher {
       }
       let json: unknown;
       try {
-        const text = await this.readCapped(res);
-        if (text === undefined)
+        const text = await this.readCapped(res, budget);
+        if (text === 'over-response')
           return { ok: false, reason: `the response is over ${this.maxBytes} bytes (decoded)`, pages, status: res.status };
+        if (text === 'over-call') {
+          // Pages already read are kept as partial data (the cards say so); a first page is a failure.
+          if (pages > 1) {
+            truncated = true;
+            break;
+          }
+          return {
+            ok: false,
+            reason: `the call's responses together are over ${this.maxCallBytes} bytes (decoded)`,
+            pages,
+            status: res.status,
+          };
+        }
         // Depth first, in one pass: JSON.parse of megabytes of nested brackets takes seconds.
         if (tooDeepAt(text) !== undefined)
           return { ok: false, reason: `the response nests more than ${MAX_JSON_DEPTH} levels deep`, pages, status: res.status };

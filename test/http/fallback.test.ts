@@ -10,6 +10,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { FhirFetcher } from '../../src/fhir/fetcher';
+import type { FetchResult } from '../../src/cds/service';
 import { loadContent } from '../../src/content';
 import { at, day } from '../fixtures/builder';
 import { startFhirServer, type FhirServerOptions, type TestFhirServer } from '../fixtures/fhirServer';
@@ -328,5 +329,107 @@ describe('the fallback reads bounded bytes', () => {
     expect(lines.join('')).toContain(`the response is over ${20 * 1024 * 1024} bytes (decoded)`);
     // Reading it whole would take a gigabyte; the cap keeps the process within a few dozen MB of where it was.
     expect(grew).toBeLessThan(200 * 1024 * 1024);
+  });
+});
+
+describe('one byte budget per call, across keys and pages', () => {
+  /** A server whose every search answers one Observation of `pageBytes` and a next link, without end. */
+  async function endless(pageBytes: number) {
+    let requests = 0;
+    let id = 0;
+    const filler = 'x'.repeat(pageBytes);
+    const srv = createServer((req, res) => {
+      requests++;
+      const url = new URL(req.url!, 'http://127.0.0.1');
+      const page = Number(url.searchParams.get('page') ?? '0');
+      url.searchParams.set('page', String(page + 1));
+      res.writeHead(200, { 'Content-Type': 'application/fhir+json' });
+      res.end(
+        JSON.stringify({
+          resourceType: 'Bundle',
+          type: 'searchset',
+          link: [{ relation: 'next', url: `http://127.0.0.1:${(srv.address() as { port: number }).port}${url.pathname}${url.search}` }],
+          entry: [
+            {
+              resource: {
+                resourceType: 'Observation',
+                id: `o-${id++}`,
+                status: 'final',
+                code: { text: 'filler' },
+                subject: { reference: 'Patient/p' },
+                note: [{ text: filler }],
+              },
+            },
+          ],
+        }),
+      );
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    return {
+      url: `http://127.0.0.1:${(srv.address() as { port: number }).port}/fhir`,
+      requests: () => requests,
+      close: () => new Promise<void>((r) => srv.close(() => r())),
+    };
+  }
+  const MB = 1024 * 1024;
+  const keys = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `k${i}`, url: `Observation?patient=p&code=${i}` }));
+  const resources = (r: FetchResult | undefined) => (r?.ok && r.state.kind === 'data' ? r.state.resources.length : 0);
+
+  test('pages past the budget are not read: what was read is kept as partial data, the cards will say so', async () => {
+    const srv = await endless(MB);
+    try {
+      const fetcher = new FhirFetcher({ allowlist: ['http://127.0.0.1:*'], timeoutMs: 20_000, maxPages: 5, maxCallBytes: 4.5 * MB });
+      const out = await fetcher.fetchKeys({ fhirServer: srv.url, keys: keys(3), hookInstance: 'h' });
+      const read = [...out.values()].reduce((n, r) => n + resources(r), 0);
+      // Without the budget: 3 keys x 5 pages. With it: 4 pages of 1 MB fit in 4.5 MB.
+      expect(read).toBe(4);
+      for (const r of out.values()) expect(r).toMatchObject({ ok: true, state: { kind: 'data', next: 'truncated' } });
+      expect(srv.requests()).toBeLessThanOrEqual(7);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test("a key whose first page does not fit fails, naming the call's budget in the log", async () => {
+    const srv = await endless(MB);
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }));
+    try {
+      const fetcher = new FhirFetcher({
+        allowlist: ['http://127.0.0.1:*'],
+        timeoutMs: 20_000,
+        maxPages: 1,
+        maxCallBytes: 2.5 * MB,
+        logger,
+      });
+      const out = await fetcher.fetchKeys({ fhirServer: srv.url, keys: keys(4), hookInstance: 'h' });
+      const results = [...out.values()];
+      expect(results.filter((r) => r.ok)).toHaveLength(2);
+      expect(results.filter((r) => !r.ok)).toHaveLength(2);
+      expect(lines.filter((l) => l.includes(`the call's responses together are over ${2.5 * MB} bytes (decoded)`))).toHaveLength(2);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  test('the default budget (32 MB): 19 MB pages with next links stay within it, and memory with them', async () => {
+    const srv = await endless(19 * MB);
+    try {
+      const fetcher = new FhirFetcher({ allowlist: ['http://127.0.0.1:*'], timeoutMs: 60_000, maxPages: 5 });
+      const before = process.memoryUsage().rss;
+      const out = await fetcher.fetchKeys({ fhirServer: srv.url, keys: keys(3), hookInstance: 'h' });
+      const grew = process.memoryUsage().rss - before;
+      // One 19 MB page fits in 32 MB; the other first pages do not (15 pages, 285 MB, without the budget).
+      expect([...out.values()].reduce((n, r) => n + resources(r), 0)).toBe(1);
+      expect(grew).toBeLessThan(250 * MB);
+    } finally {
+      await srv.close();
+    }
+  }, 60_000);
+
+  test('FHIR_MAX_MB_PER_CALL sets it (1-1024 MB)', () => {
+    expect(testConfig({ FHIR_MAX_MB_PER_CALL: '8' }).fhirMaxBytesPerCall).toBe(8 * MB);
+    expect(testConfig().fhirMaxBytesPerCall).toBe(32 * MB);
+    expect(() => testConfig({ FHIR_MAX_MB_PER_CALL: '0' })).toThrow(/FHIR_MAX_MB_PER_CALL/);
   });
 });
