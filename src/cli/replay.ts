@@ -19,6 +19,7 @@ import { requestFromRecord } from '../cds/bundle';
 import { type ServiceDeps, callService } from '../cds/service';
 import type { AnyResource } from '../fhir/read';
 import { parseRef } from '../fhir/read';
+import { csvLine } from '../csv';
 
 export interface PatientResult {
   patient: string;
@@ -145,8 +146,7 @@ export function tally(into: ReplaySummary, results: PatientResult[]): void {
 }
 
 export function csvRow(r: PatientResult): string {
-  const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return [r.patient, String(r.resources), r.cards.join(' '), r.error ?? ''].map(q).join(',');
+  return csvLine([r.patient, r.resources, r.cards.join(' '), r.error ?? '']);
 }
 
 /**

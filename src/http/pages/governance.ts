@@ -7,6 +7,7 @@
 import type { Content } from '../../content';
 import type { RuleStats, StatsFilter, WeekStats } from '../../store/types';
 import { h } from './html';
+import { csvLine } from '../../csv';
 
 const pct = (n: number, d: number) => (d ? `${Math.round((100 * n) / d)}%` : '');
 
@@ -100,11 +101,10 @@ ${charts ? `<div class="charts">${charts}</div>` : '<p>No card in this period.</
 
 /** The same numbers as CSV (one row per rule and version; reasons as code=count;...). */
 export function statsCsv(stats: RuleStats[]): string {
-  const q = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   const lines = ['rule_id,rule_version,fired,silent,accepted,overridden,override_reasons'];
   for (const s of stats)
     lines.push(
-      [
+      csvLine([
         s.ruleId,
         s.ruleVersion,
         s.fired,
@@ -114,9 +114,7 @@ export function statsCsv(stats: RuleStats[]): string {
         Object.entries(s.overrideReasons)
           .map(([k, n]) => `${k}=${n}`)
           .join(';'),
-      ]
-        .map((v) => q(String(v)))
-        .join(','),
+      ]),
     );
   return `${lines.join('\n')}\n`;
 }
