@@ -13,8 +13,10 @@ function parseLine(line: string): string[] {
       let v = '';
       i++;
       for (;;) {
-        if (line[i] === '"' && line[i + 1] === '"') ((v += '"'), (i += 2));
-        else if (line[i] === '"') break;
+        if (line[i] === '"' && line[i + 1] === '"') {
+          v += '"';
+          i += 2;
+        } else if (line[i] === '"') break;
         else v += line[i++];
       }
       cells.push(v);
