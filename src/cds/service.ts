@@ -192,11 +192,24 @@ function draftOrders(req: CdsRequest, hook: HookName): DraftOrder[] {
 }
 
 /** A subject or patient reference that names another Patient than `patientId`. */
-function namesOtherPatient(field: unknown, patientId: string, ownRef: string): boolean {
+/**
+ * Whether a subject or patient field names another patient: 'other', 'case' when its id differs from
+ * the context's only in letter case (FHIR ids are case-sensitive, so it is not read, but it is named:
+ * it is most likely this patient's, mangled), or false. A full URL counts by its type and id.
+ */
+function namesOtherPatient(field: unknown, patientId: string, ownRef: string): 'other' | 'case' | false {
   const reference = obj(field)?.reference;
   if (reference === undefined || reference === ownRef) return false;
   const ref = parseRef(reference);
-  return ref?.type === 'Patient' && ref.id !== patientId;
+  if (ref?.type !== 'Patient' || ref.id === patientId) return false;
+  return ref.id.toLowerCase() === patientId.toLowerCase() ? 'case' : 'other';
+}
+
+/** Resources not read because they name another patient: how many, and how many only by letter case (with one such id). */
+interface Dropped {
+  other: number;
+  caseOnly: number;
+  caseId?: string;
 }
 
 /**
@@ -204,8 +217,14 @@ function namesOtherPatient(field: unknown, patientId: string, ownRef: string): b
  * (G4); a resource of a type the key does not hold (a Patient inside labs) is ignored with a note;
  * resources naming another patient by subject or patient are dropped, never mixed in, and counted.
  */
-function addResources(record: PatientRecord, key: string, resources: AnyResource[], patientId: string, types: string[]): number {
-  let dropped = 0;
+function addResources(
+  record: PatientRecord,
+  key: string,
+  resources: AnyResource[],
+  patientId: string,
+  types: string[],
+  dropped: Dropped,
+): void {
   const unexpected = new Map<string, number>();
   const ownRef = `Patient/${patientId}`;
   for (const r of resources) {
@@ -221,24 +240,29 @@ function addResources(record: PatientRecord, key: string, resources: AnyResource
       unexpected.set(r.resourceType, (unexpected.get(r.resourceType) ?? 0) + 1);
       continue;
     }
-    if (namesOtherPatient(r.subject, patientId, ownRef) || namesOtherPatient(r.patient, patientId, ownRef)) {
-      dropped++;
+    const other = namesOtherPatient(r.subject, patientId, ownRef) || namesOtherPatient(r.patient, patientId, ownRef);
+    if (other === 'other') {
+      dropped.other++;
+      continue;
+    }
+    if (other === 'case') {
+      dropped.caseOnly++;
+      dropped.caseId ??= parseRef(obj(r.subject)?.reference ?? obj(r.patient)?.reference)?.id;
       continue;
     }
     record.add(r);
   }
   for (const [type, n] of unexpected)
     record.notes.push(`prefetch.${key}: ${n} ${type} resource(s), not of the types this key holds, were ignored.`);
-  return dropped;
 }
 
 export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps: ServiceDeps, meta: CallMeta): Promise<PatientRecord> {
   const record = new PatientRecord();
   const prefetch = (req.prefetch ?? {}) as Record<string, unknown>;
   const patientId = (req.context as { patientId: string }).patientId;
-  let dropped = 0;
+  const dropped: Dropped = { other: 0, caseOnly: 0 };
   const add = (key: string, resources: AnyResource[]) => {
-    dropped += addResources(record, key, resources, patientId, deps.content.data[key]!.resourceTypes);
+    addResources(record, key, resources, patientId, deps.content.data[key]!.resourceTypes, dropped);
   };
   const states = new Map<string, KeyState>();
   const invalid: Issue[] = [];
@@ -307,7 +331,14 @@ export async function resolvePrefetch(req: CdsRequest, entry: ServiceEntry, deps
     if (st.next) record.gaps.push({ key, reason: 'the Bundle has more pages than were read', required: entry.required.includes(key) });
     if (meta.keys[key]?.source === 'fetched') add(key, st.resources);
   }
-  if (dropped) record.gaps.push({ key: 'prefetch', reason: `${dropped} resource(s) for another patient were ignored`, required: false });
+  if (dropped.other)
+    record.gaps.push({ key: 'prefetch', reason: `${dropped.other} resource(s) for another patient were ignored`, required: false });
+  if (dropped.caseOnly)
+    record.gaps.push({
+      key: 'prefetch-case',
+      reason: `${dropped.caseOnly} resource(s) name Patient/${dropped.caseId}, which differs from this patient's id (${patientId}) only in letter case: not read, as FHIR ids are case-sensitive; correct the references in the EHR`,
+      required: false,
+    });
   return record;
 }
 

@@ -57,14 +57,16 @@ export function siteCustomisation(content: Content): string {
   out.push('## Units (`unitAliases`)');
   out.push('');
   out.push(
-    'Each analyte is compared in one unit; values in other UCUM units are converted (a unit of the same scale, such as `10*3/uL` for `10*9/L`, by exactly 1), then rounded to the precision a laboratory reports before any threshold is applied. Aliases map the non-UCUM spellings a laboratory system sends to a UCUM unit; every alias must convert to its analyte unit or the service does not start. A site adds aliases, or removes a default one with `null`.',
+    'Each analyte is compared in one unit; values in other UCUM units are converted (a unit of the same scale, such as `10*3/uL` for `10*9/L`, by exactly 1), then rounded to the precision a laboratory reports before any threshold is applied. A value outside what a result can be (the plausible range) is corrupt: it is named as unreadable, never compared. Aliases map the non-UCUM spellings a laboratory system sends to a UCUM unit; every alias must convert to its analyte unit or the service does not start. A site adds aliases, or removes a default one with `null`.',
   );
   out.push('');
-  out.push('| analyte | compared in | precision | default aliases |');
-  out.push('| --- | --- | --- | --- |');
+  out.push('| analyte | compared in | precision | plausible | default aliases |');
+  out.push('| --- | --- | --- | --- | --- |');
+  const plausible = (p: (typeof content.units.analytes)[string]['plausible']) =>
+    p ? `${p.above !== undefined ? `> ${p.above}` : `>= ${p.atLeast}`} and <= ${p.atMost}` : '';
   for (const [name, a] of Object.entries(content.units.analytes))
     out.push(
-      `| ${cell(a.label)} (\`${name}\`) | ${a.anyUnit ? 'any (not converted)' : `\`${a.unit}\``} | ${a.precision ?? ''} | ${Object.entries(
+      `| ${cell(a.label)} (\`${name}\`) | ${a.anyUnit ? 'any (not converted)' : `\`${a.unit}\``} | ${a.precision ?? ''} | ${plausible(a.plausible)} | ${Object.entries(
         a.aliases ?? {},
       )
         .map(([k, v]) => `\`${cell(k)}\` -> \`${v}\``)

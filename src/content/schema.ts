@@ -67,6 +67,16 @@ const analyteSchema = z.object({
     .optional(),
   /** The rules read this analyte against its upper limit of normal (the result's referenceRange). */
   usesUln: z.boolean().optional(),
+  /**
+   * What a result can be at all, in the rule unit: outside it the value is corrupt (an LDH of 0, a
+   * negative count) and is named as unreadable, never compared. `above` excludes its bound, `atLeast`
+   * and `atMost` include theirs.
+   */
+  plausible: z
+    .object({ above: z.number().optional(), atLeast: z.number().optional(), atMost: z.number() })
+    .strict()
+    .refine((p) => (p.above === undefined) !== (p.atLeast === undefined), 'needs one lower bound: above or atLeast')
+    .optional(),
   /** Usual non-UCUM spellings of its units (K/uL), each to the UCUM unit it means. */
   aliases: z.record(z.string(), z.string()).optional(),
 });

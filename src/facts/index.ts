@@ -235,7 +235,9 @@ export function buildFacts(record: PatientRecord, now: number, engine: { content
         ? 'its birthDate does not parse'
         : birth > now
           ? 'its birthDate lies in the future'
-          : undefined;
+          : now - birth < 86_400_000
+            ? 'its birthDate gives an age under one day, a data error in this adult service'
+            : undefined;
   return {
     now,
     tz,

@@ -6,7 +6,7 @@
 import { type AnyResource, arr, asText, concepts, conceptText, numOf, obj, periodStart, refOf, str } from '../fhir/read';
 import { parseTime } from '../fhir/time';
 import type { Match } from '../terminology';
-import { fmt, type Units } from '../units';
+import { fmt, implausible, type Units } from '../units';
 import { roundTo } from './compare';
 import type { LabSeries, LabValue } from './types';
 import type { Tools } from './tools';
@@ -67,7 +67,8 @@ function upperLimit(o: Record<string, unknown>, analyte: string, unit: string | 
   for (const rr of arr<Record<string, unknown>>(o.referenceRange)) {
     const high = obj(rr?.high);
     const hv = high ? numOf(high.value) : undefined;
-    if (!high || hv === undefined) continue;
+    // An upper limit of 0 or below is corrupt: the rule's own ULN applies instead.
+    if (!high || hv === undefined || !(hv > 0)) continue;
     const hf = units.factorFor(analyte, quantityUnit(high) ?? unit);
     if (hf !== undefined) return roundTo(hv * hf, units.analyte(analyte).precision);
   }
@@ -270,6 +271,12 @@ function readResult(
   const uln = def.usesUln ? upperLimit(o, analyte, unit, t.units) : undefined;
   // KB v3 change 24: the value on the laboratory's grid in the rule unit, before any comparison.
   const ruleValue = roundTo(value * factor, def.precision);
+  // A corrupt number (an LDH of 0, a negative count) is unreadable, never a result that reassures.
+  const impossible = implausible(ruleValue, def);
+  if (impossible) {
+    s.problems.push({ analyte, time, ref, reason: impossible, raw });
+    return;
+  }
   // The value as reported: for a quantity, its number and printed unit; else the text sent.
   const reported = q ? raw : typeof o.valueString === 'string' ? o.valueString : String(ruleValue);
   const v: LabValue = { analyte, value: ruleValue, comparator, time, final: isFinal(status), uln, ref, by, raw: reported, component };

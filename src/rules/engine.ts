@@ -99,15 +99,20 @@ function relevantUnreadable(f: Facts, from: number): Unreadable[] {
   const out = f.unreadable.filter((u) => u.time === undefined || u.time >= from);
   const other = f.gaps.find((g) => g.key === 'prefetch');
   if (other) out.push({ ref: 'prefetch', key: '*', concept: 'Resources for another patient', why: other.reason });
+  const byCase = f.gaps.find((g) => g.key === 'prefetch-case');
+  if (byCase)
+    out.push({ ref: 'prefetch-case', key: '*', concept: "Resources naming this patient's id in another letter case", why: byCase.reason });
   return out;
 }
 
 /**
  * Without an active iTTP, TTP-DATA-UNREADABLE still runs when the diagnosis itself may be what
  * could not be read (a Condition that cannot be read, or resources ignored as another patient's),
- * beside a TPE session or an ADAMTS13 result.
+ * beside a TPE session or an ADAMTS13 result; and always when resources name this patient's id in
+ * another letter case (they may be the whole record: nothing else would say why there is no card).
  */
 function ttpContext(f: Facts, unreadable: Unreadable[]): boolean {
+  if (unreadable.some((u) => u.ref === 'prefetch-case')) return true;
   return (
     unreadable.some((u) => u.key === 'conditions' || u.ref === 'prefetch') &&
     (f.episode?.current === true || f.adamts13.pre !== undefined || f.adamts13.inTpe.length > 0)
@@ -223,7 +228,11 @@ function onceEach(findings: Finding[]): void {
 }
 
 export function describeUnreadable(u: Unreadable): string {
-  return u.ref === 'prefetch' ? u.why : u.ref === 'text' ? `${u.concept}: ${u.why}` : `${u.concept} ${u.ref}: ${u.why}`;
+  return u.ref === 'prefetch' || u.ref === 'prefetch-case'
+    ? u.why
+    : u.ref === 'text'
+      ? `${u.concept}: ${u.why}`
+      : `${u.concept} ${u.ref}: ${u.why}`;
 }
 
 /**

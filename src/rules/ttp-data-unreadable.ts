@@ -33,7 +33,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
       label: u.concept,
       value: u.why,
       time: u.time,
-      ref: u.ref === 'prefetch' || u.ref === 'text' ? undefined : u.ref,
+      ref: u.ref === 'prefetch' || u.ref === 'prefetch-case' || u.ref === 'text' ? undefined : u.ref,
     })),
     notes: ['The cards of this answer were judged without these items: correct them in the EHR and review the chart.'],
   };

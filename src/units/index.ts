@@ -145,6 +145,20 @@ function safeConvert(from: string, to: string, molecularWeight?: number): number
 }
 
 /** Round for display: up to 3 decimals, trailing zeros removed. */
+/**
+ * Why a value (in the rule unit) cannot be a result of this analyte, or undefined when it can:
+ * an LDH of 0, a negative count, a platelet count of 50,000 x10^9/L.
+ */
+export function implausible(value: number, def: AnalyteDef): string | undefined {
+  const p = def.plausible;
+  if (!p || Number.isNaN(value)) return undefined;
+  const unit = def.display ? ` ${def.display}` : '';
+  if (p.above !== undefined && !(value > p.above)) return `impossible value (${def.label} is always above ${fmt(p.above)}${unit})`;
+  if (p.atLeast !== undefined && !(value >= p.atLeast)) return `impossible value (${def.label} is never below ${fmt(p.atLeast)}${unit})`;
+  if (!(value <= p.atMost)) return `impossible value (${def.label} is never above ${fmt(p.atMost)}${unit})`;
+  return undefined;
+}
+
 export function fmt(n: number): string {
   return String(Math.round(n * 1000) / 1000);
 }
