@@ -271,6 +271,85 @@ describe('plasma before the pre-treatment sample (change 26)', () => {
   });
 });
 
+describe('which plasma products count as given (change 26, plasmaProducts)', () => {
+  const base = () => ittpDefaults(5, { skip: ['a13'] });
+  const plasmaRefs = (s: Scenario) => facts(s).plasma.map((p) => p.ref);
+  const ffpOrder = (status: string, o: Record<string, unknown> = {}): AnyResource => ({
+    resourceType: 'MedicationRequest',
+    id: `mr-ffp-${status}`,
+    status,
+    intent: 'order',
+    medicationCodeableConcept: { text: 'Fresh frozen plasma 3 units' },
+    subject: { reference: 'Patient/pat-1' },
+    authoredOn: day(0, '14:00'),
+    ...o,
+  });
+
+  test('a completed MedicationRequest for plasma counts; an active or stopped one does not', () => {
+    const s = base();
+    s.add(ffpOrder('completed'));
+    s.add(ffpOrder('active'));
+    s.add(ffpOrder('stopped'));
+    expect(plasmaRefs(s)).toEqual(['MedicationRequest/mr-ffp-completed']);
+  });
+
+  test('a Procedure in progress counts, one in preparation does not; a TPE session is never a plasma product', () => {
+    const s = base();
+    s.add({
+      resourceType: 'Procedure',
+      id: 'p-prog',
+      status: 'in-progress',
+      code: { text: 'FFP transfusion' },
+      performedDateTime: day(0, '10:00'),
+    });
+    s.add({
+      resourceType: 'Procedure',
+      id: 'p-prep',
+      status: 'preparation',
+      code: { text: 'FFP transfusion' },
+      performedDateTime: day(0, '11:00'),
+    });
+    expect(plasmaRefs(s)).toEqual(['Procedure/p-prog']);
+    expect(facts(base()).plasma).toEqual([]);
+  });
+
+  test('times: a period start, then authoredOn for an order; within the future tolerance counts, beyond it does not', () => {
+    const s = base();
+    const sr = (id: string, o: Record<string, unknown>): AnyResource => ({
+      resourceType: 'ServiceRequest',
+      id,
+      status: 'completed',
+      intent: 'order',
+      code: { text: 'FFP 2 units' },
+      ...o,
+    });
+    s.add(sr('sr-period', { occurrencePeriod: { start: day(0, '09:00') }, authoredOn: day(-1, '09:00') }));
+    s.add(sr('sr-authored', { authoredOn: day(0, '08:00') }));
+    const now = at(s.now);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    s.add({
+      resourceType: 'Procedure',
+      id: 'p-soon',
+      status: 'completed',
+      code: { text: 'FFP' },
+      performedDateTime: iso(now + 59 * 60_000),
+    });
+    s.add({
+      resourceType: 'Procedure',
+      id: 'p-later',
+      status: 'completed',
+      code: { text: 'FFP' },
+      performedDateTime: iso(now + 61 * 60_000),
+    });
+    const f = facts(s);
+    expect(f.plasma.map((p) => [p.ref, p.time])).toEqual([
+      ['ServiceRequest/sr-authored', at(day(0, '08:00'))],
+      ['ServiceRequest/sr-period', at(day(0, '09:00'))],
+      ['Procedure/p-soon', now + 59 * 60_000],
+    ]);
+  });
+});
+
 describe('the end of an outpatient course (change 32)', () => {
   const order = (o: Parameters<Scenario['medicationRequest']>[1]) =>
     medOrderOf(new Scenario(5).medicationRequest(DRUGS.caplacizumab, o), { by: 'text' }, 'caplacizumab');
