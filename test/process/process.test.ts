@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { anchorNowAt } from '../fixtures/builder';
 import { nonResponderD5 } from '../fixtures/situations';
+import { ruleVersion } from '../helpers';
 
 const ROOT = join(__dirname, '..', '..');
 const children: ChildProcess[] = [];
@@ -351,12 +352,12 @@ describe('the command line', () => {
     expect(r.stderr).toContain('A record holds exactly one Patient with an id; this one holds 0.');
   });
 
-  test('replay: per rule, how many patients got which card; the CSV has one row per patient; workers and partitions change nothing', async () => {
+  test('replay: per rule, how many patients got which card; the CSV has a row per patient and rule; partitions change nothing', async () => {
     const { syntheticExport } = await import('../../tools/synthetic-export');
     const dir = mkdtempSync(join(tmpdir(), 'ttp-export-'));
     syntheticExport(dir, 64);
     const csv = `${dir}.csv`;
-    const one = JSON.parse(cli(['replay', '--workers', '1', '--json', '--out', csv, dir])) as {
+    const one = JSON.parse(cli(['replay', '--json', '--out', csv, dir])) as {
       patients: number;
       byRule: Record<string, Record<string, number>>;
     };
@@ -366,15 +367,65 @@ describe('the command line', () => {
     expect(one.byRule['TTP-CAPLA-DAY5']).toEqual({ critical: 16, info: 4 });
     expect(one.byRule['TTP-RELAPSE']).toEqual({ warning: 4 });
     const rows = readFileSync(csv, 'utf8').trim().split('\n');
-    expect(rows[0]).toBe('patient,resources,cards,error');
-    expect(rows.length).toBe(65);
-    const two = JSON.parse(cli(['replay', '--workers', '2', '--json', dir])) as { byRule: unknown };
-    expect(two.byRule).toEqual(one.byRule);
+    expect(rows[0]).toBe('patient,resources,rule,rule_version,indicator,shown,silent,error');
+    // One row per patient and rule, a patient without a card in one row of its own: every patient is there.
+    expect(new Set(rows.slice(1).map((r) => r.split(',')[0])).size).toBe(64);
+    const capla = rows.filter((r) => r.split(',')[2] === 'TTP-CAPLA-DAY5');
+    expect(capla).toHaveLength(20);
+    expect(capla[0]!.split(',').slice(3, 7)).toEqual([ruleVersion('TTP-CAPLA-DAY5'), 'critical', '1', '0']);
+    // --workers is gone (two took as long on two cores): still accepted, with a note.
+    const old = spawnSync(process.execPath, [CLI(), 'replay', '--workers', '2', '--json', dir], {
+      encoding: 'utf8',
+      env: { ...process.env, SITE_CONFIG_FILE: '' },
+    });
+    expect(old.stderr).toContain('--workers is gone');
+    expect((JSON.parse(old.stdout) as { byRule: unknown }).byRule).toEqual(one.byRule);
     // Small partitions (what a big export gets): the same answer, one partition in memory at a time.
     const { replay } = await import('../../src/cli/replay');
     const { cliDeps } = await import('../../src/cli/deps');
-    const small = await replay(dir, { workers: 1, makeDeps: () => cliDeps({}), partitionBytes: 64 * 1024 });
+    const small = await replay(dir, { makeDeps: () => cliDeps({}), partitionBytes: 64 * 1024 });
     expect(small.partitions).toBeGreaterThan(5);
     expect(small.byRule).toEqual(one.byRule);
   }, 60_000);
+
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, [CLI(), ...args], { encoding: 'utf8', env: { ...process.env, SITE_CONFIG_FILE: '' } });
+
+  test('replay of a gzipped, foldered export through its manifest: the same counts; every file named with its lines', async () => {
+    const { syntheticExport } = await import('../../tools/synthetic-export');
+    const plain = mkdtempSync(join(tmpdir(), 'ttp-export-'));
+    const real = mkdtempSync(join(tmpdir(), 'ttp-export-'));
+    syntheticExport(plain, 32);
+    syntheticExport(real, 32, Date.now(), { gzip: true, folder: 'output', manifest: true, medicationResources: true, perFile: 100 });
+    const a = JSON.parse(cli(['replay', '--json', plain])) as { byRule: unknown };
+    const r = run(['replay', '--json', '--strict', join(real, 'manifest.json')]);
+    expect(r.status).toBe(0);
+    const b = JSON.parse(r.stdout) as { byRule: unknown; files: { name: string; lines: number }[] };
+    expect(b.byRule).toEqual(a.byRule);
+    expect(b.files.map((f) => f.name)).toContain('output/Observation.000.ndjson.gz');
+    expect(b.files.find((f) => f.name === 'output/Observation.001.ndjson.gz')!.lines).toBeGreaterThan(0);
+    const text = run(['replay', real]).stdout;
+    expect(text).toMatch(/output\/Medication\.000\.ndjson\.gz +\d+ +\d+ +0 +0/);
+  }, 60_000);
+
+  test('replay exits 1 when nothing was read, 3 with --strict when something was skipped, and prints no resource text', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'ttp-export-'));
+    writeFileSync(join(empty, 'README.txt'), 'not an export');
+    const none = run(['replay', empty]);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain('nothing was read');
+    expect(none.stdout).toContain('refused: README.txt is not an NDJSON file (.ndjson or .ndjson.gz)');
+    const dir = mkdtempSync(join(tmpdir(), 'ttp-export-'));
+    const s = nonResponderD5();
+    writeFileSync(
+      join(dir, 'all.ndjson'),
+      `${s.resources.map((x) => JSON.stringify(x)).join('\n')}\n{"resourceType":"Observation","id":"cut","subject":{"reference":"Patient/pat-1"},"note":[{"text":"SECRET-TEXT`,
+    );
+    const lenient = run(['replay', dir]);
+    expect(lenient.status).toBe(0);
+    expect(lenient.stdout).toContain(`1 not JSON (cut or corrupt): line ${s.resources.length + 1}`);
+    const strict = run(['replay', '--strict', dir]);
+    expect(strict.status).toBe(3);
+    for (const out of [lenient.stdout, lenient.stderr, strict.stdout, strict.stderr]) expect(out).not.toContain('SECRET-TEXT');
+  });
 });

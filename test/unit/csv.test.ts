@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { csvCell, csvLine } from '../../src/csv';
 import { statsCsv } from '../../src/http/pages/governance';
-import { csvRow } from '../../src/cli/replay';
+import { csvRows } from '../../src/cli/replay';
 
 /** A minimal RFC 4180 reader for one line of quoted or bare cells. */
 function parseLine(line: string): string[] {
@@ -92,7 +92,12 @@ describe('the two CSVs the product writes', () => {
   });
 
   test('replay --out: a patient id written as a formula is text', () => {
-    const line = csvRow({ patient: '@cmd|/c calc', resources: 4, cards: ['TTP-CAPLA-DAY5:critical'], error: '-bad' });
-    expect(parseLine(line)).toEqual(["'@cmd|/c calc", '4', 'TTP-CAPLA-DAY5:critical', "'-bad"]);
+    const [line] = csvRows({
+      patient: '@cmd|/c calc',
+      resources: 4,
+      rules: [{ rule: 'TTP-CAPLA-DAY5', version: '3.0.0', indicator: 'critical', shown: 1, silent: 0 }],
+      error: '-bad',
+    });
+    expect(parseLine(line!)).toEqual(["'@cmd|/c calc", '4', 'TTP-CAPLA-DAY5', '3.0.0', 'critical', '1', '0', "'-bad"]);
   });
 });
