@@ -154,3 +154,76 @@ describe('pages in a real browser', () => {
     await context.close();
   });
 });
+
+/** The contrast of every badge, button and link in the page's chrome: WCAG ratio of text to its (first opaque) background. */
+const CONTRAST = `(() => {
+  const rgb = (s) => { const m = s.match(/[\\d.]+/g).map(Number); return { r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1 }; };
+  const lum = ({ r, g, b }) => { const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const bg = (el) => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.a > 0.5) return c; } return { r: 255, g: 255, b: 255 }; };
+  return [...document.querySelectorAll('.ind, .tag, .suggestion, button, header.top a, .skip, .nocard, .meta, .expect, th, .legend')]
+    .filter((e) => e.offsetParent !== null || e.classList.contains('skip'))
+    .map((e) => { const a = lum(rgb(getComputedStyle(e).color)); const b = lum(bg(e)); const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      return { what: e.className || e.tagName, text: (e.textContent || '').trim().slice(0, 30), ratio: Math.round(ratio * 100) / 100 }; });
+})()`;
+
+describe('every page: a skip link, no horizontal scrolling at 390 px, contrast of at least 4.5:1, and a front page', () => {
+  const PAGES: [string, boolean][] = [
+    ['/', false],
+    ['/catalogue', false],
+    ['/catalogue/preview?situation=non-responder-d5', false],
+    ['/catalogue/preview?situation=platelet-transfusion', false],
+    ['/governance', true],
+    ['/docs/site-customisation', false],
+  ];
+
+  test.each(PAGES)('%s', async (path, admin) => {
+    if (!browser) return;
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      ...(admin ? { httpCredentials: { username: 'committee', password: ADMIN } } : {}),
+    });
+    const page = await context.newPage();
+    const res = await page.goto(`${base}${path}`);
+    expect(res?.status()).toBe(200);
+    // No horizontal scrolling: the document is no wider than the screen (wide tables scroll inside themselves).
+    const width = await page.evaluate('document.documentElement.scrollWidth');
+    expect({ path, width }).toEqual({ path, width: 390 });
+    // The first Tab lands on the skip link, shown on focus; following it puts the focus in the content.
+    await page.keyboard.press('Tab');
+    const focused = (await page.evaluate(
+      '({ cls: document.activeElement.className, href: document.activeElement.getAttribute("href"), top: document.activeElement.getBoundingClientRect().top })',
+    )) as { cls: string; href: string; top: number };
+    expect(focused).toMatchObject({ cls: 'skip', href: '#main' });
+    expect(focused.top).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('main');
+    const all = (await page.evaluate(CONTRAST)) as { what: string; text: string; ratio: number }[];
+    if (process.env.SHOW_CONTRAST) console.log(path, all.length, all.sort((a, b) => a.ratio - b.ratio).slice(0, 4));
+    const low = all.filter((x) => x.ratio < 4.5);
+    expect(low).toEqual([]);
+    await context.close();
+  });
+
+  test('/ says what the service is and links to discovery, the catalogue, health and the docs', async () => {
+    if (!browser) return;
+    const { page, context, requested } = await open('/');
+    const hrefs = (await page
+      .locator('main a')
+      .evaluateAll((as) => as.map((a) => (a as unknown as { getAttribute(n: string): string }).getAttribute('href')))) as string[];
+    for (const href of [
+      '/cds-services',
+      '/catalogue',
+      '/catalogue/preview',
+      '/governance',
+      '/healthz',
+      '/readyz',
+      '/docs/site-customisation',
+    ])
+      expect(hrefs).toContain(href);
+    expect(await page.locator('main .lead').innerText()).toContain('CDS Hooks 2.0 service');
+    for (const href of ['/cds-services', '/healthz', '/docs/site-customisation'])
+      expect((await page.request.get(`${base}${href}`)).status()).toBe(200);
+    expect(onlyHere(requested)).toEqual([]);
+    await context.close();
+  });
+});

@@ -35,6 +35,7 @@ export const PAGE_CSP =
   "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 const NAV: [string, string][] = [
+  ['/', 'Home'],
   ['/catalogue', 'Rule catalogue'],
   ['/catalogue/preview', 'Card preview'],
   ['/governance', 'Governance'],
@@ -54,8 +55,9 @@ export function sendPage(res: Response, title: string, active: string, body: str
 <link rel="icon" href="data:,">
 </head>
 <body>
-<header class="top"><span class="brand">ttp-cds</span><nav>${NAV.map(([href, label]) => `<a href="${href}"${href === active ? ' aria-current="page"' : ''}>${h(label)}</a>`).join('')}</nav></header>
-<main>
+<a class="skip" href="#main">Skip to the content</a>
+<header class="top"><span class="brand">ttp-cds</span><nav aria-label="Pages">${NAV.map(([href, label]) => `<a href="${href}"${href === active ? ' aria-current="page"' : ''}>${h(label)}</a>`).join('')}</nav></header>
+<main id="main" tabindex="-1">
 <h1>${h(title)}</h1>
 ${body}
 </main>
@@ -65,12 +67,16 @@ ${body}
 }
 
 export const STYLESHEET = `
-:root { --ink: #1d2530; --muted: #5b6675; --line: #d8dee6; --bg: #f6f8fa; --critical: #b3261e; --warning: #b26a00; --info: #1f5fa8; --ok: #2e7d32; }
+:root { --ink: #1d2530; --muted: #5b6675; --line: #d8dee6; --bg: #f6f8fa; --critical: #b3261e; --warning: #8f5500; --info: #1f5fa8; --ok: #2e7d32; }
 * { box-sizing: border-box; }
+.skip { position: absolute; left: 8px; top: -48px; background: #fff; color: #143f6e; padding: 8px 12px; border: 2px solid #143f6e; border-radius: 4px; z-index: 10; }
+.skip:focus { top: 8px; }
+main:focus { outline: none; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: var(--ink); background: #fff; }
-header.top { display: flex; align-items: center; gap: 24px; padding: 10px 24px; background: #20303f; color: #fff; }
+header.top { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 24px; padding: 10px 24px; background: #20303f; color: #fff; }
+header.top nav { display: flex; flex-wrap: wrap; gap: 4px 18px; }
 header.top .brand { font-weight: 700; letter-spacing: .02em; }
-header.top nav a { color: #cfe0f3; text-decoration: none; margin-right: 18px; }
+header.top nav a { color: #cfe0f3; text-decoration: none; }
 header.top nav a[aria-current=page] { color: #fff; border-bottom: 2px solid #fff; padding-bottom: 2px; }
 main { max-width: 1180px; margin: 0 auto; padding: 8px 24px 40px; }
 footer { max-width: 1180px; margin: 0 auto; padding: 16px 24px 32px; color: var(--muted); font-size: 13px; border-top: 1px solid var(--line); }
@@ -82,6 +88,8 @@ table { border-collapse: collapse; width: 100%; margin: 8px 0 14px; font-size: 1
 th, td { text-align: left; vertical-align: top; border-bottom: 1px solid var(--line); padding: 5px 8px; }
 th { background: var(--bg); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+main, footer { overflow-wrap: anywhere; }
+.wide { overflow-x: auto; max-width: 100%; }
 code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--bg); padding: 1px 4px; border-radius: 3px; }
 .tag { display: inline-block; font-size: 12px; padding: 1px 7px; border-radius: 10px; background: var(--bg); border: 1px solid var(--line); margin-right: 4px; }
 .tag.site { background: #fff4d6; border-color: #e8c66b; }
@@ -103,7 +111,7 @@ code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 .card .suggestion { border: 1px solid #7aa7d8; background: #eef5fd; color: #143f6e; border-radius: 4px; padding: 4px 10px; font-size: 14px; }
 .card .suggestion.recommended { border-color: #2e7d32; background: #eaf6ea; color: #1b4f1e; }
 .card .foot { color: var(--muted); font-size: 13px; margin-top: 8px; }
-.situations { display: grid; grid-template-columns: repeat(auto-fill, minmax(270px, 1fr)); gap: 8px; margin: 10px 0 20px; }
+.situations { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(270px, 100%), 1fr)); gap: 8px; margin: 10px 0 20px; }
 .situations a { display: block; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; text-decoration: none; color: var(--ink); font-size: 14px; }
 .situations a[aria-current=true] { border-color: var(--info); background: #eef5fd; }
 .situations a .expect { display: block; color: var(--muted); font-size: 12.5px; }
@@ -115,9 +123,16 @@ form input, form select { font-size: 14px; padding: 4px 6px; }
 button { font-size: 14px; padding: 6px 14px; border-radius: 4px; border: 1px solid #20303f; background: #20303f; color: #fff; cursor: pointer; }
 .error { border: 1px solid #e0b4b0; background: #fcefee; padding: 8px 12px; border-radius: 6px; }
 .chart { display: block; max-width: 100%; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 0 18px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(460px, 100%), 1fr)); gap: 0 18px; }
+.chart { height: auto; }
 .charts .rule { margin: 8px 0; }
 .legend { font-size: 12.5px; color: var(--muted); }
 .legend .k { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 10px; vertical-align: -1px; }
 .k.fired { background: #1f5fa8; } .k.overridden { background: #b26a00; } .k.silent { background: #9aa5b1; }
+.home ul { padding-left: 20px; } .home li { margin: 6px 0; }
+@media (max-width: 640px) {
+  main { padding: 8px 12px 32px; } footer { padding: 16px 12px 28px; } header.top { padding: 10px 12px; }
+  .toc { columns: 1; }
+  table { display: block; overflow-x: auto; }
+}
 `;

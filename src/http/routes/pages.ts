@@ -14,7 +14,9 @@ import { adminAuthorized } from '../../governance';
 import type { Statistics } from '../../store/limit';
 import { cataloguePage } from '../pages/catalogue';
 import { dashboardPage, statsCsv } from '../pages/governance';
-import { STYLESHEET, sendPage } from '../pages/html';
+import { STYLESHEET, markdown, sendPage } from '../pages/html';
+import { homePage } from '../pages/home';
+import { siteCustomisation } from '../../content/docs';
 import { pastedPage, previewPage } from '../pages/preview';
 import { statsFilter } from './governance';
 
@@ -26,12 +28,25 @@ export function pageRoutes(
   bodyLimit: string,
   /** Client JWTs are required on the CDS routes: a pasted request then needs the admin token too. */
   pasteNeedsAdmin = false,
+  opts: { metricsToken?: string } = {},
 ): Router {
   const router = Router();
   router.get('/assets/ttp-cds.css', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600');
     res.type('text/css').send(STYLESHEET);
   });
+  router.get('/', (_req, res) =>
+    sendPage(res, 'ttp-cds', '/', homePage(deps.content, { governance: !!adminToken, metrics: !!opts.metricsToken })),
+  );
+  // What a site may customise, generated from the content this process runs (as docs/site-customisation.md is).
+  router.get('/docs/site-customisation', (_req, res) =>
+    sendPage(
+      res,
+      'Site customisation',
+      '/docs/site-customisation',
+      `<div class="doc">${markdown(siteCustomisation(deps.content).replace(/^# .*\n/, ''))}</div>`,
+    ),
+  );
   router.get('/catalogue', (_req, res) => sendPage(res, 'Rule catalogue', '/catalogue', cataloguePage(deps.content)));
   router.get('/catalogue/preview', async (req, res) => {
     const situation = typeof req.query.situation === 'string' ? req.query.situation : undefined;
