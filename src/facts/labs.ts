@@ -240,7 +240,7 @@ function readResult(
     // Qualitative or kit-specific results (inhibitor, IgG, smear): existence and interpretation matter.
     const interpretation = o.interpretation
       ? concepts(o.interpretation)
-          .map((c) => conceptText(c) || arr<{ code?: string }>(c.coding)[0]?.code || '')
+          .map((c) => conceptText(c) || asText(arr<{ code?: unknown }>(c.coding)[0]?.code))
           .join(', ') || undefined
       : undefined;
     const v: LabValue = {

@@ -51,9 +51,19 @@ export interface RuleStats {
   fired: number;
   /** Cards of a silent rule or service: would have fired, not returned. */
   silent: number;
+  /** Cards whose last feedback accepted a suggestion (one card, one outcome: the last by its outcomeTimestamp). */
   accepted: number;
+  /** Cards whose last feedback dismissed them. */
   overridden: number;
+  /** Cards returned that got no feedback at all. */
+  noResponse: number;
+  /** Cards whose feedback changed its outcome (accepted, then dismissed, or the reverse): the history is kept. */
+  revised: number;
+  /** The reasons of the last dismissal of each overridden card, by code. */
   overrideReasons: Record<string, number>;
+  /** When the first and the last of these cards were issued (ISO 8601). */
+  firstIssued?: string;
+  lastIssued?: string;
 }
 
 /** Which cards the statistics count: one service, and issue times in [from, to) (ISO 8601). */
@@ -71,6 +81,7 @@ export interface WeekStats {
   silent: number;
   accepted: number;
   overridden: number;
+  noResponse: number;
 }
 
 export interface Store {
@@ -163,20 +174,30 @@ export function statsSql(filter: StatsFilter, dialect: 'sqlite' | 'postgres') {
     dialect === 'sqlite'
       ? `date(c.issued_at, '-6 days', 'weekday 1')`
       : `to_char(date_trunc('week', c.issued_at::timestamptz), 'YYYY-MM-DD')`;
+  // One card, one outcome: its last feedback by outcomeTimestamp (as an instant: offsets compared as times).
+  const at = dialect === 'sqlite' ? 'julianday(outcome_timestamp)' : 'outcome_timestamp::timestamptz';
+  const last = `(SELECT card_uuid, outcome, reason_code, revised FROM (
+      SELECT card_uuid, outcome, reason_code,
+        ROW_NUMBER() OVER (PARTITION BY card_uuid ORDER BY ${at} DESC, received_at DESC, outcome DESC) AS rn,
+        CASE WHEN MIN(outcome) OVER (PARTITION BY card_uuid) <> MAX(outcome) OVER (PARTITION BY card_uuid) THEN 1 ELSE 0 END AS revised
+      FROM feedback) x WHERE rn = 1)`;
   const counts = `COUNT(DISTINCT CASE WHEN c.silent = 0 THEN c.card_uuid END) AS fired,
          COUNT(DISTINCT CASE WHEN c.silent = 1 THEN c.card_uuid END) AS silent,
          COUNT(DISTINCT CASE WHEN f.outcome = 'accepted' THEN c.card_uuid END) AS accepted,
-         COUNT(DISTINCT CASE WHEN f.outcome = 'overridden' THEN c.card_uuid END) AS overridden`;
+         COUNT(DISTINCT CASE WHEN f.outcome = 'overridden' THEN c.card_uuid END) AS overridden,
+         COUNT(DISTINCT CASE WHEN c.silent = 0 AND f.card_uuid IS NULL THEN c.card_uuid END) AS no_response`;
   return {
     params,
-    stats: `SELECT c.rule_id AS rule_id, c.rule_version AS rule_version, ${counts}
-      FROM cards c LEFT JOIN feedback f ON f.card_uuid = c.card_uuid ${w}
+    stats: `SELECT c.rule_id AS rule_id, c.rule_version AS rule_version, ${counts},
+         COUNT(DISTINCT CASE WHEN f.revised = 1 THEN c.card_uuid END) AS revised,
+         MIN(c.issued_at) AS first_issued, MAX(c.issued_at) AS last_issued
+      FROM cards c LEFT JOIN ${last} f ON f.card_uuid = c.card_uuid ${w}
       GROUP BY c.rule_id, c.rule_version ORDER BY c.rule_id, c.rule_version`,
     reasons: `SELECT c.rule_id AS rule_id, c.rule_version AS rule_version, f.reason_code AS reason_code, COUNT(DISTINCT c.card_uuid) AS n
-      FROM cards c JOIN feedback f ON f.card_uuid = c.card_uuid ${w ? `${w} AND` : 'WHERE'} f.outcome = 'overridden'
+      FROM cards c JOIN ${last} f ON f.card_uuid = c.card_uuid ${w ? `${w} AND` : 'WHERE'} f.outcome = 'overridden'
       GROUP BY c.rule_id, c.rule_version, f.reason_code`,
     weekly: `SELECT c.rule_id AS rule_id, c.rule_version AS rule_version, ${week} AS week, ${counts}
-      FROM cards c LEFT JOIN feedback f ON f.card_uuid = c.card_uuid ${w}
+      FROM cards c LEFT JOIN ${last} f ON f.card_uuid = c.card_uuid ${w}
       GROUP BY c.rule_id, c.rule_version, ${week} ORDER BY 1, 2, 3`,
   };
 }
@@ -184,7 +205,16 @@ export function statsSql(filter: StatsFilter, dialect: 'sqlite' | 'postgres') {
 type Count = number | string;
 
 export function assembleWeeks(
-  rows: { rule_id: string; rule_version: string; week: string; fired: Count; silent: Count; accepted: Count; overridden: Count }[],
+  rows: {
+    rule_id: string;
+    rule_version: string;
+    week: string;
+    fired: Count;
+    silent: Count;
+    accepted: Count;
+    overridden: Count;
+    no_response: Count;
+  }[],
 ): WeekStats[] {
   return rows.map((r) => ({
     ruleId: r.rule_id,
@@ -194,11 +224,23 @@ export function assembleWeeks(
     silent: Number(r.silent),
     accepted: Number(r.accepted),
     overridden: Number(r.overridden),
+    noResponse: Number(r.no_response),
   }));
 }
 
 export function assembleStats(
-  rows: { rule_id: string; rule_version: string; fired: Count; silent: Count; accepted: Count; overridden: Count }[],
+  rows: {
+    rule_id: string;
+    rule_version: string;
+    fired: Count;
+    silent: Count;
+    accepted: Count;
+    overridden: Count;
+    no_response: Count;
+    revised: Count;
+    first_issued: string | null;
+    last_issued: string | null;
+  }[],
   reasons: { rule_id: string; rule_version: string; reason_code: string | null; n: number | string }[],
 ): RuleStats[] {
   const out = rows.map((r) => ({
@@ -208,7 +250,11 @@ export function assembleStats(
     silent: Number(r.silent),
     accepted: Number(r.accepted),
     overridden: Number(r.overridden),
+    noResponse: Number(r.no_response),
+    revised: Number(r.revised),
     overrideReasons: {} as Record<string, number>,
+    firstIssued: r.first_issued ?? undefined,
+    lastIssued: r.last_issued ?? undefined,
   }));
   const byRule = new Map(out.map((x) => [`${x.ruleId} ${x.ruleVersion}`, x]));
   for (const r of reasons) {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { type Browser, chromium } from 'playwright-core';
 import { createApp } from '../../src/app';
+import { SqliteStore } from '../../src/store/sqlite';
 import { loadContent } from '../../src/content';
 import { at } from '../fixtures/builder';
 import { NOW_D5, situations } from '../fixtures/situations';
@@ -24,6 +25,7 @@ const SHOTS = process.env.UPDATE_SCREENSHOTS
 const content = loadContent();
 
 let browser: Browser | undefined;
+const store = new SqliteStore(':memory:');
 let server: Server;
 let base: string;
 
@@ -50,6 +52,7 @@ beforeAll(async () => {
     clock: () => at(NOW_D5),
     newId: seqId,
     logger: pino({ level: 'silent' }),
+    store,
   });
   await built.ready;
   server = await new Promise((resolve) => {
@@ -145,11 +148,12 @@ describe('pages in a real browser', () => {
     const row = page.locator(`tr[data-rule="TTP-CAPLA-DAY5"][data-version="${ruleVersion('TTP-CAPLA-DAY5')}"]`);
     expect(await row.locator('td.fired').innerText()).toBe('1');
     expect(await row.locator('td.overridden').innerText()).toBe('1');
-    expect(await row.innerText()).toContain('bleeding-risk: 1');
+    // Reasons by their wording, as the card offered them.
+    expect(await row.innerText()).toContain('Bleeding risk: 1');
     expect(await page.locator('svg.chart').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'governance.png') });
     const csv = await page.request.get(`${base}/governance/rules.csv`);
-    expect(await csv.text()).toContain(`TTP-CAPLA-DAY5,${ruleVersion('TTP-CAPLA-DAY5')},1,0,0,1,bleeding-risk=1`);
+    expect(await csv.text()).toContain(`TTP-CAPLA-DAY5,${ruleVersion('TTP-CAPLA-DAY5')},1,0,0,1,0,0,bleeding-risk=1`);
     expect(onlyHere(requested)).toEqual([]);
     await context.close();
   });
@@ -224,6 +228,99 @@ describe('every page: a skip link, no horizontal scrolling at 390 px, contrast o
     for (const href of ['/cds-services', '/healthz', '/docs/site-customisation'])
       expect((await page.request.get(`${base}${href}`)).status()).toBe(200);
     expect(onlyHere(requested)).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("the committee's questions on the governance pages", () => {
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const issue = async () =>
+    (
+      (await (await post('/cds-services/ttp-patient-view', situations['full-prefetch-non-responder']())).json()) as {
+        cards: { uuid: string; source: { topic: { code: string } }; suggestions?: { uuid: string }[] }[];
+      }
+    ).cards;
+
+  test('which rule is overridden most, and why: sortable columns, reasons in words, no response counted; one card, one outcome', async () => {
+    if (!browser) return;
+    // Three more answers: REFRACTORY-2L dismissed twice (one after an accept), CAPLA-DAY5 accepted once, the rest silent.
+    const answers = [await issue(), await issue(), await issue()];
+    const refr = answers.map((cs) => cs.find((c) => c.source.topic.code === 'TTP-REFRACTORY-2L')!);
+    const capla = answers[0]!.find((c) => c.source.topic.code === 'TTP-CAPLA-DAY5')!;
+    const reason = { system: 'urn:ttp-cds:override-reason', code: 'specialist-consulted' };
+    const fb = await post('/cds-services/ttp-patient-view/feedback', {
+      feedback: [
+        {
+          card: capla.uuid,
+          outcome: 'accepted',
+          outcomeTimestamp: '2026-03-06T18:10:00Z',
+          acceptedSuggestions: [{ id: capla.suggestions![0]!.uuid }],
+        },
+        { card: refr[0]!.uuid, outcome: 'overridden', outcomeTimestamp: '2026-03-06T18:10:00Z', overrideReason: { reason } },
+        // Accepted, then dismissed: one card, one outcome (the last).
+        { card: refr[1]!.uuid, outcome: 'accepted', outcomeTimestamp: '2026-03-06T18:10:00Z', acceptedSuggestions: [{ id: 'x' }] },
+        { card: refr[1]!.uuid, outcome: 'overridden', outcomeTimestamp: '2026-03-06T18:20:00Z', overrideReason: { reason } },
+      ],
+    });
+    expect(fb.status).toBe(200);
+    const { page, context } = await open('/governance', true);
+    const row = page.locator(`tr[data-rule="TTP-REFRACTORY-2L"][data-version="${ruleVersion('TTP-REFRACTORY-2L')}"]`);
+    expect(await row.locator('td.overridden').innerText()).toBe('2');
+    expect(await row.locator('td.accepted').innerText()).toBe('0');
+    expect(await row.locator('td.noresponse').innerText()).toBe(String(Number(await row.locator('td.fired').innerText()) - 2));
+    expect(await row.innerText()).toContain('TTP specialist consulted: 2');
+    // Sort by override rate, most first: the header is a link, and the column says it is sorted.
+    await page.locator('#rules th a', { hasText: 'override rate' }).click();
+    await page.waitForURL(/sort=rate&dir=desc/);
+    expect(await page.locator('#rules th[aria-sort="descending"]').innerText()).toContain('override rate');
+    const rates = await page.locator('#rules td.rate').allInnerTexts();
+    const n = rates.map((r) => (r ? Number(r.replace('%', '')) : -1));
+    expect(n).toEqual([...n].sort((a, b) => b - a));
+    // REFRACTORY-2L: 2 of 4 dismissed (50%); CAPLA-DAY5: 1 of 4 (25%).
+    expect(await page.locator('#rules tbody tr').first().getAttribute('data-rule')).toBe('TTP-REFRACTORY-2L');
+    // Sorted by no response, fewest first after a second click.
+    await page.locator('#rules th a', { hasText: 'no response' }).click();
+    await page.waitForURL(/sort=noResponse&dir=desc/);
+    await page.locator('#rules th a', { hasText: 'no response' }).click();
+    await page.waitForURL(/sort=noResponse&dir=asc/);
+    const nr = (await page.locator('#rules td.noresponse').allInnerTexts()).map(Number);
+    expect(nr).toEqual([...nr].sort((a, b) => a - b));
+    await context.close();
+  });
+
+  test("a rule's page: its versions side by side, and the silent period's would-have-fired next to the live cards", async () => {
+    if (!browser) return;
+    // An earlier version of CAPLA-DAY5, piloted silent, then live: recorded as the service records cards.
+    const rec = (n: number, version: string, silent: boolean, issuedAt: string) => ({
+      cardUuid: `00000000-0000-4000-9000-${String(n).padStart(12, '0')}`,
+      hookInstance: `h-${n}`,
+      service: 'ttp-patient-view',
+      ruleId: 'TTP-CAPLA-DAY5',
+      ruleVersion: version,
+      issuedAt,
+      patientHash: 'a'.repeat(64),
+      silent,
+    });
+    await store.recordCards([
+      rec(1, '2.1.0', true, '2026-01-05T10:00:00.000Z'),
+      rec(2, '2.1.0', true, '2026-01-06T10:00:00.000Z'),
+      rec(3, '2.1.0', false, '2026-02-02T10:00:00.000Z'),
+    ]);
+    const { page, context, requested } = await open('/governance/rule/TTP-CAPLA-DAY5', true);
+    const old = page.locator('#versions tr[data-version="2.1.0"]');
+    expect(await old.locator('td.silent').innerText()).toBe('2');
+    expect(await old.locator('td.fired').innerText()).toBe('1');
+    expect(await old.innerText()).toContain('2026-01-05 – 2026-02-02');
+    const current = page.locator(`#versions tr[data-version="${ruleVersion('TTP-CAPLA-DAY5')}"]`);
+    expect(await current.innerText()).toContain('in force');
+    // Versions in the order they were issued: the earlier one first.
+    expect(await page.locator('#versions tbody tr').first().getAttribute('data-version')).toBe('2.1.0');
+    expect(Number(await page.locator('.would').innerText())).toBe(2);
+    expect(Number(await page.locator('.live').innerText())).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('svg.chart').count()).toBe(2);
+    expect(onlyHere(requested)).toEqual([]);
+    expect((await page.request.get(`${base}/governance/rule/TTP-NOPE`)).status()).toBe(404);
     await context.close();
   });
 });

@@ -34,6 +34,21 @@ function paths(v: unknown, at: (string | number)[] = [], out: (string | number)[
   return out;
 }
 
+/** A deep copy that keeps what JSON would lose here: symbol keys, a null prototype, __proto__ as an own key. */
+function copy(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copy);
+  if (!v || typeof v !== 'object') return v;
+  const out = (Object.getPrototypeOf(v) === null ? Object.create(null) : {}) as Record<PropertyKey, unknown>;
+  for (const k of Reflect.ownKeys(v))
+    Object.defineProperty(out, k, {
+      value: copy((v as Record<PropertyKey, unknown>)[k]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  return out;
+}
+
 function deep(n: number): unknown {
   let v: unknown = { text: 'deep' };
   for (let i = 0; i < n; i++) v = i % 2 ? [v] : { x: v };
@@ -121,7 +136,8 @@ function apply(doc: Record<string, unknown>, e: Edit): void {
   for (const k of p.slice(0, -1)) parent = (parent as Record<string | number, unknown>)[k];
   const key = p[p.length - 1]!;
   const container = parent as Record<string | number, unknown>;
-  if (e.kind === 'set') container[key] = e.value;
+  // A copy: fast-check hands out the same constant objects again, and a later edit must not change them (or build a cycle).
+  if (e.kind === 'set') container[key] = copy(e.value);
   else if (e.kind === 'delete') {
     if (Array.isArray(container)) container.splice(Number(key), 1);
     else delete container[key];
@@ -174,6 +190,7 @@ describe('HTTP fuzzing', () => {
           }
           const res = await request(app).post(service).set('Content-Type', 'application/json').send(text);
           statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          if (res.status >= 500 && process.env.FUZZ_DUMP) require('node:fs').writeFileSync(process.env.FUZZ_DUMP, text);
           expect(res.status).toBeLessThan(500);
           expect(res.headers['content-type']).toMatch(/json/);
           expect(typeof res.body).toBe('object');

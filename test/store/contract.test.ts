@@ -81,9 +81,69 @@ function contract(name: string, make: () => Promise<Store | undefined>, cleanup?
           silent: 0,
           accepted: 1,
           overridden: 2,
+          noResponse: 0,
+          revised: 0,
           overrideReasons: { 'bleeding-risk': 1, 'patient-declined': 1 },
+          firstIssued: '2026-03-06T18:00:00.000Z',
+          lastIssued: '2026-03-06T18:00:00.000Z',
         },
-        { ruleId: 'TTP-PLT-TXN', ruleVersion: '1.0.0', fired: 1, silent: 0, accepted: 0, overridden: 0, overrideReasons: {} },
+        {
+          ruleId: 'TTP-PLT-TXN',
+          ruleVersion: '1.0.0',
+          fired: 1,
+          silent: 0,
+          accepted: 0,
+          overridden: 0,
+          noResponse: 1,
+          revised: 0,
+          overrideReasons: {},
+          firstIssued: '2026-03-06T18:00:00.000Z',
+          lastIssued: '2026-03-06T18:00:00.000Z',
+        },
+      ]);
+    });
+
+    test('one card, one outcome: the last by its outcomeTimestamp (an instant: offsets compared as times), the history kept', async () => {
+      if (!store) return;
+      const rule = (n: number) => ({ ...card(n, 'TTP-RTX-DOSE'), ruleVersion: '9.0.0' });
+      await store.recordCards([rule(601), rule(602), rule(603), rule(604)]);
+      await store.recordFeedback([
+        // 601: accepted, then dismissed: one overridden card, revised.
+        fb(601, 'accepted', undefined, '2026-03-06T18:00:00Z'),
+        { ...fb(601, 'overridden', 'specialist-consulted', '2026-03-06T18:30:00Z'), cardUuid: rule(601).cardUuid },
+        // 602: dismissed at 19:00+02:00 (17:00Z), accepted at 18:00Z, received in the other order: accepted is last.
+        { ...fb(602, 'accepted', undefined, '2026-03-06T18:00:00Z'), cardUuid: rule(602).cardUuid, receivedAt: '2026-03-06T18:01:00.000Z' },
+        {
+          ...fb(602, 'overridden', 'bleeding-risk', '2026-03-06T19:00:00+02:00'),
+          cardUuid: rule(602).cardUuid,
+          receivedAt: '2026-03-06T18:02:00.000Z',
+        },
+        // 603: dismissed twice with two reasons: the last reason counts.
+        { ...fb(603, 'overridden', 'bleeding-risk', '2026-03-06T18:00:00Z'), cardUuid: rule(603).cardUuid },
+        { ...fb(603, 'overridden', 'patient-declined', '2026-03-06T18:10:00Z'), cardUuid: rule(603).cardUuid },
+        // 604: nothing: no response.
+      ]);
+      const s = (await store.ruleStats()).find((r) => r.ruleId === 'TTP-RTX-DOSE' && r.ruleVersion === '9.0.0')!;
+      expect(s).toMatchObject({
+        fired: 4,
+        accepted: 1,
+        overridden: 2,
+        noResponse: 1,
+        revised: 2,
+        overrideReasons: { 'specialist-consulted': 1, 'patient-declined': 1 },
+      });
+      const weeks = (await store.weeklyStats()).filter((w) => w.ruleId === 'TTP-RTX-DOSE');
+      expect(weeks).toEqual([
+        {
+          ruleId: 'TTP-RTX-DOSE',
+          ruleVersion: '9.0.0',
+          week: '2026-03-02',
+          fired: 4,
+          silent: 0,
+          accepted: 1,
+          overridden: 2,
+          noResponse: 1,
+        },
       ]);
     });
 
@@ -138,8 +198,26 @@ function contract(name: string, make: () => Promise<Store | undefined>, cleanup?
       expect(await store.ruleStats({ from: '2030-01-01T00:00:00.000Z' })).toEqual([]);
       const weeks = (await store.weeklyStats({ ...may, service: 'ttp-patient-view' })).filter((w) => w.ruleId === 'TTP-MON-DAILY');
       expect(weeks).toEqual([
-        { ruleId: 'TTP-MON-DAILY', ruleVersion: '1.0.0', week: '2026-05-04', fired: 2, silent: 0, accepted: 0, overridden: 1 },
-        { ruleId: 'TTP-MON-DAILY', ruleVersion: '1.0.0', week: '2026-05-11', fired: 0, silent: 1, accepted: 0, overridden: 0 },
+        {
+          ruleId: 'TTP-MON-DAILY',
+          ruleVersion: '1.0.0',
+          week: '2026-05-04',
+          fired: 2,
+          silent: 0,
+          accepted: 0,
+          overridden: 1,
+          noResponse: 1,
+        },
+        {
+          ruleId: 'TTP-MON-DAILY',
+          ruleVersion: '1.0.0',
+          week: '2026-05-11',
+          fired: 0,
+          silent: 1,
+          accepted: 0,
+          overridden: 0,
+          noResponse: 0,
+        },
       ]);
     });
 
@@ -225,7 +303,19 @@ test('a SQLite store made before silent mode opens, gains the column, and counts
   old.close();
   const s = new SqliteStore(dir);
   expect(await s.ruleStats()).toEqual([
-    { ruleId: 'TTP-PLT-TXN', ruleVersion: '1.0.0', fired: 1, silent: 0, accepted: 0, overridden: 0, overrideReasons: {} },
+    {
+      ruleId: 'TTP-PLT-TXN',
+      ruleVersion: '1.0.0',
+      fired: 1,
+      silent: 0,
+      accepted: 0,
+      overridden: 0,
+      noResponse: 1,
+      revised: 0,
+      overrideReasons: {},
+      firstIssued: '2026-01-01T00:00:00.000Z',
+      lastIssued: '2026-01-01T00:00:00.000Z',
+    },
   ]);
   await s.close();
 });

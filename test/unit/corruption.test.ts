@@ -180,3 +180,23 @@ describe('the subject as FHIR resolves it', () => {
     expect(text(cs)).not.toContain('letter case');
   });
 });
+
+describe('values that are objects where FHIR has text', () => {
+  test('an interpretation code that is an object with a toString key: read as no text, never a throw', () => {
+    const s = nonResponder(5);
+    const inhibitor = s.resources.find((r) => r.resourceType === 'Observation' && JSON.stringify(r).includes('Bethesda'))! as Record<
+      string,
+      unknown
+    >;
+    inhibitor.interpretation = [
+      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: { toString: 1 } }] },
+    ];
+    const labs = extractLabs(
+      s.resources.filter((r) => r.resourceType === 'Observation'),
+      tools,
+      FAR,
+    );
+    expect(labs.get('adamts13Inhibitor')!.final).toHaveLength(1);
+    expect(labs.get('adamts13Inhibitor')!.final[0]!.interpretation).toBeUndefined();
+  });
+});

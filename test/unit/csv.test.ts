@@ -84,11 +84,13 @@ describe('the two CSVs the product writes', () => {
         silent: 0,
         accepted: 1,
         overridden: 1,
+        noResponse: 1,
+        revised: 0,
         overrideReasons: { '=HYPERLINK("http://evil.example")': 1 },
       },
     ]);
     const row = parseLine(csv.split('\n')[1]!);
-    expect(row).toEqual(['TTP-CAPLA-DAY5', '3.0.0', '3', '0', '1', '1', `'=HYPERLINK("http://evil.example")=1`]);
+    expect(row).toEqual(['TTP-CAPLA-DAY5', '3.0.0', '3', '0', '1', '1', '1', '0', `'=HYPERLINK("http://evil.example")=1`]);
   });
 
   test('replay --out: a patient id written as a formula is text', () => {

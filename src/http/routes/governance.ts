@@ -44,6 +44,8 @@ export function governanceRoutes(content: Content, store: Statistics, ready: Pro
           silent: 0,
           accepted: 0,
           overridden: 0,
+          noResponse: 0,
+          revised: 0,
           overrideReasons: {},
         },
     );

@@ -13,7 +13,7 @@ import { HttpError, notFound } from '../../errors';
 import { adminAuthorized } from '../../governance';
 import type { Statistics } from '../../store/limit';
 import { cataloguePage } from '../pages/catalogue';
-import { dashboardPage, statsCsv } from '../pages/governance';
+import { dashboardPage, isSortKey, rulePage, statsCsv } from '../pages/governance';
 import { STYLESHEET, markdown, sendPage } from '../pages/html';
 import { homePage } from '../pages/home';
 import { siteCustomisation } from '../../content/docs';
@@ -96,7 +96,18 @@ export function pageRoutes(
     const filter = statsFilter(req);
     await ready;
     const [stats, weeks] = await Promise.all([store.ruleStats(filter), store.weeklyStats(filter)]);
-    sendPage(res, 'Governance', '/governance', dashboardPage(deps.content, stats, weeks, filter, query(req)));
+    const sort = { by: isSortKey(req.query.sort) ? req.query.sort : 'rule', dir: req.query.dir === 'desc' ? 'desc' : 'asc' } as const;
+    sendPage(res, 'Governance', '/governance', dashboardPage(deps.content, stats, weeks, filter, query(req), sort));
+  });
+  router.get('/governance/rule/:id', async (req, res) => {
+    if (!admitted(req, res, '/governance')) return;
+    const id = String(req.params.id);
+    if (!/^TTP-[A-Z0-9-]{1,60}$/.test(id)) throw notFound('unknown-rule', 'No such rule.');
+    await ready;
+    const [stats, weeks] = await Promise.all([store.ruleStats({}), store.weeklyStats({})]);
+    if (!deps.content.rules[id] && !stats.some((s) => s.ruleId === id))
+      throw notFound('unknown-rule', `No rule ${id} in the content or the statistics.`);
+    sendPage(res, id, '/governance', rulePage(deps.content, id, stats, weeks));
   });
   router.get('/governance/rules.csv', async (req, res) => {
     if (!admitted(req, res)) return;
