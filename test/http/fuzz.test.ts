@@ -7,8 +7,9 @@
  * - an answer bounded in size, not in time: at most one card per rule and draft, no card detail over
  *   32 KB (so no unbounded echo of what was sent), and nothing leaks onto Object.prototype.
  * FUZZ_RUNS sets the number of requests (default 1,500, about 20 s here); FUZZ_SEED and FUZZ_PATH
- * replay a counterexample that fast-check printed.
+ * replay a counterexample that fast-check printed; FUZZ_DUMP=FILE writes the body of a request that got a 5xx.
  */
+import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import request from 'supertest';
 import { situations } from '../fixtures/situations';
@@ -190,7 +191,7 @@ describe('HTTP fuzzing', () => {
           }
           const res = await request(app).post(service).set('Content-Type', 'application/json').send(text);
           statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-          if (res.status >= 500 && process.env.FUZZ_DUMP) require('node:fs').writeFileSync(process.env.FUZZ_DUMP, text);
+          if (res.status >= 500 && process.env.FUZZ_DUMP) writeFileSync(process.env.FUZZ_DUMP, text);
           expect(res.status).toBeLessThan(500);
           expect(res.headers['content-type']).toMatch(/json/);
           expect(typeof res.body).toBe('object');
