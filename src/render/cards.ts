@@ -93,11 +93,14 @@ export function renderCard(finding: Finding, rc: RenderContext): Card {
   const summary = summaryOf(finding, rc);
   const primary = content.citations[text.primarySource]!;
   const notes: string[] = [];
-  const suggestions = (finding.suggestions ?? []).map((s) => renderSuggestion(finding, s, rc, notes)).filter((s): s is Suggestion => !!s);
+  const integration: string[] = [...(finding.integration ?? [])];
+  const suggestions = (finding.suggestions ?? [])
+    .map((s) => renderSuggestion(finding, s, rc, integration))
+    .filter((s): s is Suggestion => !!s);
   // G7: the info findings folded into this card, one line each.
   for (const x of finding.folded ?? []) notes.push(`Also (${x.ruleId}): ${summaryOf(x, rc)}`);
   const detail = renderDetail(
-    { ...finding, notes: [...finding.notes, ...notes] },
+    { ...finding, notes: [...finding.notes, ...notes], integration },
     rc,
     text.details[finding.variant ?? 'default'] ?? text.details.default!,
     text.version,
@@ -151,9 +154,16 @@ function renderDetail(f: Finding, rc: RenderContext, template: string, version: 
     );
     parts.push(['**Evidence**', '', '| | Value | Date | Source |', '|---|---|---|---|', ...rows].join('\n'));
   }
-  const notes = [...new Set(f.notes)].filter((n) => n.trim().length > 0 && !rc.notesShown?.has(n));
-  for (const n of notes) rc.notesShown?.add(n);
+  // Each note once per answer (G7), for the clinician; then what only the integration team needs, last.
+  const once = (list: string[] | undefined) => {
+    const out = [...new Set(list ?? [])].filter((n) => n.trim().length > 0 && !rc.notesShown?.has(n));
+    for (const n of out) rc.notesShown?.add(n);
+    return out;
+  };
+  const notes = once(f.notes);
   if (notes.length) parts.push(['**Notes**', '', ...notes.map((n) => `- ${escapeOwn(n)}`)].join('\n'));
+  const integration = once(f.integration);
+  if (integration.length) parts.push(['**For the integration team**', '', ...integration.map((n) => `- ${escapeOwn(n)}`)].join('\n'));
   parts.push(`Rule ${f.ruleId} v${version}.`);
   return parts.join('\n\n');
 }

@@ -25,6 +25,13 @@ export function matchNote(by: MatchKind, what: string, concept: string): string 
 }
 
 /** The episode when it is current (its last session within the episode gap of now). */
+/** The clinical response (D2) in words, for an evidence row. */
+export function responseWords(r: { status: 'met' | 'not-met' | 'unknown'; at?: number; missing?: string[] }): string {
+  if (r.status === 'met') return 'reached';
+  if (r.status === 'not-met') return 'not reached';
+  return `cannot be judged${r.missing?.length ? ` (no ${r.missing.join(' or ')})` : ''}`;
+}
+
 export function currentEpisode(f: Facts): Episode | undefined {
   return f.episode?.current ? f.episode : undefined;
 }

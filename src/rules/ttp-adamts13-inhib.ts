@@ -23,9 +23,9 @@ function patientView(ctx: RuleContext): Finding | undefined {
     indicator: 'info',
     params: { x: `${a13.comparator ?? ''}${fmt(a13.value)}`, date: isoDate(a13.time, f.tz) },
     evidence: [...labEvidence(a13, units), { label: 'ADAMTS13 inhibitor / IgG', value: 'no result or order' }],
-    notes: [
+    notes: a13.by !== 'code' ? [matchNote(a13.by, a13.raw, 'The ADAMTS13 result')!] : [],
+    integration: [
       'Inhibitor and anti-ADAMTS13 IgG tests have no verified LOINC code; they are recognised by site-local codes and by text.',
-      ...(a13.by !== 'code' ? [matchNote(a13.by, a13.raw, 'The ADAMTS13 result')!] : []),
     ],
     suggestions: [{ key: 'order-inhibitor', isRecommended: true }],
   };

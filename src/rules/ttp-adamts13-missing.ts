@@ -32,9 +32,9 @@ function patientView(ctx: RuleContext): Finding | undefined {
     ],
     notes: [
       ...ignored.map((o) => `${o.ref} (ADAMTS13 order, status ${o.status}) does not count.`),
-      'ADAMTS13 tests are recognised by LOINC 53622-7, site-local codes and by text ("ADAMTS13", "cleaving protease").',
       ...gapNotes(ctx, ['labs', 'serviceRequests']),
     ],
+    integration: ['ADAMTS13 tests are recognised by LOINC 53622-7, site-local codes and by text ("ADAMTS13", "cleaving protease").'],
     suggestions: [{ key: 'order-adamts13', isRecommended: true }],
   };
 }

@@ -102,8 +102,11 @@ function finding(ctx: RuleContext, summary: 'default' | 'order', peDay?: number)
     evidence: [
       ...episodeEvidence(ctx),
       ...trendEvidence(ctx),
-      { label: 'Improvement (D4)', value: s.improvingWhy || String(s.improving) },
-      { label: 'Caplacizumab', value: 'not ordered-and-active, not given this episode' },
+      {
+        label: 'Improvement',
+        value: s.improvingWhy || (s.improving === 'unknown' ? 'cannot be judged' : s.improving ? 'improving' : 'not improving'),
+      },
+      { label: 'Caplacizumab', value: 'no active order, not given this episode' },
       ...elsewhereEvidence(ctx, 'capla', 'Caplacizumab'),
       ...labEvidence(s.a13Pre, ctx.units, 'ADAMTS13 activity, before TPE'),
       ...(bleed ? [{ label: 'Bleeding (current)', value: bleed.display, time: bleed.time, ref: bleed.ref }] : []),
@@ -140,7 +143,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
       evidence: [
         ...episodeEvidence(ctx),
         ...labEvidence(a13, ctx.units, 'ADAMTS13 activity, before TPE'),
-        { label: 'Caplacizumab', value: 'not ordered-and-active, not given this episode' },
+        { label: 'Caplacizumab', value: 'no active order, not given this episode' },
       ],
       notes: drugNotes(ctx, 'capla', 'Caplacizumab'),
       suggestions: [{ key: 'start-caplacizumab' }],

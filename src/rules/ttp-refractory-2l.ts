@@ -19,6 +19,7 @@ import {
   episodeEvidence,
   gapNotes,
   inTpeAdamts13Notes,
+  responseWords,
   trendEvidence,
 } from './evidence';
 import type { Finding, RuleContext, RuleModule } from './types';
@@ -44,7 +45,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
   const evidence: Evidence[] = [
     ...episodeEvidence(ctx),
     ...trendEvidence(ctx),
-    { label: 'Clinical response (D2)', value: s.response.status },
+    { label: 'Clinical response', value: responseWords(s.response) },
   ];
   for (const o of secondLine.orders.filter((x) => orderedThisEpisode(x, f)))
     evidence.push({ label: 'Second-line agent ordered', value: `${o.display} (${o.status})`, time: o.time, ref: o.ref });

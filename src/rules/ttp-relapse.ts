@@ -58,7 +58,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
       otherLine: other ? `**${other.display} is coded**: exclude it as the cause.` : '',
     },
     evidence: [
-      { label: 'Clinical remission (D6)', value: remission.how, time: remission.at },
+      { label: 'Clinical remission', value: remission.how, time: remission.at },
       ...labEvidence(plt, units, 'Platelets, latest'),
       ...labEvidence(ldh, units, 'LDH, latest').map((e) => ({ ...e, value: `${e.value} (${r1(s.ldhX(ldh!))}x ULN)` })),
       ...labEvidence(a13, units, 'ADAMTS13 activity, after remission'),

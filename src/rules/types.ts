@@ -36,6 +36,11 @@ export interface Finding {
   evidence: Evidence[];
   /** Data gaps, text matches, caveats: shown under the evidence. */
   notes: string[];
+  /**
+   * What the integration team needs and a clinician can skip (how a concept is recognised, what the
+   * site configuration lacks): shown last, under "For the integration team".
+   */
+  integration?: string[];
   suggestions?: SuggestionSpec[];
   /** The override reason the card lists first (e.g. bleeding risk when a bleed is current). */
   overrideFirst?: string;

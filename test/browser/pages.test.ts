@@ -324,3 +324,38 @@ describe("the committee's questions on the governance pages", () => {
     await context.close();
   });
 });
+
+describe('the preview at a site that pilots a rule in silent mode', () => {
+  test('the silent card is shown greyed after the others, marked "silent at this site"; its text readable (contrast)', async () => {
+    if (!browser) return;
+    const built = createApp({
+      config: testConfig({ ADMIN_TOKEN: ADMIN }),
+      content: loadContent({ site: { silent: { rules: ['TTP-CAPLA-DAY5'] } } }),
+      clock: () => at(NOW_D5),
+      newId: seqId,
+      logger: pino({ level: 'silent' }),
+    });
+    const srv: Server = await new Promise((resolve) => {
+      const s = built.app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${(srv.address() as { port: number }).port}/catalogue/preview?situation=non-responder-d5`);
+      const silent = page.locator('article.card.silent[data-rule="TTP-CAPLA-DAY5"]');
+      expect(await silent.count()).toBe(1);
+      expect(await silent.locator('.tag.silent').innerText()).toBe('silent at this site');
+      // Shown after the cards the EHR gets, under a heading that says why.
+      const rules = await page
+        .locator('article.card')
+        .evaluateAll((as) => as.map((a) => (a as unknown as { getAttribute(n: string): string; className: string }).className));
+      expect(rules[rules.length - 1]).toContain('silent');
+      expect(await page.locator('h3.silent-head').innerText()).toContain('never sent to the EHR');
+      const low = ((await page.evaluate(CONTRAST)) as { ratio: number }[]).filter((x) => x.ratio < 4.5);
+      expect(low).toEqual([]);
+      await context.close();
+    } finally {
+      srv.close();
+    }
+  });
+});

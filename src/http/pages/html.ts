@@ -111,6 +111,10 @@ code { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 .card .suggestion { border: 1px solid #7aa7d8; background: #eef5fd; color: #143f6e; border-radius: 4px; padding: 4px 10px; font-size: 14px; }
 .card .suggestion.recommended { border-color: #2e7d32; background: #eaf6ea; color: #1b4f1e; }
 .card .foot { color: var(--muted); font-size: 13px; margin-top: 8px; }
+.card.silent { background: #eef0f2; border-color: #c3c9d0; border-left-color: #8a949e; color: #3d4651; }
+.card.silent .ind { background: #5b6675; }
+.tag.silent { background: #fff; border-color: #5b6675; color: #3d4651; font-weight: 600; }
+h3.silent-head { color: #3d4651; font-size: 14px; margin-top: 22px; }
 .situations { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(270px, 100%), 1fr)); gap: 8px; margin: 10px 0 20px; }
 .situations a { display: block; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; text-decoration: none; color: var(--ink); font-size: 14px; }
 .situations a[aria-current=true] { border-color: var(--info); background: #eef5fd; }

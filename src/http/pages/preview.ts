@@ -16,12 +16,21 @@ import { h, markdown } from './html';
 const SERVICE = { 'patient-view': 'ttp-patient-view', 'order-select': 'ttp-order-select', 'order-sign': 'ttp-order-sign' } as const;
 type Hook = keyof typeof SERVICE;
 
-export function cardsHtml(cards: Card[]): string {
-  if (cards.length === 0) return '<p class="nocard">No card: nothing for the clinician to act on.</p>';
-  return cards
-    .map(
-      (c) => `<article class="card ${h(c.indicator)}" data-rule="${h(c.source.topic.code)}">
-<div class="summary"><span class="ind">${h(c.indicator)}</span>${h(c.summary)}</div>
+/** The cards as an EHR shows them; those held back by silent mode after them, greyed and marked (the EHR never sees them). */
+export function cardsHtml(cards: Card[], silent: Card[] = []): string {
+  const shown =
+    cards.length === 0
+      ? `<p class="nocard">No card${silent.length ? ' shown' : ''}: nothing for the clinician to act on.</p>`
+      : cards.map((c) => cardHtml(c, false)).join('\n');
+  if (!silent.length) return shown;
+  return `${shown}
+<h3 class="silent-head">Held back by silent mode at this site (computed and counted, never sent to the EHR)</h3>
+${silent.map((c) => cardHtml(c, true)).join('\n')}`;
+}
+
+function cardHtml(c: Card, silent: boolean): string {
+  return `<article class="card ${h(c.indicator)}${silent ? ' silent' : ''}" data-rule="${h(c.source.topic.code)}"${silent ? ' aria-label="silent at this site"' : ''}>
+<div class="summary">${silent ? '<span class="tag silent">silent at this site</span>' : ''}<span class="ind">${h(c.indicator)}</span>${h(c.summary)}</div>
 ${c.detail ? `<div class="detail">${markdown(c.detail)}</div>` : ''}
 ${
   c.suggestions?.length
@@ -34,16 +43,14 @@ ${
     : ''
 }
 <div class="foot">${h(c.source.topic.code)} · ${c.source.url ? `<a href="${h(c.source.url)}" rel="noopener noreferrer">${h(c.source.label)}</a>` : h(c.source.label)}${
-        c.links?.length ? ` · ${c.links.map((l) => `<a href="${h(l.url)}" rel="noopener noreferrer">${h(l.label)}</a>`).join(' · ')}` : ''
-      }${c.overrideReasons?.length ? `<br>Override: ${c.overrideReasons.map((r) => `<span class="tag">${h(r.display)}</span>`).join('')}` : ''}</div>
-</article>`,
-    )
-    .join('\n');
+    c.links?.length ? ` · ${c.links.map((l) => `<a href="${h(l.url)}" rel="noopener noreferrer">${h(l.label)}</a>`).join(' · ')}` : ''
+  }${c.overrideReasons?.length ? `<br>Override: ${c.overrideReasons.map((r) => `<span class="tag">${h(r.display)}</span>`).join('')}` : ''}</div>
+</article>`;
 }
 
-async function run(deps: ServiceDeps, hook: Hook, body: unknown, now?: number): Promise<Card[]> {
-  const { response } = await callService(SERVICE[hook], body, now === undefined ? deps : { ...deps, clock: () => now });
-  return response.cards;
+async function run(deps: ServiceDeps, hook: Hook, body: unknown, now?: number): Promise<{ cards: Card[]; silent: Card[] }> {
+  const { response, meta } = await callService(SERVICE[hook], body, now === undefined ? deps : { ...deps, clock: () => now });
+  return { cards: response.cards, silent: meta.silentCards ?? [] };
 }
 
 function form(csrf: string, pasted = '', hook: Hook = 'patient-view', note?: string): string {
@@ -61,7 +68,7 @@ ${note ? `<p class="meta">${h(note)}</p>` : ''}
 export async function previewPage(deps: ServiceDeps, selected: string | undefined, csrf: string, note?: string): Promise<string> {
   const chosen = SITUATIONS.find((s) => s.id === selected) ?? SITUATIONS[0]!;
   const { body, now } = situationRequest(chosen);
-  const cards = await run(deps, chosen.hook, body, now);
+  const { cards, silent } = await run(deps, chosen.hook, body, now);
   return `<p class="lead">Example patients from the clinical knowledge base, each sent through the engine this service runs. The dates are fixed (TPE day 1 = 2026-03-02); the cards are what an EHR would show.</p>
 <nav class="situations">${SITUATIONS.map(
     (s) =>
@@ -69,7 +76,7 @@ export async function previewPage(deps: ServiceDeps, selected: string | undefine
   ).join('')}</nav>
 <h2 id="situation">${h(chosen.title)}</h2>
 <p class="meta">Hook <code>${h(chosen.hook)}</code> · the knowledge base expects: ${h(chosen.expect)}</p>
-${cardsHtml(cards)}
+${cardsHtml(cards, silent)}
 ${form(csrf, '', 'patient-view', note)}`;
 }
 
@@ -91,7 +98,8 @@ export async function pastedPage(deps: ServiceDeps, text: string, hook: string, 
       const record: AnyResource[] = all.filter((r) => !drafts.includes(r));
       body = requestFromRecord(record, deps.registry.get(SERVICE[asHook])!, deps.content, { hookInstance: 'preview-pasted', drafts });
     }
-    result = `<h2>Cards</h2>${cardsHtml(await run(deps, asHook, body))}`;
+    const { cards, silent } = await run(deps, asHook, body);
+    result = `<h2>Cards</h2>${cardsHtml(cards, silent)}`;
   } catch (e) {
     const why =
       e instanceof HttpError
