@@ -43,3 +43,23 @@ export function buildDeps(opts: DepsOptions): ServiceDeps {
     version: pkg.version,
   };
 }
+
+/**
+ * The same engine under a site configuration with some fields changed (an example patient that
+ * needs a parameter a site turns on): the deployment's site, with `site`'s fields over it.
+ */
+export function withSite(deps: ServiceDeps, site: Record<string, unknown>): ServiceDeps {
+  const current = deps.content.site as unknown as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...current };
+  for (const [k, v] of Object.entries(site))
+    merged[k] = v && typeof v === 'object' && !Array.isArray(v) ? { ...((current[k] as object) ?? {}), ...v } : v;
+  const content = loadContent({ site: merged });
+  return {
+    ...deps,
+    content,
+    terminology: new Terminology(content),
+    units: new Units(content),
+    rules: compileRules(content),
+    registry: new Registry(content),
+  };
+}

@@ -16,6 +16,8 @@ export interface Situation {
   cards: string[];
   hook: 'patient-view' | 'order-select' | 'order-sign';
   build: () => Scenario;
+  /** The site configuration the example needs (a parameter a site turns on); the deployment's otherwise. */
+  site?: Record<string, unknown>;
 }
 
 const PLT5 = [12, 14, 15, 18, 16];

@@ -359,3 +359,31 @@ describe('the preview at a site that pilots a rule in silent mode', () => {
     }
   });
 });
+
+describe('the catalogue answers the reviewer', () => {
+  test('every variant of every rule is shown filled for an example patient, the template behind a disclosure; no empty slot is visible', async () => {
+    if (!browser) return;
+    const { page, context } = await open('/catalogue');
+    const variants = Object.values(content.rules).flatMap((r) =>
+      [...new Set([...Object.keys(r.summaries), ...Object.keys(r.details)])].map((v) => [r.id, v]),
+    );
+    for (const [rule, v] of variants)
+      expect({ rule, v, n: await page.locator(`article.card[data-rule="${rule}"][data-variant="${v}"]`).count() }).toEqual({
+        rule,
+        v,
+        n: 1,
+      });
+    // The critical day-5 text, as a clinician reads it.
+    const critical = page.locator('article.card.critical[data-rule="TTP-CAPLA-DAY5"]');
+    expect(await critical.count()).toBeGreaterThanOrEqual(1);
+    expect(await critical.first().innerText()).toContain('Add caplacizumab 11 mg IV');
+    // Slots such as {N} appear only inside the (closed) templates.
+    const visible = (await page.locator('main').innerText()).replace(/Template of this variant[\s\S]*?(?=\n)/g, '');
+    expect(visible.match(/\{[A-Za-z.]+\}/g) ?? []).toEqual([]);
+    const template = page.locator('details.template').first();
+    expect(await template.evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(false);
+    await template.locator('summary').click();
+    expect(await template.locator('pre').innerText()).toMatch(/\{[A-Za-z.]+\}/);
+    await context.close();
+  });
+});

@@ -6,7 +6,9 @@
  * the site's own included.
  */
 import { type Content, type RuleContent, PLACEHOLDER, formatParameter } from '../../content';
-import { h, markdown } from './html';
+import type { VariantExample } from '../../examples/variant-cards';
+import { h } from './html';
+import { cardHtml } from './preview';
 
 /** Rule text with `{param.x}` filled from the parameters in force and `{name}` left as a visible slot. */
 function filled(text: string, content: Content): string {
@@ -26,20 +28,25 @@ function parameterRows(rule: RuleContent, content: Content): string {
     .join('');
 }
 
-function ruleSection(rule: RuleContent, content: Content): string {
+function ruleSection(rule: RuleContent, content: Content, examples: Map<string, VariantExample>): string {
   const cite = (id: string) => {
     const c = content.citations[id];
     if (!c) return h(id);
     return c.url ? `<a href="${h(c.url)}" rel="noopener noreferrer">${h(c.label)}</a>` : `${h(c.label)} (named, not linked)`;
   };
-  const variants = Object.keys(rule.summaries);
+  const variants = [...new Set([...Object.keys(rule.summaries), ...Object.keys(rule.details)])];
+  // Each variant as a clinician reads it, filled for the example patient that shows it; the template behind it for the reviewer.
   const texts = variants
-    .map(
-      (v) =>
-        `<h4>${v === 'default' ? 'Card' : `Variant <code>${h(v)}</code>`}</h4><p><strong>${h(filled(rule.summaries[v]!, content))}</strong></p><div class="detail">${markdown(
-          filled(rule.details[v] ?? rule.details.default!, content),
-        )}</div>`,
-    )
+    .map((v) => {
+      const ex = examples.get(`${rule.id}:${v}`);
+      const template = `<details class="template"><summary>Template of this variant (for the content reviewer)</summary><p><strong>${h(
+        filled(rule.summaries[v] ?? rule.summaries.default!, content),
+      )}</strong></p><pre>${h(filled(rule.details[v] ?? rule.details.default!, content))}</pre></details>`;
+      const head = `<h4>${v === 'default' ? 'Card' : `Variant <code>${h(v)}</code>`}</h4>`;
+      if (!ex) return `${head}<p class="meta">No example patient shows this variant yet.</p>${template}`;
+      return `${head}<p class="meta">Example patient: <a href="/catalogue/preview?situation=${h(ex.situation.id)}">${h(ex.situation.title)}</a></p>
+${cardHtml(ex.card, false, v)}${template}`;
+    })
     .join('');
   const suggestions = Object.entries(rule.suggestions ?? {})
     .map(
@@ -63,7 +70,7 @@ function ruleSection(rule: RuleContent, content: Content): string {
 <p><strong>Indicator.</strong> ${h(filled(rule.indicators, content))}</p>
 ${rule.parameters.length ? `<table><thead><tr><th>parameter</th><th class="num">default</th><th class="num">in force</th><th>unit</th><th>meaning</th></tr></thead><tbody>${parameterRows(rule, content)}</tbody></table>` : ''}
 ${texts}
-${suggestions ? `<h4>Suggestions</h4><ul>${suggestions}</ul>` : ''}
+${suggestions ? `<details class="template"><summary>Suggestion templates (labels with their slots, and the resources they create)</summary><ul>${suggestions}</ul></details>` : ''}
 <h4>Override reasons</h4><p>${rule.overrideReasons.map((r) => `<span class="tag">${h(r.display)}</span>`).join(' ')}</p>
 <h4>Evidence</h4><ul>${[rule.primarySource, ...rule.sources].map((id) => `<li>${cite(id)}</li>`).join('')}</ul>
 </section>`;
@@ -88,17 +95,17 @@ function valueSets(content: Content): string {
   return `<table><thead><tr><th>value set</th><th>codes</th><th>text fallback (a card decided by text says so)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-export function cataloguePage(content: Content): string {
+export function cataloguePage(content: Content, examples: Map<string, VariantExample> = new Map()): string {
   const rules = Object.values(content.rules);
   const overridden = Object.keys(content.site.parameters);
   return `<p class="lead">Content version <code>${h(content.version)}</code> · ${rules.length} rules · ${Object.keys(content.terminology.valueSets).length} value sets${
     overridden.length
       ? ` · this site overrides ${overridden.map((p) => `<code>${h(p)}</code>`).join(', ')}`
       : ' · no site override of a parameter'
-  }. Generated from the content this service runs. Card text shows the parameters in force; <code>{N}</code>-like slots are filled per patient.</p>
+  }. Generated from the content this service runs. Every variant of every card is shown filled for an example patient (open the template under it to review the text with its slots).</p>
 <h2>Rules</h2>
 <div class="toc">${rules.map((r) => `<div><a href="#${h(r.id)}">${h(r.id)}</a> · ${h(r.title)}</div>`).join('')}</div>
-${rules.map((r) => ruleSection(r, content)).join('\n')}
+${rules.map((r) => ruleSection(r, content, examples)).join('\n')}
 <h2 id="value-sets">Value sets</h2>
 ${valueSets(content)}`;
 }

@@ -120,6 +120,7 @@ h3.silent-head { color: #3d4651; font-size: 14px; margin-top: 22px; }
 .situations a[aria-current=true] { border-color: var(--info); background: #eef5fd; }
 .situations a .expect { display: block; color: var(--muted); font-size: 12.5px; }
 .nocard { color: var(--ok); font-weight: 600; }
+details.more { margin: 0 0 16px; } details.more summary { cursor: pointer; font-weight: 600; }
 form.paste textarea { width: 100%; min-height: 220px; font: 13px/1.4 ui-monospace, Menlo, Consolas, monospace; }
 form .row { display: flex; gap: 14px; align-items: end; flex-wrap: wrap; margin: 8px 0; }
 form label { display: flex; flex-direction: column; font-size: 13px; color: var(--muted); }
@@ -133,6 +134,8 @@ button { font-size: 14px; padding: 6px 14px; border-radius: 4px; border: 1px sol
 .legend { font-size: 12.5px; color: var(--muted); }
 .legend .k { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 10px; vertical-align: -1px; }
 .k.fired { background: #1f5fa8; } .k.overridden { background: #b26a00; } .k.silent { background: #9aa5b1; }
+details.template { margin: 4px 0 14px; font-size: 13px; } details.template summary { color: var(--muted); cursor: pointer; }
+details.template pre { white-space: pre-wrap; font: 12.5px/1.45 ui-monospace, Menlo, Consolas, monospace; background: var(--bg); padding: 8px; border-radius: 4px; }
 .home ul { padding-left: 20px; } .home li { margin: 6px 0; }
 @media (max-width: 640px) {
   main { padding: 8px 12px 32px; } footer { padding: 16px 12px 28px; } header.top { padding: 10px 12px; }

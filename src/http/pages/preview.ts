@@ -9,7 +9,9 @@ import { requestFromRecord, resourcesOf } from '../../cds/bundle';
 import { type ServiceDeps, callService } from '../../cds/service';
 import { HttpError, badRequest } from '../../errors';
 import { tooDeepAt, tooDeepMessage } from '../../json-depth';
-import { SITUATIONS, situationRequest } from '../../examples/situations';
+import { SITUATIONS, type Situation, situationRequest } from '../../examples/situations';
+import { EXAMPLES, VARIANT_SITUATIONS } from '../../examples/variants';
+import { withSite } from '../../cds/deps';
 import type { AnyResource } from '../../fhir/read';
 import { h, markdown } from './html';
 
@@ -28,8 +30,8 @@ export function cardsHtml(cards: Card[], silent: Card[] = []): string {
 ${silent.map((c) => cardHtml(c, true)).join('\n')}`;
 }
 
-function cardHtml(c: Card, silent: boolean): string {
-  return `<article class="card ${h(c.indicator)}${silent ? ' silent' : ''}" data-rule="${h(c.source.topic.code)}"${silent ? ' aria-label="silent at this site"' : ''}>
+export function cardHtml(c: Card, silent = false, variant?: string): string {
+  return `<article class="card ${h(c.indicator)}${silent ? ' silent' : ''}" data-rule="${h(c.source.topic.code)}"${variant ? ` data-variant="${h(variant)}"` : ''}${silent ? ' aria-label="silent at this site"' : ''}>
 <div class="summary">${silent ? '<span class="tag silent">silent at this site</span>' : ''}<span class="ind">${h(c.indicator)}</span>${h(c.summary)}</div>
 ${c.detail ? `<div class="detail">${markdown(c.detail)}</div>` : ''}
 ${
@@ -65,17 +67,32 @@ ${note ? `<p class="meta">${h(note)}</p>` : ''}
 </form>`;
 }
 
+/** The engine under an example's own site settings (made once per example). */
+const siteDeps = new WeakMap<ServiceDeps, Map<string, ServiceDeps>>();
+function depsFor(deps: ServiceDeps, s: Situation): ServiceDeps {
+  if (!s.site) return deps;
+  let byId = siteDeps.get(deps);
+  if (!byId) siteDeps.set(deps, (byId = new Map()));
+  let d = byId.get(s.id);
+  if (!d) byId.set(s.id, (d = withSite(deps, s.site)));
+  return d;
+}
+
 export async function previewPage(deps: ServiceDeps, selected: string | undefined, csrf: string, note?: string): Promise<string> {
-  const chosen = SITUATIONS.find((s) => s.id === selected) ?? SITUATIONS[0]!;
+  const chosen = EXAMPLES.find((s) => s.id === selected) ?? EXAMPLES[0]!;
   const { body, now } = situationRequest(chosen);
-  const { cards, silent } = await run(deps, chosen.hook, body, now);
-  return `<p class="lead">Example patients from the clinical knowledge base, each sent through the engine this service runs. The dates are fixed (TPE day 1 = 2026-03-02); the cards are what an EHR would show.</p>
-<nav class="situations">${SITUATIONS.map(
-    (s) =>
-      `<a href="/catalogue/preview?situation=${h(s.id)}"${s === chosen ? ' aria-current="true"' : ''}>${h(s.title)}<span class="expect">${h(s.hook)} · expected: ${h(s.expect)}</span></a>`,
-  ).join('')}</nav>
+  const { cards, silent } = await run(depsFor(deps, chosen), chosen.hook, body, now);
+  const link = (s: Situation) =>
+    `<a href="/catalogue/preview?situation=${h(s.id)}"${s === chosen ? ' aria-current="true"' : ''}>${h(s.title)}<span class="expect">${h(s.hook)} · expected: ${h(s.expect)}</span></a>`;
+  return `<p class="lead">Example patients, each sent through the engine this service runs. The dates are fixed (TPE day 1 = 2026-03-02); the cards are what an EHR would show.</p>
+<h2>The knowledge base's scenarios</h2>
+<nav class="situations" aria-label="Scenarios of the knowledge base">${SITUATIONS.map(link).join('')}</nav>
+<details class="more"${VARIANT_SITUATIONS.includes(chosen as (typeof VARIANT_SITUATIONS)[number]) ? ' open' : ''}><summary>One example for every card variant (${VARIANT_SITUATIONS.length})</summary>
+<nav class="situations" aria-label="One example per card variant">${VARIANT_SITUATIONS.map(link).join('')}</nav></details>
 <h2 id="situation">${h(chosen.title)}</h2>
-<p class="meta">Hook <code>${h(chosen.hook)}</code> · the knowledge base expects: ${h(chosen.expect)}</p>
+<p class="meta">Hook <code>${h(chosen.hook)}</code> · expected: ${h(chosen.expect)}${
+    chosen.site ? ` · with the site setting ${h(JSON.stringify(chosen.site))}` : ''
+  }</p>
 ${cardsHtml(cards, silent)}
 ${form(csrf, '', 'patient-view', note)}`;
 }
