@@ -25,11 +25,13 @@ export function siteCustomisation(content: Content): string {
     'Thresholds and windows. A site value replaces the default and card text that names the parameter shows the site value. Parameters marked for sign-off are service choices the knowledge base asks hematology to confirm.',
   );
   out.push('');
-  out.push('| parameter | default | unit | source | sign-off | meaning |');
-  out.push('| --- | --- | --- | --- | --- | --- |');
+  out.push('| parameter | default | unit | meaning | sources | knowledge base | sign-off |');
+  out.push('| --- | --- | --- | --- | --- | --- | --- |');
   for (const [name, p] of Object.entries(content.parameterDefs))
     out.push(
-      `| \`${name}\` | ${cell(formatParameter(p.value))} | ${cell(p.unit)} | ${cell(p.source ?? '')} | ${p.signOff ? 'yes' : ''} | ${cell(p.description ?? '')} |`,
+      `| \`${name}\` | ${cell(formatParameter(p.value))} | ${cell(p.unit)} | ${cell(p.description)} | ${
+        p.evidence.length ? p.evidence.join(', ') : 'service parameter'
+      } | ${cell(p.source ?? '')} | ${p.signOff ? 'yes' : ''} |`,
     );
   out.push('');
   out.push('## Value sets (`localCodes`)');

@@ -104,7 +104,8 @@ export interface ParameterDef {
   value: ParameterValue;
   unit: string;
   source?: string;
-  description?: string;
+  description: string;
+  evidence: string[];
   signOff?: boolean;
 }
 
@@ -244,6 +245,12 @@ export function ruleTexts(rule: RuleContent): { where: string; text: string }[] 
 /** Every reference between content files resolves; a dangling one is a start-up error. */
 function crossCheck(c: Content): void {
   const errors: string[] = [];
+  // Every parameter says where it comes from: a source of cards/citations.json, or it is a service parameter signed off.
+  for (const [name, p] of Object.entries(c.parameterDefs)) {
+    for (const e of p.evidence) if (!c.citations[e]) errors.push(`hooks/parameters.json: ${name} cites unknown source ${e}`);
+    if (p.evidence.length === 0 && !p.signOff)
+      errors.push(`hooks/parameters.json: ${name} has no source and is not marked signOff (a service parameter needs sign-off)`);
+  }
   const ids = new Set<string>();
   for (const s of c.services) {
     if (ids.has(s.id)) errors.push(`services: duplicate id ${s.id}`);

@@ -87,8 +87,12 @@ export type ParameterValue = z.infer<typeof parameterValue>;
 const parameterSchema = z.object({
   value: parameterValue,
   unit: z.string(),
+  /** Where in the knowledge base it is defined (D2, G4, a rule id). */
   source: z.string().optional(),
-  description: z.string().optional(),
+  /** What it means, in one line a clinician reads beside its value. */
+  description: z.string().min(1),
+  /** The sources it comes from (ids of cards/citations.json); none: a service parameter, which needs sign-off. */
+  evidence: z.array(z.string()),
   signOff: z.boolean().optional(),
 });
 export const parametersSchema = z.object({ parameters: z.record(z.string(), parameterSchema) });

@@ -93,7 +93,7 @@ export const VARIANT_SITUATIONS: (Situation & { shows: string })[] = [
     title: 'Congenital and acquired TTP both coded',
     expect: 'SUBTYPE-CONFLICT info; the iTTP cards held back',
     hook: 'patient-view',
-    build: () => nonResponder().condition('373420004'),
+    build: () => nonResponder().condition('373420004', { display: 'Congenital thrombotic thrombocytopenic purpura' }),
   },
   {
     id: 'platelets-with-bleed',

@@ -384,6 +384,20 @@ describe('the catalogue answers the reviewer', () => {
     expect(await template.evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(false);
     await template.locator('summary').click();
     expect(await template.locator('pre').innerText()).toMatch(/\{[A-Za-z.]+\}/);
+    // Every threshold beside its value: a meaning and a source (or "service parameter: needs sign-off").
+    const rows = page.locator('table.parameters tbody tr');
+    expect(await rows.count()).toBeGreaterThan(50);
+    const empty = await rows.evaluateAll((trs) =>
+      trs
+        .map((tr) => tr as unknown as { getAttribute(n: string): string; querySelector(s: string): { textContent: string } })
+        .filter((tr) => !tr.querySelector('td.meaning').textContent.trim() || !tr.querySelector('td.sources').textContent.trim())
+        .map((tr) => tr.getAttribute('data-parameter')),
+    );
+    expect(empty).toEqual([]);
+    expect(await page.locator('tr[data-parameter="responsePlatelets"] td.sources').first().innerText()).toContain('IWG21');
+    expect(await page.locator('tr[data-parameter="futureToleranceHours"] td.sources').first().innerText()).toContain(
+      'service parameter: needs sign-off',
+    );
     await context.close();
   });
 });

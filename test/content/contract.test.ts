@@ -120,6 +120,36 @@ describeSources('parameters', () => {
   });
 });
 
+describe('every parameter says what it means and where it comes from', () => {
+  const withParameters = (edit: (params: Record<string, Record<string, unknown>>) => void) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ttp-content-'));
+    cpSync(join(ROOT, 'hooks'), join(dir, 'hooks'), { recursive: true });
+    cpSync(join(ROOT, 'cards'), join(dir, 'cards'), { recursive: true });
+    const file = join(dir, 'hooks', 'parameters.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { parameters: Record<string, Record<string, unknown>> };
+    edit(doc.parameters);
+    writeFileSync(file, JSON.stringify(doc));
+    return () => loadContent({ root: dir });
+  };
+
+  test('each has a one-line meaning, and sources that exist, or is a service parameter marked for sign-off', () => {
+    for (const [name, p] of Object.entries(content.parameterDefs)) {
+      expect({ name, meaning: p.description.length > 20 && !p.description.includes('\n') }).toEqual({ name, meaning: true });
+      for (const e of p.evidence) expect({ name, e, known: !!content.citations[e] }).toEqual({ name, e, known: true });
+      if (p.evidence.length === 0) expect({ name, signOff: p.signOff }).toEqual({ name, signOff: true });
+    }
+  });
+
+  test('a parameter without a meaning, citing an unknown source, or without a source and not for sign-off stops the start-up', () => {
+    expect(withParameters((ps) => delete ps.responsePlatelets!.description)).toThrow(/hooks\/parameters.json/);
+    expect(withParameters((ps) => (ps.responsePlatelets!.evidence = ['NOPE']))).toThrow(/responsePlatelets cites unknown source NOPE/);
+    expect(withParameters((ps) => (ps.responsePlatelets!.evidence = []))).toThrow(
+      /responsePlatelets has no source and is not marked signOff/,
+    );
+    expect(withParameters(() => undefined)).not.toThrow();
+  });
+});
+
 describe('rules and their logic', () => {
   test('every rule file has a module and each module logic for exactly its hooks', () => {
     expect(() => compileRules(content)).not.toThrow();

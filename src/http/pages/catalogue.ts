@@ -15,15 +15,29 @@ function filled(text: string, content: Content): string {
   return text.replace(PLACEHOLDER, (m, param: string | undefined, k: string) => (param ? formatParameter(content.parameters[k]!) : m));
 }
 
+/** A source id as the catalogue shows it: its label, linked when it has an article. */
+function cite(content: Content, id: string): string {
+  const c = content.citations[id];
+  if (!c) return h(id);
+  return c.url
+    ? `<a href="${h(c.url)}" rel="noopener noreferrer" title="${h(c.label)}">${h(id)}</a>`
+    : `<span title="${h(c.label)}">${h(id)}</span>`;
+}
+
 function parameterRows(rule: RuleContent, content: Content): string {
   return rule.parameters
     .map((name) => {
       const def = content.parameterDefs[name]!;
       const site = content.site.parameters[name];
       const value = formatParameter(content.parameters[name]!);
-      return `<tr><td><code>${h(name)}</code></td><td class="num">${h(formatParameter(def.value))}</td><td class="num">${
+      const sources = def.evidence.length
+        ? def.evidence.map((e) => cite(content, e)).join(', ')
+        : '<span class="tag">service parameter: needs sign-off</span>';
+      return `<tr data-parameter="${h(name)}"><td><code>${h(name)}</code></td><td class="num">${h(formatParameter(def.value))}</td><td class="num">${
         site !== undefined ? `<span class="tag site">site</span> ${h(value)}` : h(value)
-      }</td><td>${h(def.unit)}</td><td>${h(def.description ?? '')}${def.signOff ? ' <span class="tag">hematology sign-off</span>' : ''}</td></tr>`;
+      }</td><td>${h(def.unit)}</td><td class="meaning">${h(def.description)}${
+        def.signOff && def.evidence.length ? ' <span class="tag">hematology sign-off</span>' : ''
+      }</td><td class="sources">${sources}${def.source ? ` <span class="meta">(KB ${h(def.source)})</span>` : ''}</td></tr>`;
     })
     .join('');
 }
@@ -68,7 +82,7 @@ ${cardHtml(ex.card, false, v)}${template}`;
   }${content.site.silent.rules.includes(rule.id) ? ' · <span class="tag site">silent at this site</span>' : ''}</p>
 <p><strong>When it fires.</strong> ${h(filled(rule.trigger, content))}</p>
 <p><strong>Indicator.</strong> ${h(filled(rule.indicators, content))}</p>
-${rule.parameters.length ? `<table><thead><tr><th>parameter</th><th class="num">default</th><th class="num">in force</th><th>unit</th><th>meaning</th></tr></thead><tbody>${parameterRows(rule, content)}</tbody></table>` : ''}
+${rule.parameters.length ? `<div class="wide"><table class="parameters"><thead><tr><th>parameter</th><th class="num">default</th><th class="num">in force</th><th>unit</th><th>meaning</th><th>source</th></tr></thead><tbody>${parameterRows(rule, content)}</tbody></table></div>` : ''}
 ${texts}
 ${suggestions ? `<details class="template"><summary>Suggestion templates (labels with their slots, and the resources they create)</summary><ul>${suggestions}</ul></details>` : ''}
 <h4>Override reasons</h4><p>${rule.overrideReasons.map((r) => `<span class="tag">${h(r.display)}</span>`).join(' ')}</p>
