@@ -3,7 +3,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'reports/', '.stryker-tmp/', 'jest.config.js', 'stryker.config.mjs'] },
+  {
+    ignores: [
+      'dist/',
+      '.dist-build-*/',
+      '.dist-old-*/',
+      'node_modules/',
+      'coverage/',
+      'reports/',
+      '.stryker-tmp/',
+      'jest.config.js',
+      'test/global-setup.js',
+      'stryker.config.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

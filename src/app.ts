@@ -166,7 +166,12 @@ export function createApp(opts: AppOptions): App {
   // Statistics one or two at a time, a few waiting, then 503 (each is a scan of the card table).
   const statistics = limitedStatistics(store);
   app.use(governanceRoutes(deps.content, statistics, salt, config.adminToken));
-  app.use(pageRoutes(deps, statistics, salt, config.adminToken, config.bodyLimit, !!verifier, { metricsToken: config.metricsToken }));
+  app.use(
+    pageRoutes(deps, statistics, salt, config.adminToken, config.bodyLimit, !!verifier, {
+      metricsToken: config.metricsToken,
+      publicBaseUrl: config.publicBaseUrl,
+    }),
+  );
   app.use(noRoute);
   app.use(errorHandler(logger, config.bodyLimit));
 

@@ -321,6 +321,28 @@ describe('trusting CDS clients', () => {
     expect(h.body.auth).toBe('jwt');
   });
 
+  test('a preflight from an origin not in CORS_ORIGINS is a CORS refusal (403 naming CORS_ORIGINS), not a token problem', async () => {
+    const res = await request(app)
+      .options(PV)
+      .set('Origin', 'https://elsewhere.example')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization')
+      .expect(403);
+    expect(res.headers['www-authenticate']).toBeUndefined();
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    expect(res.body.issue[0]).toMatchObject({ code: 'security', diagnostics: expect.stringContaining('CORS_ORIGINS') });
+    // A plain OPTIONS without a preflight's headers is not a CORS question.
+    await request(app).options(PV).set('Origin', 'https://elsewhere.example').expect(401);
+  });
+
+  test('a refused token is logged with the route template it was sent to, never "/"', async () => {
+    logLines.length = 0;
+    await request(app).post(PV).set('Authorization', 'Bearer nope').send(body()).expect(401);
+    await request(app).get('/cds-services').expect(401);
+    const refused = logLines.map((l) => JSON.parse(l) as { msg: string; route?: string }).filter((l) => l.msg === 'client JWT rejected');
+    expect(refused.map((l) => l.route)).toEqual(['/cds-services/:id', '/cds-services']);
+  });
+
   test('without CDS_TRUSTED_CLIENTS the service runs open and says so', async () => {
     const open = createApp({ config: testConfig(), content, clock: () => at(NOW_D5), newId: seqId, logger: pino({ level: 'silent' }) });
     const h = await request(open.app).get('/healthz').expect(200);

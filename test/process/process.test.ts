@@ -6,7 +6,7 @@
  *   and workers that die before listening are not restarted forever.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -60,14 +60,37 @@ async function start(dataDir: string, nodeArgs: string[] = []): Promise<{ child:
 }
 
 beforeAll(() => {
-  // The test runs the built service, as deployed: build it first (from scratch: no stale module).
-  rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
-    stdio: 'inherit',
-  });
+  // The test runs the built service, as deployed: build it first (into a fresh folder, swapped in: no stale module).
+  execFileSync(process.execPath, [join(ROOT, 'tools', 'build.mjs')], { stdio: 'inherit' });
   // The server uses the real clock: place the scenario so that now is the evening of PE day 5.
   anchorNowAt(5);
 }, 120_000);
+
+describe('the build', () => {
+  test('a rebuild never pulls dist/ from under a running server, and the command line stays executable', async () => {
+    const { child, url } = await start(mkdtempSync(join(tmpdir(), 'ttp-build-')));
+    try {
+      const rebuild = spawnSync(process.execPath, [join(ROOT, 'tools', 'build.mjs')], { encoding: 'utf8' });
+      expect(rebuild.status).toBe(0);
+      // The server started from the old folder answers, including a page it had not loaded yet.
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${url}/catalogue`)).status).toBe(200);
+      expect(statSync(join(ROOT, 'dist', 'src', 'cli', 'main.js')).mode & 0o111).toBe(0o111);
+      expect(readdirSync(ROOT).filter((f) => f.startsWith('.dist-'))).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 120_000);
+
+  test('--if-stale (npm start) compiles nothing when dist/ is newer than every source', () => {
+    const before = readFileSync(join(ROOT, 'dist', '.build-stamp'), 'utf8');
+    const started = Date.now();
+    const r = spawnSync(process.execPath, [join(ROOT, 'tools', 'build.mjs'), '--if-stale'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(readFileSync(join(ROOT, 'dist', '.build-stamp'), 'utf8')).toBe(before);
+  });
+});
 
 test('kill -9 after acknowledgements loses nothing', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ttp-crash-'));

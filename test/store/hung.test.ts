@@ -12,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { SignJWT, exportJWK, generateKeyPair, type KeyLike } from 'jose';
-import { Client } from 'pg';
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app';
@@ -53,18 +52,6 @@ class Proxy {
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise((r) => this.server.close(r));
-  }
-}
-
-async function pgAvailable(): Promise<boolean> {
-  const c = new Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
   }
 }
 
@@ -178,19 +165,14 @@ describe('a PostgreSQL that accepts connections and never answers', () => {
   });
 });
 
-describe('a PostgreSQL that stops answering on connections already open', () => {
+// Needs a real PostgreSQL (test/global-setup.js): skipped, and reported as skipped, where none answers.
+(process.env.TEST_PG === '1' ? describe : describe.skip)('a PostgreSQL that stops answering on connections already open', () => {
   let proxy: Proxy;
-  let available = false;
-  beforeAll(async () => {
-    available = await pgAvailable();
-    if (!available) console.warn(`PostgreSQL at ${new URL(PG_URL).host} does not answer: the open-connection case is skipped`);
-  });
   afterEach(async () => {
     await proxy?.close();
   });
 
   test('calls on open connections still answer within the deadline', async () => {
-    if (!available) return;
     const url = new URL(PG_URL);
     proxy = new Proxy({ host: url.hostname, port: Number(url.port || 5432) });
     const built = appOn(await proxy.listen());

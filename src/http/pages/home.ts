@@ -13,6 +13,7 @@ export function homePage(content: Content, opts: { governance: boolean; metrics:
 <ul>
 <li><a href="/cds-services">Discovery</a> (<code>GET /cds-services</code>, JSON): the services and their prefetch templates.</li>
 ${services}
+<li><a href="/openapi.json">The HTTP API</a> (OpenAPI 3.1, JSON): every route, with the schemas the service validates with.</li>
 <li><a href="/healthz">Liveness</a> and <a href="/readyz">readiness</a> (JSON)${opts.metrics ? '; <code>/metrics</code> for Prometheus (with METRICS_TOKEN)' : ''}.</li>
 </ul>
 <h2>For clinicians and the CDS committee</h2>

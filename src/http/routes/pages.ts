@@ -17,6 +17,7 @@ import { variantExamples } from '../../examples/variant-cards';
 import { dashboardPage, isSortKey, rulePage, statsCsv } from '../pages/governance';
 import { STYLESHEET, markdown, sendPage } from '../pages/html';
 import { homePage } from '../pages/home';
+import { openApiDocument } from '../openapi';
 import { siteCustomisation } from '../../content/docs';
 import { pastedPage, previewPage } from '../pages/preview';
 import { statsFilter } from './governance';
@@ -29,12 +30,18 @@ export function pageRoutes(
   bodyLimit: string,
   /** Client JWTs are required on the CDS routes: a pasted request then needs the admin token too. */
   pasteNeedsAdmin = false,
-  opts: { metricsToken?: string } = {},
+  opts: { metricsToken?: string; publicBaseUrl?: string } = {},
 ): Router {
   const router = Router();
   router.get('/assets/ttp-cds.css', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600');
     res.type('text/css').send(STYLESHEET);
+  });
+  // The HTTP API as OpenAPI 3.1 (src/http/openapi.ts), made once.
+  let openapi: string | undefined;
+  router.get('/openapi.json', (_req, res) => {
+    openapi ??= JSON.stringify(openApiDocument(deps.content, deps.version, { publicBaseUrl: opts.publicBaseUrl, jwt: pasteNeedsAdmin }));
+    res.type('application/json').send(openapi);
   });
   router.get('/', (_req, res) =>
     sendPage(res, 'ttp-cds', '/', homePage(deps.content, { governance: !!adminToken, metrics: !!opts.metricsToken })),
