@@ -31,5 +31,23 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // One clinical vocabulary (src/facts/status.ts): a rule never compares a status nor scans the record itself.
+  {
+    files: ['src/rules/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression[operator=/^[!=]==?$/] > MemberExpression.left[property.name='status']",
+          message:
+            'Compare no status in a rule: name the predicate in src/facts/status.ts (ordered, pending, onHold, ended, responded...).',
+        },
+        {
+          selector: "CallExpression[callee.property.name='all'][callee.object.property.name='record']",
+          message: 'No raw resource scan in a rule: read the facts (src/facts) instead.',
+        },
+      ],
+    },
+  },
   { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' } },
 );

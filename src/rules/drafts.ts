@@ -1,4 +1,5 @@
 /** Draft orders of order-select / order-sign as the ordering rules read them. */
+import { liveDraftStatus } from '../facts/status';
 import { medicationConcepts } from '../facts/drugs';
 import type { MedOrder } from '../facts/types';
 import { asText, concepts, conceptText } from '../fhir/read';
@@ -6,7 +7,7 @@ import { fmt } from '../units';
 import type { DraftOrder, RuleContext } from './types';
 
 /** A draft that still stands (not cancelled, entered in error or revoked). */
-export const liveDraft = (d: DraftOrder) => !['cancelled', 'entered-in-error', 'revoked'].includes(asText(d.resource.status));
+export const liveDraft = (d: DraftOrder) => liveDraftStatus({ status: asText(d.resource.status) });
 
 /** The drafts the rules judge: selections at order-select, every draft at order-sign. */
 export function focus(ctx: RuleContext): DraftOrder[] {

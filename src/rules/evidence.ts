@@ -25,12 +25,8 @@ export function matchNote(by: MatchKind, what: string, concept: string): string 
 }
 
 /** The episode when it is current (its last session within the episode gap of now). */
-/** The clinical response (D2) in words, for an evidence row. */
-export function responseWords(r: { status: 'met' | 'not-met' | 'unknown'; at?: number; missing?: string[] }): string {
-  if (r.status === 'met') return 'reached';
-  if (r.status === 'not-met') return 'not reached';
-  return `cannot be judged${r.missing?.length ? ` (no ${r.missing.join(' or ')})` : ''}`;
-}
+export { responseWords } from '../facts/status';
+import { cancelled } from '../facts/status';
 
 export function currentEpisode(f: Facts): Episode | undefined {
   return f.episode?.current ? f.episode : undefined;
@@ -74,7 +70,7 @@ export function drugNotes(ctx: RuleContext, d: DrugClass, concept: string): stri
   if (textual) out.push(matchNote(textual.by, textual.display, concept)!);
   for (const o of e.ignoredOrders)
     out.push(
-      `${o.ref} (${concept}, status ${o.status}${o.intent && o.status !== 'cancelled' ? `, intent ${o.intent}` : ''}) does not count as ordered.`,
+      `${o.ref} (${concept}, status ${o.status}${o.intent && !cancelled(o) ? `, intent ${o.intent}` : ''}) does not count as ordered.`,
     );
   return out;
 }

@@ -2,6 +2,7 @@
  * TTP-ADAMTS13-MISSING: an iTTP episode (current TPE, or a diagnosis within the episode gap) with no
  * ADAMTS13 activity result from day -7 on and no active or completed order for it.
  */
+import { ordered } from '../facts/status';
 import { series } from '../facts';
 import { DAY, isoDate } from '../fhir/time';
 import { currentEpisode, episodeEvidence, gapNotes } from './evidence';
@@ -20,8 +21,8 @@ function patientView(ctx: RuleContext): Finding | undefined {
     a13.pending.some((p) => (p.time ?? f.now) >= since) ||
     a13.problems.some((p) => (p.time ?? f.now) >= since);
   if (measured) return;
-  if (f.a13Orders.some((o) => o.status === 'active' || o.status === 'completed' || o.status === 'on-hold')) return;
-  const ignored = f.a13Orders.filter((o) => o.status !== 'active' && o.status !== 'completed');
+  if (f.a13Orders.some(ordered)) return;
+  const ignored = f.a13Orders.filter((o) => !ordered(o));
   return {
     ruleId: ID,
     indicator: 'warning',

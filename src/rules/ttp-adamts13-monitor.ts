@@ -2,6 +2,7 @@
  * TTP-ADAMTS13-MONITOR: caplacizumab active after TPE (the last session more than 72 h ago: in-TPE
  * values are confounded, D8b) and no post-TPE ADAMTS13 activity in the last `adamts13MonitorDays`.
  */
+import { pending } from '../facts/status';
 import { activeOrders, series } from '../facts';
 import { DAY, HOUR, isoDate } from '../fhir/time';
 import { fmt } from '../units';
@@ -19,7 +20,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
   if (f.adamts13.post.some((v) => v.time >= since)) return;
   const a13 = series(f, 'adamts13');
   if (a13.pending.some((p) => (p.time ?? f.now) >= since)) return;
-  if (f.a13Orders.some((o) => o.status === 'active' && (o.time ?? f.now) >= since)) return;
+  if (f.a13Orders.some((o) => pending(o) && (o.time ?? f.now) >= since)) return;
   // Only a post-TPE value is "the last post-TPE result"; an earlier one is named for what it is.
   const post = f.adamts13.post[f.adamts13.post.length - 1];
   const earlier = post ? undefined : a13.final[a13.final.length - 1];

@@ -5,6 +5,7 @@
  * code it is a warning, never critical. On the order hooks: a draft TPE order for PE day >= 4 in the
  * same situation. Optional up-front info card when the pre-treatment ADAMTS13 is < 10% (KB section 3).
  */
+import { pending, responded } from '../facts/status';
 import { activeOrGiven, allergiesTo, series } from '../facts';
 import { below, belowTri } from '../facts/compare';
 import { periodStart } from '../fhir/read';
@@ -50,7 +51,7 @@ function adamts13Line(ctx: RuleContext): { line: string; none: boolean } {
     };
   const a13 = series(f, 'adamts13');
   const resulted = [...a13.final, ...a13.preliminary, ...a13.problems].some((v) => (v.time ?? f.now) >= f.windowStart);
-  const ordered = a13.pending.length > 0 || f.a13Orders.some((o) => o.status === 'active' || o.status === 'on-hold');
+  const ordered = a13.pending.length > 0 || f.a13Orders.some(pending);
   if (!resulted && ordered) return { line: 'Do not wait for the pending ADAMTS13 result.', none: false };
   const specific = f.activeIttp.some((c) => c.confirmsImmune || c.treatedAsIttp);
   if (!resulted && !ordered && !specific)
@@ -163,7 +164,7 @@ function orders(ctx: RuleContext): Finding | undefined {
   const when = parseTime(tpeDraft.resource.occurrenceDateTime) ?? periodStart(tpeDraft.resource.occurrencePeriod) ?? f.now;
   const peDay = daysBetween(ep.day1, localDate(Math.max(when, f.now), f.tz)) + 1;
   if (peDay < ctx.param('noImprovementPeDay')) return;
-  if (s.response.status === 'met' || s.notCurrent.length) return;
+  if (responded(s.response) || s.notCurrent.length) return;
   if (s.improving !== false && s.refractoryNumeric !== true) return;
   if (activeOrGiven(f, 'capla')) return;
   if (ctx.drafts.some((d) => liveDraft(d) && matchDraft(ctx, d, 'VS-CAPLA'))) return;

@@ -1,4 +1,5 @@
 /** TTP-CAPLA-DURATION: caplacizumab planned beyond the US-labelled maximum (last TPE + 30 + 28 days). Info. */
+import { ended } from '../facts/status';
 import { activeOrders } from '../facts';
 import type { MedOrder } from '../facts/types';
 import { DAY, daysBetween, isoDate, localDate } from '../fhir/time';
@@ -44,6 +45,6 @@ export const rule: RuleModule = {
   orders: (ctx) =>
     durationFinding(
       ctx,
-      caplaDraftOrders(ctx).filter((o) => o.status !== 'stopped' && o.status !== 'completed'),
+      caplaDraftOrders(ctx).filter((o) => !ended(o)),
     ),
 };

@@ -5,11 +5,13 @@
  * (f) a caplacizumab allergy. An order is judged only on what it states: a missing dose says nothing
  * about dose.
  */
+import { ended, pending as isPending } from '../facts/status';
+import { currentCondition, plannedRequests, proceduresInPreparation } from '../facts/plans';
 import { activeOrders, allergiesTo, drug, exposureInWindow, series } from '../facts';
 import { atLeast } from '../facts/compare';
 import { isActiveOrder, medOrderOf } from '../facts/drugs';
 import type { Evidence, MedOrder } from '../facts/types';
-import { type AnyResource, concepts, conceptText, periodStart, refOf, statusCode } from '../fhir/read';
+import { type AnyResource, concepts, conceptText, periodStart, refOf } from '../fhir/read';
 import { DAY, isoDate, parseTime } from '../fhir/time';
 import { fmt } from '../units';
 import { describeOrder, draftDisplay, focus, liveDraft, matchDraft } from './drafts';
@@ -19,14 +21,7 @@ import type { DraftOrder, Finding, RuleContext, RuleModule } from './types';
 const ID = 'TTP-CAPLA-ORDER';
 
 function findCondition(ctx: RuleContext, vs: string) {
-  for (const c of ctx.f.record.all('Condition')) {
-    const clinical = statusCode(c.clinicalStatus);
-    const verification = statusCode(c.verificationStatus);
-    if (verification === 'refuted' || verification === 'entered-in-error') continue;
-    if (clinical && !['active', 'recurrence', 'relapse'].includes(clinical)) continue;
-    if (ctx.terminology.match(vs, c.code)) return { display: conceptText(concepts(c.code)[0] ?? {}) || vs, ref: refOf(c) };
-  }
-  return undefined;
+  return currentCondition(ctx.f.record, ctx.terminology, vs);
 }
 
 /** (b) Surgery, dental work or an invasive procedure planned within the window (or in the last day). */
@@ -34,9 +29,9 @@ function plannedProcedure(ctx: RuleContext): { display: string; time?: number; r
   const { f } = ctx;
   const horizon = f.now + ctx.param('caplaProcedureWindowDays') * DAY;
   const candidates: AnyResource[] = [
-    ...f.record.all('ServiceRequest').filter((r) => r.status === 'active' || r.status === 'draft' || r.status === 'on-hold'),
+    ...plannedRequests(f.record),
     ...ctx.drafts.filter((d) => liveDraft(d) && d.resource.resourceType === 'ServiceRequest').map((d) => d.resource),
-    ...f.record.all('Procedure').filter((p) => p.status === 'preparation'),
+    ...proceduresInPreparation(f.record),
   ];
   for (const r of candidates) {
     if (ctx.terminology.match('VS-TPE', r.code) || ctx.terminology.match('VS-PLTX', r.code)) continue;
@@ -152,7 +147,7 @@ function orders(ctx: RuleContext): Finding[] {
     const m = matchDraft(ctx, d, 'VS-CAPLA');
     if (!m) continue;
     const order = medOrderOf(d.resource, m, draftDisplay(ctx, d));
-    if (order.status === 'stopped' || order.status === 'completed') continue; // a stop draft: TTP-CAPLA-STOP
+    if (ended(order)) continue; // a stop draft: TTP-CAPLA-STOP
     const problems: string[] = [];
     const evidence: Evidence[] = [{ label: 'Draft order', value: describeOrder(order), ref: d.ref }];
     const notes: string[] = [];
@@ -222,8 +217,7 @@ function orders(ctx: RuleContext): Finding[] {
     }
     // ADAMTS13 pending: empiric start only with high clinical probability (ISTH-Dx).
     const a13 = series(f, 'adamts13');
-    const pending =
-      a13.pending.length > 0 || (f.a13Orders.some((o) => o.status === 'active') && !a13.final.some((v) => v.time >= f.windowStart));
+    const pending = a13.pending.length > 0 || (f.a13Orders.some(isPending) && !a13.final.some((v) => v.time >= f.windowStart));
     if (pending)
       notes.push('ADAMTS13 is pending: an empiric start fits only a high clinical probability of TTP (ISTH diagnosis guideline).');
     if (!s.a13 && !pending) notes.push('No ADAMTS13 activity result this episode.');

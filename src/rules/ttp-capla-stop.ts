@@ -3,6 +3,7 @@
  * ADAMTS13 is < 20% or unknown (warning), or recovered but before last TPE + 30 days (info). On the
  * order hooks: a draft that stops caplacizumab or ends it within 3 days.
  */
+import { activeOrDraft, ended } from '../facts/status';
 import { drug, series } from '../facts';
 import { atLeast, below } from '../facts/compare';
 import { medOrderOf } from '../facts/drugs';
@@ -27,9 +28,9 @@ function caplaEnding(ctx: RuleContext, orders: MedOrder[]): Ending | undefined {
   const recent = ctx.param('caplaStopRecentHours') * HOUR;
   const upcoming = ctx.param('caplaStopUpcomingDays') * DAY;
   for (const o of orders) {
-    if ((o.status === 'stopped' || o.status === 'completed') && o.end !== undefined && f.now - o.end <= recent && o.end <= f.now + upcoming)
+    if (ended(o) && o.end !== undefined && f.now - o.end <= recent && o.end <= f.now + upcoming)
       return { order: o, end: o.end, ending: o.end <= f.now ? 'was stopped' : 'is planned to end' };
-    if ((o.status === 'active' || o.status === 'draft') && o.end !== undefined && o.end >= f.now - recent && o.end <= f.now + upcoming)
+    if (activeOrDraft(o) && o.end !== undefined && o.end >= f.now - recent && o.end <= f.now + upcoming)
       return { order: o, end: o.end, ending: o.end <= f.now ? 'ended' : 'is planned to end' };
   }
   return undefined;
@@ -117,7 +118,7 @@ export function caplaDraftOrders(ctx: RuleContext): MedOrder[] {
     .filter((x) => x.m)
     .map(({ d, m }) => {
       const o = medOrderOf(d.resource, m!, draftDisplay(ctx, d));
-      if ((o.status === 'stopped' || o.status === 'completed') && o.end === undefined) o.end = ctx.f.now;
+      if (ended(o) && o.end === undefined) o.end = ctx.f.now;
       return o;
     });
 }

@@ -3,6 +3,7 @@
  * refractory >= 7 days after the first second-line agent. On the order hooks: a daratumumab draft
  * with no second-line agent ever ordered or given.
  */
+import { onHold } from '../facts/status';
 import { drug, exposureInWindow, orderedOrGiven, orderedThisEpisode } from '../facts';
 import { DAY, isoDate } from '../fhir/time';
 import { draftDisplay, focus, matchDraft } from './drafts';
@@ -21,7 +22,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
   const starts = [
     ...x.given.map((a) => ({ time: a.time, ref: a.ref, display: a.display })),
     ...x.orders
-      .filter((o) => o.time !== undefined && o.status !== 'on-hold' && orderedThisEpisode(o, f))
+      .filter((o) => o.time !== undefined && !onHold(o) && orderedThisEpisode(o, f))
       .map((o) => ({ time: o.time!, ref: o.ref, display: o.display })),
   ].sort((a, b) => a.time - b.time);
   const first = starts[0];

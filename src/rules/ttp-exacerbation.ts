@@ -4,6 +4,7 @@
  * urgent warning (restart TPE, caplacizumab; during TPE: caplacizumab); info when another cause of
  * thrombocytopenia is coded.
  */
+import { responded } from '../facts/status';
 import { activeOrders, allergiesTo, orderedOrGiven, recordedElsewhere } from '../facts';
 import { below } from '../facts/compare';
 import { episodeStart, inRemission, lastCaplaTime } from '../facts/state';
@@ -17,7 +18,7 @@ const ID = 'TTP-EXACERBATION';
 function patientView(ctx: RuleContext): Finding | undefined {
   const { f, s } = ctx;
   const ep = f.episode;
-  if (!ep || s.response.status !== 'met' || s.response.at === undefined) return;
+  if (!ep || !responded(s.response) || s.response.at === undefined) return;
   const latest = s.latestPlatelets;
   if (!latest || latest.time <= s.response.at || !below(latest, ctx.param('responsePlatelets'))) return;
   const window = ctx.param('exacerbationWindowDays') * DAY;

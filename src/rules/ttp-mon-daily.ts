@@ -5,6 +5,7 @@
  * enough sessions, what the last values showed when they showed no improvement (KB v3 change 37).
  * Platelets sent inside a CBC panel are results (change 31): never "never measured".
  */
+import { responded } from '../facts/status';
 import { series } from '../facts';
 import { isActiveOrder } from '../facts/drugs';
 import type { Evidence } from '../facts/types';
@@ -53,7 +54,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
   // D3/D4 are judged on current platelets and LDH only: without them escalation cannot be assessed.
   const atStake =
     ep?.current &&
-    s.response.status !== 'met' &&
+    !responded(s.response) &&
     (ep.peDay >= ctx.param('noImprovementPeDay') || ep.sessionCount >= ctx.param('noImprovementPeDay'));
   const blind = atStake && s.notCurrent.length > 0;
   // KB v3 change 37: what the last (stale) values showed, when they showed no improvement.

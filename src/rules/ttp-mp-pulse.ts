@@ -2,6 +2,7 @@
  * TTP-MP-PULSE: not improving (D4) or refractory (D3a) on corticosteroids, but no methylprednisolone
  * pulse (>= 1 g/day on 3 days) recorded or ordered this episode. Info (ISTH20 gives no dose).
  */
+import { ordered as isOrdered } from '../facts/status';
 import { exposureInWindow } from '../facts';
 import type { MedOrder } from '../facts/types';
 import { isoDate } from '../fhir/time';
@@ -24,7 +25,7 @@ function pulse(ctx: RuleContext): { days: string[]; ordered?: MedOrder } {
   const days = [...perDay].filter(([, mg]) => mg >= min).map(([d]) => d);
   const ordered = x.orders.find(
     (o) =>
-      (o.status === 'active' || o.status === 'completed') &&
+      isOrdered(o) &&
       o.dose?.mg !== undefined &&
       o.dose.mg * (o.perDay ?? 1) >= min &&
       (o.count ?? (o.durationDays !== undefined ? o.durationDays * (o.perDay ?? 1) : Infinity)) >= ctx.param('mpPulseMinDays'),

@@ -2,6 +2,7 @@
  * TTP-PE-STOP-EARLY: TPE stopped (an order revoked, or completed 36 h after the last session) or
  * paused (no session for > 36 h) before clinical response (D2).
  */
+import { completed, responded, responseUnknown, stoppedEarly } from '../facts/status';
 import { isActiveOrder } from '../facts/drugs';
 import { DAY, HOUR, isoDate } from '../fhir/time';
 import { fmt } from '../units';
@@ -22,7 +23,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
   // session. Orders of this episode only (authored or ended from its window on).
   const gapHours = ctx.param('peStopGapHours');
   const ended = f.tpeOrders
-    .filter((o) => (o.status === 'revoked' || (o.status === 'completed' && gapH >= gapHours)) && (o.end ?? o.time ?? 0) >= f.windowStart)
+    .filter((o) => (stoppedEarly(o) || (completed(o) && gapH >= gapHours)) && (o.end ?? o.time ?? 0) >= f.windowStart)
     .sort((a, b) => (b.end ?? b.time ?? 0) - (a.end ?? a.time ?? 0))[0];
   let how: string | undefined;
   if (ended && !activeOrder)
@@ -30,7 +31,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
   else if (gapH > gapHours)
     how = `No TPE session for **${Math.round(gapH)} h** (last ${isoDate(ep.lastSession, f.tz)})${activeOrder ? ', although a TPE order is active' : ''}`;
   if (!how) return;
-  if (s.response.status === 'met') return;
+  if (responded(s.response)) return;
   const orderRow =
     ended && !activeOrder ? [{ label: 'TPE order', value: ended.status, time: ended.end ?? ended.time, ref: ended.ref }] : [];
   const p = s.latestPlatelets;
@@ -42,7 +43,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
       p: p ? fmt(p.value) : 'unknown',
       l: l ? r1(s.ldhX(l)) : 'unknown',
       how,
-      response: s.response.status === 'unknown' ? `not confirmed (missing: ${s.response.missing?.join(', ')})` : 'not met',
+      response: responseUnknown(s.response) ? `not confirmed (missing: ${s.response.missing?.join(', ')})` : 'not met',
     },
     evidence: [...episodeEvidence(ctx), ...orderRow, ...trendEvidence(ctx)],
     notes: [...gapNotes(ctx, ['serviceRequests', 'procedures', 'labs'])],

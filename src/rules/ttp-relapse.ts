@@ -5,6 +5,7 @@
  * platelets below 150, before TPE has been restarted. An urgent warning; info when another cause of
  * thrombocytopenia is coded.
  */
+import { pending } from '../facts/status';
 import { allergiesTo, finalInWindow } from '../facts';
 import { below, gt } from '../facts/compare';
 import { DAY, isoDate } from '../fhir/time';
@@ -41,8 +42,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
   const ldhHigh = ldh !== undefined && gt(s.ldhX(ldh), 1);
   const a13Results = [...f.adamts13.post, ...(f.adamts13.pre && !f.episode?.current ? [f.adamts13.pre] : [])];
   const a13 = a13Results.filter((v) => v.time > remission.at && below(v, ctx.param('adamts13SevereBelow'))).pop();
-  const a13Since =
-    a13Results.some((v) => v.time > remission.at) || f.a13Orders.some((o) => o.status === 'active' || o.status === 'on-hold');
+  const a13Since = a13Results.some((v) => v.time > remission.at) || f.a13Orders.some(pending);
   if (!ldhHigh && !a13) return;
   const other = f.otherCauses[0];
   return {

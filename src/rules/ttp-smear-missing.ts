@@ -3,6 +3,7 @@
  * (schistocytes) result, and no ADAMTS13 < 10% resulted yet: the smear supports MAHA at diagnosis;
  * it is not a daily-monitoring item. Info (folded into a higher card, G7).
  */
+import { ordered } from '../facts/status';
 import { series } from '../facts';
 import { below } from '../facts/compare';
 import { HOUR, isoDate } from '../fhir/time';
@@ -25,7 +26,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
   const seen =
     [...smear.final, ...smear.preliminary, ...smear.problems].some((v) => (v.time ?? f.now) >= since) ||
     smear.pending.length > 0 ||
-    f.smearOrders.some((o) => o.status === 'active' || o.status === 'completed');
+    f.smearOrders.some(ordered);
   if (seen) return;
   return {
     ruleId: ID,
