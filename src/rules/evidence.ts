@@ -26,7 +26,7 @@ export function matchNote(by: MatchKind, what: string, concept: string): string 
 
 /** The episode when it is current (its last session within the episode gap of now). */
 export { responseWords } from '../facts/status';
-import { cancelled } from '../facts/status';
+import { cancelled, onHoldNotes } from '../facts/status';
 
 export function currentEpisode(f: Facts): Episode | undefined {
   return f.episode?.current ? f.episode : undefined;
@@ -72,6 +72,8 @@ export function drugNotes(ctx: RuleContext, d: DrugClass, concept: string): stri
     out.push(
       `${o.ref} (${concept}, status ${o.status}${o.intent && !cancelled(o) ? `, intent ${o.intent}` : ''}) does not count as ordered.`,
     );
+  // On hold is paused: the order is there but does not count (src/facts/status.ts).
+  out.push(...onHoldNotes(e.orders, `${concept} order`));
   return out;
 }
 

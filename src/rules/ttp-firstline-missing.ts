@@ -6,6 +6,7 @@
  * change 37): a TPE order not yet started is named as such, and a corticosteroid recorded as given
  * elsewhere is not missing (change 30: with TPE on its way, an info to reconcile).
  */
+import { onHoldNotes } from '../facts/status';
 import { orderedOrGiven } from '../facts';
 import { isActiveOrder } from '../facts/drugs';
 import { below } from '../facts/compare';
@@ -76,6 +77,7 @@ function patientView(ctx: RuleContext): Finding | undefined {
     notes: [
       ...drugNotes(ctx, 'steroid', 'A corticosteroid'),
       ...(steroid ? [] : staleOrderNotes(ctx, 'steroid', 'A corticosteroid')),
+      ...(tpeMissing ? onHoldNotes(f.tpeOrders, 'TPE order') : []),
       ...gapNotes(ctx, ['procedures', 'serviceRequests', 'medicationRequests', 'medicationStatements']),
     ],
     suggestions: missing.length

@@ -79,7 +79,11 @@ describe('statuses the fixtures did not use: on hold is paused, entered in error
   test('an on-hold caplacizumab order does not silence CAPLA-DAY5; an active one does', () => {
     const withOrder = (status: 'on-hold' | 'active') =>
       nonResponder(5).med(DRUGS.caplacizumab, { status, doseMg: 11, route: 'sc', perDay: 1, start: day(4, '09:00') });
-    expect(fired(run(withOrder('on-hold')), 'TTP-CAPLA-DAY5')).toBe('critical');
+    const held = run(withOrder('on-hold'));
+    expect(fired(held, 'TTP-CAPLA-DAY5')).toBe('critical');
+    expect(cardFor(held, 'TTP-CAPLA-DAY5').detail).toMatch(
+      /MedicationRequest\/[\w-]+ \(Caplacizumab order\) is on hold: a paused order does not count as ordered\./,
+    );
     expect(fired(run(withOrder('active')), 'TTP-CAPLA-DAY5')).toBeUndefined();
   });
 
@@ -91,6 +95,7 @@ describe('statuses the fixtures did not use: on hold is paused, entered in error
     };
     const held = run(acute().tpeOrder('on-hold'));
     expect(held.findings.find((f) => f.ruleId === 'TTP-FIRSTLINE-MISSING')?.variant).toBe('default');
+    expect(cardFor(held, 'TTP-FIRSTLINE-MISSING').detail).toContain('(TPE order) is on hold: a paused order does not count as ordered.');
     expect(run(acute().tpeOrder('active')).findings.find((f) => f.ruleId === 'TTP-FIRSTLINE-MISSING')?.variant).toBe('steroid');
   });
 
