@@ -1,13 +1,15 @@
 /**
  * Golden answers: the whole cards of a situation (text, evidence, notes, suggestions, links,
- * override reasons), compared with a reviewed copy in test/golden/. A change of any card text or
- * evidence row shows up as a diff of that file, to be read before it is accepted:
- * `UPDATE_GOLDEN=1 npx jest` rewrites them. A missing file fails unless UPDATE_GOLDEN is set.
- * Plain JSON files rather than jest snapshots, so that `npm run mutate` (one test file) reads the
- * same copies.
+ * override reasons), compared with a reviewed copy in test/golden/. They keep the rendering; what
+ * a rule decides is specified by the rule tests. A changed answer is written beside its golden as
+ * `NAME.new.json` and the test fails until a person has read the difference and moved the file
+ * over the golden (`mv test/golden/NAME.new.json test/golden/NAME.json`): nothing rewrites the
+ * goldens wholesale. A missing golden is written as `.new.json` the same way. Plain JSON files
+ * rather than jest snapshots, so that `npm run mutate` (one test file) reads the same copies.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Card } from '../src/cds/schemas';
 
 const DIR = join(__dirname, 'golden');
@@ -25,13 +27,25 @@ function stable(value: unknown): unknown {
 }
 
 export function expectGolden(name: string, cards: Card[]): void {
-  const file = join(DIR, `${name.replace(/[^A-Za-z0-9.-]+/g, '_')}.json`);
-  const actual = stable(cards);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    mkdirSync(DIR, { recursive: true });
-    writeFileSync(file, `${JSON.stringify(actual, null, 2)}\n`);
+  const base = join(DIR, name.replace(/[^A-Za-z0-9.-]+/g, '_'));
+  const file = `${base}.json`;
+  const proposed = `${base}.new.json`;
+  const text = `${JSON.stringify(stable(cards), null, 2)}\n`;
+  const got = JSON.parse(text) as unknown;
+  const want = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as unknown) : undefined;
+  if (want !== undefined && isDeepStrictEqual(want, got)) {
+    // Agreed again: a proposal left from an earlier run is stale.
+    if (existsSync(proposed)) rmSync(proposed);
     return;
   }
-  if (!existsSync(file)) throw new Error(`no golden answer ${file}: review the cards, then run UPDATE_GOLDEN=1 npx jest`);
-  expect(actual).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+  mkdirSync(DIR, { recursive: true });
+  writeFileSync(proposed, text);
+  if (want === undefined) throw new Error(`no golden answer for ${name}: review ${proposed}, then move it to ${file}`);
+  try {
+    expect(got).toEqual(want);
+  } catch (e) {
+    (e as Error).message =
+      `the answer of ${name} changed: if the change is right, move ${proposed} over ${file}\n\n${(e as Error).message}`;
+    throw e;
+  }
 }
